@@ -1,0 +1,90 @@
+//! The catalog: the drills compiled into the binary (the repository's `catalog/` folder) and
+//! any packs from disk given with `--packs`, as one list ordered by id.
+//!
+//! Architecture invariant: the catalog only loads and looks up drills; it never grades.
+#![deny(missing_docs)]
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use include_dir::{Dir, include_dir};
+use revdrill_pack::{Drill, DrillFiles, Lang, Origin, PackErrors, load_drill, load_pack};
+
+static EMBEDDED: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/../../catalog");
+
+/// All drills available to a run.
+#[derive(Debug, Clone, Default)]
+pub struct Catalog {
+    drills: Vec<Drill>,
+}
+
+impl Catalog {
+    /// The embedded drills, then each pack folder in `packs` (a drill on disk replaces an embedded
+    /// one with the same id). Any invalid drill makes this fail with all problems found.
+    pub fn load(packs: &[impl AsRef<Path>]) -> Result<Catalog, PackErrors> {
+        let mut by_id: BTreeMap<String, Drill> = BTreeMap::new();
+        let mut errors = PackErrors::default();
+        for d in embedded()? {
+            by_id.insert(d.id.clone(), d);
+        }
+        for dir in packs {
+            let (drills, errs) = load_pack(dir.as_ref());
+            errors.0.extend(errs.0);
+            for d in drills {
+                by_id.insert(d.id.clone(), d);
+            }
+        }
+        if !errors.0.is_empty() {
+            return Err(errors);
+        }
+        Ok(Catalog { drills: by_id.into_values().collect() })
+    }
+
+    /// The drills, by id.
+    pub fn drills(&self) -> &[Drill] {
+        &self.drills
+    }
+
+    /// The drill with this id.
+    pub fn get(&self, id: &str) -> Option<&Drill> {
+        self.drills.iter().find(|d| d.id == id)
+    }
+}
+
+/// The drills compiled into the binary.
+pub fn embedded() -> Result<Vec<Drill>, PackErrors> {
+    let mut drills = Vec::new();
+    let mut errors = PackErrors::default();
+    for dir in EMBEDDED.dirs() {
+        let name = dir.path().to_string_lossy().to_string();
+        let mut files = BTreeMap::new();
+        collect(dir, dir.path(), &mut files);
+        if !files.contains_key("drill.toml") {
+            continue;
+        }
+        match load_drill(&DrillFiles { dir: format!("catalog/{name}"), origin: Origin::Embedded, files }) {
+            Ok(d) => drills.push(d),
+            Err(e) => errors.0.extend(e.0),
+        }
+    }
+    if errors.0.is_empty() { Ok(drills) } else { Err(errors) }
+}
+
+fn collect(dir: &Dir<'_>, root: &Path, out: &mut BTreeMap<String, String>) {
+    for f in dir.files() {
+        if let (Ok(rel), Some(text)) = (f.path().strip_prefix(root), f.contents_utf8()) {
+            out.insert(rel.to_string_lossy().replace('\\', "/"), text.to_string());
+        }
+    }
+    for d in dir.dirs() {
+        collect(d, root, out);
+    }
+}
+
+/// The reusable PR review template, as Markdown.
+pub fn review_template(lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => include_str!("../templates/review-template.en.md"),
+        Lang::Zh => include_str!("../templates/review-template.zh.md"),
+    }
+}

@@ -1,0 +1,237 @@
+//! Concepts compiled for fast matching, and the matches they make in a statement.
+//!
+//! A drill's concepts are merged with the grader's lexicon (`lexicon.toml`); each term is compiled
+//! once into an English phrase (stems), a Chinese pattern (characters with `*` gaps) or a code
+//! needle. Matching a statement returns every occurrence of every concept, each marked negated or
+//! not, so that verdicts can be explained by quoting the words that produced them.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::OnceLock;
+
+use revdrill_pack::{ConceptTerms, Drill};
+
+use crate::text::{Statement, analyze, is_cjk, negation_cues};
+
+/// Most words allowed between two words of an English phrase.
+const PHRASE_GAP: usize = 3;
+/// Most characters a `*` of a Chinese pattern stands for.
+const CJK_GAP: usize = 8;
+/// Most tokens between a negation cue and the concept it negates.
+const NEG_REACH_BEFORE: usize = 8;
+/// Most tokens between a concept and a Chinese negation that follows it ("泄露应该不会").
+const NEG_REACH_AFTER: usize = 4;
+
+/// The grader's built-in concepts.
+pub fn lexicon() -> &'static BTreeMap<String, ConceptTerms> {
+    static L: OnceLock<BTreeMap<String, ConceptTerms>> = OnceLock::new();
+    L.get_or_init(|| toml::from_str(include_str!("lexicon.toml")).expect("lexicon.toml is valid (checked by a test)"))
+}
+
+#[derive(Debug, Clone)]
+enum Pattern {
+    /// English stems in order, small gaps allowed, one clause.
+    Phrase(Vec<String>),
+    /// Chinese (or ASCII) character runs separated by short gaps, one clause.
+    Chars(Vec<Vec<char>>),
+    /// A case-insensitive substring anywhere in the statement.
+    Code(Vec<char>),
+}
+
+#[derive(Debug, Clone)]
+struct Term {
+    text: String,
+    pattern: Pattern,
+}
+
+/// One occurrence of a concept in a statement.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConceptMatch {
+    /// Index of the concept in [`Concepts::names`].
+    pub concept: usize,
+    /// The term that matched, as written in the pack.
+    pub term: String,
+    /// Compact offsets of the matched text.
+    pub start: usize,
+    /// End (exclusive).
+    pub end: usize,
+    /// Whether a negation cancels it.
+    pub negated: bool,
+}
+
+/// The compiled concepts of one drill.
+#[derive(Debug, Clone)]
+pub struct Concepts {
+    names: Vec<String>,
+    index: HashMap<String, usize>,
+    terms: Vec<Vec<Term>>,
+}
+
+impl Concepts {
+    /// Compiles the drill's concepts merged with the lexicon.
+    pub fn compile(drill: &Drill) -> Concepts {
+        let mut merged: BTreeMap<String, ConceptTerms> = lexicon().clone();
+        for (name, t) in &drill.concepts {
+            let e = merged.entry(name.clone()).or_default();
+            e.en.extend(t.en.iter().cloned());
+            e.zh.extend(t.zh.iter().cloned());
+        }
+        let mut c = Concepts { names: Vec::new(), index: HashMap::new(), terms: Vec::new() };
+        for (name, t) in merged {
+            let mut terms = Vec::new();
+            for (text, zh) in t.en.iter().map(|s| (s, false)).chain(t.zh.iter().map(|s| (s, true))) {
+                if let Some(pattern) = compile_term(text, zh) {
+                    terms.push(Term { text: text.clone(), pattern });
+                }
+            }
+            c.index.insert(name.clone(), c.names.len());
+            c.names.push(name);
+            c.terms.push(terms);
+        }
+        c
+    }
+
+    /// Concept names, by index.
+    pub fn names(&self) -> &[String] {
+        &self.names
+    }
+
+    /// Index of a concept.
+    pub fn id(&self, name: &str) -> Option<usize> {
+        self.index.get(name).copied()
+    }
+
+    /// Every occurrence of every concept in `s`, with negation decided.
+    pub fn find(&self, s: &Statement) -> Vec<ConceptMatch> {
+        let mut found = Vec::new();
+        for (ci, terms) in self.terms.iter().enumerate() {
+            for t in terms {
+                for (start, end) in find_pattern(&t.pattern, s) {
+                    found.push(ConceptMatch { concept: ci, term: t.text.clone(), start, end, negated: false });
+                }
+            }
+        }
+        let cues: Vec<(usize, usize, bool)> = negation_cues(s)
+            .into_iter()
+            .filter(|&(pos, w, _)| !found.iter().any(|m| m.start <= pos && pos + w <= m.end))
+            .collect();
+        for m in &mut found {
+            m.negated = cues.iter().any(|&(pos, _, forward)| {
+                let cue_clause = s.clause_at(pos);
+                if cue_clause != s.clause_at(m.start) {
+                    return false;
+                }
+                let cjk_cue = s.compact.get(pos).is_some_and(|&c| is_cjk(c));
+                if pos < m.start && forward {
+                    tokens_between(s, pos, m.start) <= NEG_REACH_BEFORE
+                } else if pos >= m.end && (cjk_cue || !forward) {
+                    tokens_between(s, m.end, pos) <= NEG_REACH_AFTER
+                } else {
+                    false
+                }
+            });
+        }
+        found
+    }
+}
+
+fn tokens_between(s: &Statement, from: usize, to: usize) -> usize {
+    s.tokens.iter().filter(|t| t.start > from && t.end <= to).count()
+}
+
+fn compile_term(text: &str, zh_list: bool) -> Option<Pattern> {
+    let t = text.trim();
+    if let Some(code) = t.strip_prefix('`').and_then(|r| r.strip_suffix('`')) {
+        let needle: Vec<char> = code.to_lowercase().chars().filter(|c| !c.is_whitespace() && *c != '`').collect();
+        return (!needle.is_empty()).then_some(Pattern::Code(needle));
+    }
+    let has_cjk = t.chars().any(is_cjk);
+    if has_cjk || zh_list || t.contains('*') {
+        let parts: Vec<Vec<char>> = t
+            .to_lowercase()
+            .split('*')
+            .map(|p| p.chars().filter(|c| !c.is_whitespace() && *c != '`').collect::<Vec<char>>())
+            .filter(|p| !p.is_empty())
+            .collect();
+        return (!parts.is_empty()).then_some(Pattern::Chars(parts));
+    }
+    if t.chars().any(|c| !(c.is_ascii_alphanumeric() || c.is_whitespace() || matches!(c, '-' | '\'' | '_'))) {
+        let needle: Vec<char> = t.to_lowercase().chars().filter(|c| !c.is_whitespace()).collect();
+        return Some(Pattern::Code(needle));
+    }
+    let stems: Vec<String> = analyze(t).tokens.into_iter().filter(|tok| !tok.cjk).map(|tok| tok.stem).collect();
+    (!stems.is_empty()).then_some(Pattern::Phrase(stems))
+}
+
+fn find_pattern(p: &Pattern, s: &Statement) -> Vec<(usize, usize)> {
+    match p {
+        Pattern::Phrase(stems) => find_phrase(stems, s),
+        Pattern::Chars(parts) => find_chars(parts, s),
+        Pattern::Code(needle) => find_all(&s.compact, needle, 0, s.compact.len()).into_iter().map(|i| (i, i + needle.len())).collect(),
+    }
+}
+
+fn find_phrase(stems: &[String], s: &Statement) -> Vec<(usize, usize)> {
+    let toks = &s.tokens;
+    let mut out = Vec::new();
+    for (i, t) in toks.iter().enumerate() {
+        if t.cjk || t.stem != stems[0] {
+            continue;
+        }
+        let mut last = i;
+        let mut ok = true;
+        for st in &stems[1..] {
+            let next = toks
+                .iter()
+                .enumerate()
+                .skip(last + 1)
+                .take(PHRASE_GAP + 1)
+                .find(|(_, u)| !u.cjk && &u.stem == st && u.clause == t.clause);
+            match next {
+                Some((j, _)) => last = j,
+                None => {
+                    ok = false;
+                    break;
+                }
+            }
+        }
+        if ok {
+            out.push((t.start, toks[last].end));
+        }
+    }
+    out
+}
+
+fn find_chars(parts: &[Vec<char>], s: &Statement) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    for clause in &s.clauses {
+        let mut from = clause.start;
+        while let Some(first) = find_all(&s.compact, &parts[0], from, clause.end).first().copied() {
+            let mut end = first + parts[0].len();
+            let mut ok = true;
+            for p in &parts[1..] {
+                let limit = (end + CJK_GAP + p.len()).min(clause.end);
+                match find_all(&s.compact, p, end, limit).first() {
+                    Some(&at) => end = at + p.len(),
+                    None => {
+                        ok = false;
+                        break;
+                    }
+                }
+            }
+            if ok {
+                out.push((first, end));
+            }
+            from = first + 1;
+        }
+    }
+    out
+}
+
+/// Start offsets of `needle` in `hay[from..to]`.
+fn find_all(hay: &[char], needle: &[char], from: usize, to: usize) -> Vec<usize> {
+    let to = to.min(hay.len());
+    if needle.is_empty() || to < from || to - from < needle.len() {
+        return Vec::new();
+    }
+    (from..=to - needle.len()).filter(|&i| hay[i..i + needle.len()] == *needle).collect()
+}

@@ -1,0 +1,409 @@
+//! From an answer set to a [`Report`]: statements, concept matches, verdicts, penalties, score.
+
+use std::collections::HashSet;
+
+use revdrill_pack::diff::LineKind;
+use revdrill_pack::{AnswerSet, Category, ConceptGroup, Drill, ItemKind, Localized, Severity};
+
+use crate::comment::grade_comment;
+use crate::concepts::{ConceptMatch, Concepts};
+use crate::report::*;
+use crate::text::{Statement, statements};
+
+/// Points per severity and penalties. The defaults are documented in `docs/grading.md`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Weights {
+    /// Points for a hit, by severity (blocker, major, minor, nit).
+    pub full: [f64; 4],
+    /// Points for a partial, by severity.
+    pub partial: [f64; 4],
+    /// Points lost per trap shown.
+    pub trap: f64,
+    /// Points lost per decoy flagged.
+    pub decoy: f64,
+    /// Share of the total score that the English comment carries (when the drill asks for one).
+    pub comment_share: f64,
+}
+
+impl Default for Weights {
+    fn default() -> Self {
+        Weights { full: [25.0, 15.0, 5.0, 2.0], partial: [12.0, 7.0, 2.0, 1.0], trap: 3.0, decoy: 5.0, comment_share: 0.15 }
+    }
+}
+
+fn sev_index(s: Severity) -> usize {
+    Severity::ALL.iter().position(|x| *x == s).unwrap_or(0)
+}
+
+/// Lines of slack around a finding's anchors within which an inline comment counts as on it.
+const ANCHOR_SLACK: u32 = 2;
+
+/// A statement with everything grading needs to know about it.
+pub(crate) struct Analysed {
+    pub(crate) stmt: Statement,
+    pub(crate) source: Source,
+    pub(crate) matches: Vec<ConceptMatch>,
+    /// `present[c]`: concept `c` occurs un-negated.
+    pub(crate) present: Vec<bool>,
+    pub(crate) set_aside: Option<SetAsideReason>,
+}
+
+/// Grades answer sets for one drill. Build it once per drill; grading is then cheap.
+pub struct Grader<'d> {
+    drill: &'d Drill,
+    concepts: Concepts,
+    weights: Weights,
+    /// Token sets of the checklist prompts, both languages.
+    prompts: Vec<HashSet<String>>,
+    /// Identifiers of the added lines, lower-cased, for the comment's grounding.
+    pub(crate) idents: Vec<String>,
+}
+
+impl<'d> Grader<'d> {
+    /// A grader for `drill` with the default weights.
+    pub fn new(drill: &'d Drill) -> Self {
+        Self::with_weights(drill, Weights::default())
+    }
+
+    /// A grader with custom weights.
+    pub fn with_weights(drill: &'d Drill, weights: Weights) -> Self {
+        let concepts = Concepts::compile(drill);
+        let prompts = drill
+            .checklist
+            .iter()
+            .flat_map(|c| [c.prompt.en.as_str(), c.prompt.zh.as_str()])
+            .flat_map(statements)
+            .map(|s| token_set(&s))
+            .collect();
+        let idents = diff_identifiers(drill);
+        Grader { drill, concepts, weights, prompts, idents }
+    }
+
+    /// The drill being graded.
+    pub fn drill(&self) -> &Drill {
+        self.drill
+    }
+
+    /// The compiled concepts.
+    pub fn concepts(&self) -> &Concepts {
+        &self.concepts
+    }
+
+    fn group_ids(&self, g: &ConceptGroup) -> Option<Vec<usize>> {
+        g.iter().map(|n| self.concepts.id(n)).collect()
+    }
+
+    fn satisfied(&self, g: &ConceptGroup, present: &[bool]) -> bool {
+        self.group_ids(g).is_some_and(|ids| ids.iter().all(|&i| present[i]))
+    }
+
+    pub(crate) fn analyse(&self, text: &str, source: Source) -> Vec<Analysed> {
+        statements(text)
+            .into_iter()
+            .map(|stmt| {
+                let matches = self.concepts.find(&stmt);
+                let mut present = vec![false; self.concepts.names().len()];
+                for m in &matches {
+                    if !m.negated {
+                        present[m.concept] = true;
+                    }
+                }
+                let mut a = Analysed { stmt, source: source.clone(), matches, present, set_aside: None };
+                a.set_aside = self.set_aside_reason(&a);
+                a
+            })
+            .collect()
+    }
+
+    fn set_aside_reason(&self, a: &Analysed) -> Option<SetAsideReason> {
+        let toks = token_set(&a.stmt);
+        if toks.len() >= 3 {
+            for p in &self.prompts {
+                let shared = toks.intersection(p).count() as f64 / toks.len() as f64;
+                if shared >= 0.85 || (a.stmt.question && shared >= 0.6) {
+                    return Some(SetAsideReason::EchoesPrompt);
+                }
+            }
+        }
+        // A keyword list: nearly every word is a concept term, and it names several findings.
+        let n = a.stmt.len();
+        if n >= 3 {
+            let covered = a.stmt.tokens.iter().filter(|t| a.matches.iter().any(|m| m.start <= t.start && t.end <= m.end)).count();
+            let findings_named = self
+                .drill
+                .findings
+                .iter()
+                .filter(|f| f.hit.iter().chain(&f.partial).any(|g| self.satisfied(g, &a.present)))
+                .count();
+            let density = covered as f64 / n as f64;
+            if (density >= 0.7 && findings_named >= 2) || (findings_named >= 3 && n < 6 * findings_named) {
+                return Some(SetAsideReason::KeywordList);
+            }
+        }
+        None
+    }
+
+    /// Grades one answer set.
+    pub fn grade(&self, answers: &AnswerSet) -> Report {
+        let drill = self.drill;
+        let w = &self.weights;
+        let mut all: Vec<Analysed> = Vec::new();
+        let mut comment_text = String::new();
+        for item in &drill.checklist {
+            let Some(text) = answers.answers.get(&item.id) else { continue };
+            if item.kind == ItemKind::Comment {
+                comment_text = text.trim().to_string();
+            }
+            all.extend(self.analyse(text, Source::Item { id: item.id.clone() }));
+        }
+        for c in &answers.comments {
+            all.extend(self.analyse(&c.body, Source::Line { line: c.line }));
+        }
+
+        // Verdicts.
+        let mut findings = Vec::new();
+        let mut credited: HashSet<usize> = HashSet::new();
+        for f in &drill.findings {
+            let si = sev_index(f.severity);
+            let mut best: (Verdict, Option<usize>, Option<Localized>, Option<&ConceptGroup>) = (Verdict::Miss, None, None, None);
+            for (k, a) in all.iter().enumerate() {
+                if a.set_aside.is_some() {
+                    continue;
+                }
+                let hit = f.hit.iter().find(|g| self.satisfied(g, &a.present));
+                let partial = f.partial.iter().find(|g| self.satisfied(g, &a.present));
+                let (mut v, mut group) = match (hit, partial) {
+                    (Some(g), _) => (Verdict::Hit, Some(g)),
+                    (None, Some(g)) => (Verdict::Partial, Some(g)),
+                    _ => (Verdict::Miss, None),
+                };
+                if v == Verdict::Miss {
+                    continue;
+                }
+                let mut note = None;
+                if let Source::Line { line } = a.source {
+                    let near = f.lines.iter().any(|r| line + ANCHOR_SLACK >= *r.start() && line <= r.end() + ANCHOR_SLACK);
+                    if near && v == Verdict::Partial {
+                        v = Verdict::Hit;
+                        note = Some(Localized::new(
+                            format!("raised to found: your inline comment is on line {line}, where the problem is"),
+                            format!("提升为命中：你的行内评论正落在问题所在的第 {line} 行"),
+                        ));
+                    } else if !near && v == Verdict::Hit {
+                        v = Verdict::Partial;
+                        note = Some(Localized::new(
+                            format!("lowered to partly found: the comment is on line {line}, away from the code it is about"),
+                            format!("降为部分命中：这条评论在第 {line} 行，离它所说的代码较远"),
+                        ));
+                        group = group.or(f.hit.first());
+                    }
+                }
+                if v > best.0 {
+                    best = (v, Some(k), note, group);
+                }
+            }
+            let (verdict, at, note, group) = best;
+            if let Some(k) = at {
+                credited.insert(k);
+            }
+            let concepts = match (at, group) {
+                (Some(k), Some(g)) => self.evidence_for(&all[k], g),
+                _ => Vec::new(),
+            };
+            let missing = if verdict == Verdict::Hit {
+                Vec::new()
+            } else {
+                let present = at.map(|k| all[k].present.clone()).unwrap_or_else(|| vec![false; self.concepts.names().len()]);
+                f.hit
+                    .iter()
+                    .max_by_key(|g| g.iter().filter(|n| self.concepts.id(n).is_some_and(|i| present[i])).count())
+                    .map(|g| g.iter().filter(|n| !self.concepts.id(n).is_some_and(|i| present[i])).cloned().collect())
+                    .unwrap_or_default()
+            };
+            let points = match verdict {
+                Verdict::Hit => w.full[si],
+                Verdict::Partial => w.partial[si],
+                Verdict::Miss => 0.0,
+            };
+            findings.push(FindingResult {
+                id: f.id.clone(),
+                verdict,
+                evidence: at.map(|k| all[k].stmt.text.clone()),
+                source: at.map(|k| all[k].source.clone()),
+                concepts,
+                missing,
+                category: f.category,
+                severity: f.severity,
+                points,
+                max_points: w.full[si],
+                note,
+            });
+        }
+
+        // Traps.
+        let mut traps = Vec::new();
+        for t in &drill.traps {
+            let unless: Vec<usize> = t.unless.iter().filter_map(|n| self.concepts.id(n)).collect();
+            if let Some(a) = all.iter().find(|a| {
+                a.set_aside != Some(SetAsideReason::EchoesPrompt)
+                    && t.matches.iter().any(|g| self.satisfied(g, &a.present))
+                    && !unless.iter().any(|&u| a.present[u])
+            }) {
+                traps.push(TrapResult { id: t.id.clone(), evidence: a.stmt.text.clone(), feedback: t.feedback.clone() });
+            }
+        }
+
+        // Decoys.
+        let mut decoys = Vec::new();
+        for d in &drill.decoys {
+            let by_line = answers.comments.iter().find(|c| d.covers_line(c.line));
+            if let Some(c) = by_line {
+                decoys.push(DecoyResult { id: d.id.clone(), evidence: c.body.trim().to_string(), line: Some(c.line), why: d.why.clone() });
+                continue;
+            }
+            if let Some(a) = all.iter().find(|a| a.set_aside.is_none() && d.matches.iter().any(|g| self.satisfied(g, &a.present))) {
+                decoys.push(DecoyResult { id: d.id.clone(), evidence: a.stmt.text.clone(), line: None, why: d.why.clone() });
+            }
+        }
+
+        // Statements that earned nothing.
+        let mut set_aside = Vec::new();
+        for (k, a) in all.iter().enumerate() {
+            if let Some(reason) = a.set_aside {
+                set_aside.push(SetAside { text: a.stmt.text.clone(), source: a.source.clone(), reason });
+                continue;
+            }
+            let named_any = credited.contains(&k)
+                || drill.findings.iter().any(|f| f.hit.iter().chain(&f.partial).any(|g| self.satisfied(g, &a.present)))
+                || traps.iter().any(|t| t.evidence == a.stmt.text)
+                || decoys.iter().any(|d| d.evidence == a.stmt.text);
+            let is_comment_item = matches!(&a.source, Source::Item { id } if drill.checklist.iter().any(|c| &c.id == id && c.kind == ItemKind::Comment));
+            if !named_any && !is_comment_item && a.stmt.len() >= 4 {
+                set_aside.push(SetAside { text: a.stmt.text.clone(), source: a.source.clone(), reason: SetAsideReason::NotInKey });
+            }
+        }
+
+        // The English comment.
+        let has_comment_item = drill.checklist.iter().any(|c| c.kind == ItemKind::Comment);
+        let comment = grade_comment(self, &comment_text);
+
+        // Score.
+        let max: f64 = drill.findings.iter().map(|f| w.full[sev_index(f.severity)]).sum();
+        let earned: f64 = findings.iter().map(|f| f.points).sum();
+        let findings_score = if max > 0.0 { earned / max * 100.0 } else { 0.0 };
+        let share = if has_comment_item { w.comment_share } else { 0.0 };
+        let penalty = w.trap * traps.len() as f64 + w.decoy * decoys.len() as f64;
+        let raw = (1.0 - share) * findings_score + share * comment.score as f64 - penalty;
+        let score = raw.round().clamp(0.0, 100.0) as u8;
+
+        let mut categories = Vec::new();
+        for cat in Category::ALL {
+            let (e, m) = findings
+                .iter()
+                .filter(|f| f.category == cat)
+                .fold((0.0, 0.0), |(e, m), f| (e + f.points, m + f.max_points));
+            if m > 0.0 {
+                categories.push(CategoryScore { category: cat, score: (e / m * 100.0).round() as u8, earned: e, max: m });
+            }
+        }
+
+        Report { drill: drill.id.clone(), score, findings_score, penalty, findings, traps, decoys, set_aside, comment, categories }
+    }
+
+    fn evidence_for(&self, a: &Analysed, g: &ConceptGroup) -> Vec<ConceptEvidence> {
+        g.iter()
+            .filter_map(|name| {
+                let id = self.concepts.id(name)?;
+                let m = a.matches.iter().filter(|m| m.concept == id).min_by_key(|m| m.negated)?;
+                Some(ConceptEvidence {
+                    concept: name.clone(),
+                    term: m.term.clone(),
+                    words: a.stmt.compact[m.start..m.end].iter().collect(),
+                    negated: m.negated,
+                })
+            })
+            .collect()
+    }
+
+    /// Every concept occurrence of every statement in `text`, for `--explain`.
+    pub fn explain(&self, text: &str) -> Vec<(String, Option<SetAsideReason>, Vec<ConceptEvidence>)> {
+        self.analyse(text, Source::Item { id: String::new() })
+            .into_iter()
+            .map(|a| {
+                let ev = a
+                    .matches
+                    .iter()
+                    .map(|m| ConceptEvidence {
+                        concept: self.concepts.names()[m.concept].clone(),
+                        term: m.term.clone(),
+                        words: a.stmt.compact[m.start..m.end].iter().collect(),
+                        negated: m.negated,
+                    })
+                    .collect();
+                (a.stmt.text.clone(), a.set_aside, ev)
+            })
+            .collect()
+    }
+
+    /// Verdict of the best statement of `text` for each finding (used by the comment rubric).
+    pub(crate) fn best_finding(&self, analysed: &[Analysed]) -> Option<(usize, Verdict, usize)> {
+        let mut best: Option<(usize, Verdict, usize)> = None;
+        for (fi, f) in self.drill.findings.iter().enumerate() {
+            for (k, a) in analysed.iter().enumerate() {
+                if a.set_aside.is_some() {
+                    continue;
+                }
+                let v = if f.hit.iter().any(|g| self.satisfied(g, &a.present)) {
+                    Verdict::Hit
+                } else if f.partial.iter().any(|g| self.satisfied(g, &a.present)) {
+                    Verdict::Partial
+                } else {
+                    continue;
+                };
+                let better = match best {
+                    None => true,
+                    Some((bf, bv, _)) => v > bv || (v == bv && f.severity < self.drill.findings[bf].severity),
+                };
+                if better {
+                    best = Some((fi, v, k));
+                }
+            }
+        }
+        best
+    }
+}
+
+fn token_set(s: &Statement) -> HashSet<String> {
+    s.tokens.iter().map(|t| t.stem.clone()).collect()
+}
+
+/// Identifiers on the added lines: dotted names, calls, camelCase and snake_case words.
+fn diff_identifiers(drill: &Drill) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for line in drill.diff.iter().flat_map(|f| f.lines()).filter(|l| l.kind == LineKind::Added) {
+        let text = &line.text;
+        let mut cur = String::new();
+        let chars: Vec<char> = text.chars().collect();
+        for (i, &c) in chars.iter().enumerate() {
+            if c.is_ascii_alphanumeric() || c == '_' || c == '.' {
+                cur.push(c);
+            }
+            let boundary = !(c.is_ascii_alphanumeric() || c == '_' || c == '.') || i + 1 == chars.len();
+            if boundary && !cur.is_empty() {
+                let word = cur.trim_matches('.').to_string();
+                cur.clear();
+                let called = c == '(';
+                let dotted = word.contains('.');
+                let camel = word.chars().skip(1).any(|c| c.is_ascii_uppercase());
+                let snake = word.contains('_') && word.len() > 2;
+                if word.len() >= 3 && (called || dotted || camel || snake) {
+                    let lw = word.to_lowercase();
+                    if !out.contains(&lw) {
+                        out.push(lw);
+                    }
+                }
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,297 @@
+//! Reading a learner's text: statements, clauses, word tokens with stems, Chinese characters, and
+//! the negation cues that can cancel what a statement seems to claim.
+//!
+//! Everything works on a *compact* form of a statement: lower-cased, white space and backticks
+//! removed, contractions expanded. Tokens and clauses carry character offsets into it, so that
+//! English phrases, Chinese phrases and code terms can all be located in one coordinate system.
+
+use std::sync::OnceLock;
+
+use rust_stemmers::{Algorithm, Stemmer};
+
+/// One statement of an answer: the unit within which a finding's concepts must occur together.
+#[derive(Debug, Clone)]
+pub struct Statement {
+    /// The statement as the learner wrote it (trimmed), for quoting back.
+    pub text: String,
+    /// Lower-cased characters without white space or backticks.
+    pub compact: Vec<char>,
+    /// Words and CJK characters, in order.
+    pub tokens: Vec<Token>,
+    /// Clause `i` spans `clauses[i]` in `compact`.
+    pub clauses: Vec<std::ops::Range<usize>>,
+    /// Whether it ends with a question mark.
+    pub question: bool,
+}
+
+/// A word (ASCII letters and digits) or one CJK character.
+#[derive(Debug, Clone)]
+pub struct Token {
+    /// Lower-cased text.
+    pub text: String,
+    /// English stem (the text itself for CJK).
+    pub stem: String,
+    /// Offsets in `compact`.
+    pub start: usize,
+    /// End offset (exclusive) in `compact`.
+    pub end: usize,
+    /// Clause index.
+    pub clause: usize,
+    /// A CJK character.
+    pub cjk: bool,
+}
+
+pub(crate) fn is_cjk(c: char) -> bool {
+    matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2A6DF)
+}
+
+fn stemmer() -> &'static Stemmer {
+    static S: OnceLock<Stemmer> = OnceLock::new();
+    S.get_or_init(|| Stemmer::create(Algorithm::English))
+}
+
+/// The English stem of a lower-case word. Spelling variants are folded first.
+pub fn stem(word: &str) -> String {
+    let w = match word {
+        "canceled" => "cancelled",
+        "canceling" => "cancelling",
+        "cancellation" | "cancelation" => "cancel",
+        _ => word,
+    };
+    stemmer().stem(w).into_owned()
+}
+
+/// Words after which a new clause starts (negation does not cross them).
+const CLAUSE_WORDS_EN: &[&str] = &["but", "however", "although", "though", "whereas", "because", "since", "so", "which", "while", "unless", "otherwise"];
+/// Chinese connectives that start a new clause.
+const CLAUSE_WORDS_ZH: &[&str] = &["但是", "但", "不过", "而且", "并且", "所以", "因为", "因此", "导致", "从而", "然后", "否则", "如果", "那么", "可是", "然而"];
+
+/// Splits an answer into statements: sentences, lines and bullet points.
+pub fn statements(answer: &str) -> Vec<Statement> {
+    let mut out = Vec::new();
+    for line in answer.lines() {
+        let line = strip_bullet(line.trim());
+        let mut start = 0;
+        let chars: Vec<(usize, char)> = line.char_indices().collect();
+        let mut in_code = false;
+        for (k, &(i, c)) in chars.iter().enumerate() {
+            if c == '`' {
+                in_code = !in_code;
+            }
+            if in_code {
+                continue;
+            }
+            let next = chars.get(k + 1).map(|&(_, c)| c);
+            let ends = matches!(c, '。' | '！' | '？' | '；' | '!' | '?' | ';')
+                || (c == '.' && next.is_none_or(|n| n.is_whitespace()) && !ends_with_abbrev(&line[start..i]));
+            if ends {
+                let end = i + c.len_utf8();
+                push_statement(&mut out, &line[start..end]);
+                start = end;
+            }
+        }
+        push_statement(&mut out, &line[start..]);
+    }
+    out
+}
+
+fn ends_with_abbrev(s: &str) -> bool {
+    let last = s.rsplit(|c: char| c.is_whitespace()).next().unwrap_or("").to_ascii_lowercase();
+    matches!(last.as_str(), "e.g" | "i.e" | "etc" | "vs" | "cf")
+}
+
+fn strip_bullet(line: &str) -> &str {
+    let l = line.trim_start_matches(['-', '*', '•', '·', '>']).trim_start();
+    // "1." "2)" "(3)" numbering
+    let digits = l.chars().take_while(|c| c.is_ascii_digit()).count();
+    if digits > 0 && digits < 3 {
+        let rest = &l[digits..];
+        if let Some(r) = rest.strip_prefix(['.', ')', '、']) {
+            return r.trim_start();
+        }
+    }
+    l
+}
+
+fn push_statement(out: &mut Vec<Statement>, raw: &str) {
+    let text = raw.trim();
+    if text.chars().any(|c| c.is_alphanumeric()) {
+        out.push(analyze(text));
+    }
+}
+
+fn expand_contractions(s: &str) -> String {
+    let lower = s.to_lowercase().replace(['\u{2019}', '\u{2018}'], "'");
+    let lower = lower
+        .replace("can't", "can not")
+        .replace("cannot", "can not")
+        .replace("won't", "will not")
+        .replace("shan't", "shall not")
+        .replace("n't", " not");
+    lower
+}
+
+/// Analyses one statement.
+pub fn analyze(text: &str) -> Statement {
+    let expanded = expand_contractions(text);
+    let mut compact: Vec<char> = Vec::with_capacity(expanded.len());
+    let mut tokens: Vec<Token> = Vec::new();
+    let mut clause = 0usize;
+    let mut clause_starts = vec![0usize];
+    let mut word = String::new();
+    let mut word_start = 0;
+
+    let flush = |word: &mut String, start: usize, end: usize, tokens: &mut Vec<Token>, clause: &mut usize, clause_starts: &mut Vec<usize>| {
+        if word.is_empty() {
+            return;
+        }
+        if CLAUSE_WORDS_EN.contains(&word.as_str()) && !tokens.is_empty() {
+            *clause += 1;
+            clause_starts.push(start);
+        }
+        tokens.push(Token { stem: stem(word), text: std::mem::take(word), start, end, clause: *clause, cjk: false });
+    };
+
+    for c in expanded.chars() {
+        if c.is_whitespace() || c == '`' {
+            let end = compact.len();
+            flush(&mut word, word_start, end, &mut tokens, &mut clause, &mut clause_starts);
+            continue;
+        }
+        let pos = compact.len();
+        if c.is_ascii_alphanumeric() || c == '_' {
+            if word.is_empty() {
+                word_start = pos;
+            }
+            word.push(c);
+            compact.push(c);
+            continue;
+        }
+        flush(&mut word, word_start, pos, &mut tokens, &mut clause, &mut clause_starts);
+        compact.push(c);
+        if is_cjk(c) {
+            tokens.push(Token { text: c.to_string(), stem: c.to_string(), start: pos, end: pos + 1, clause, cjk: true });
+            // A Chinese connective ending here starts a new clause after it.
+            for w in CLAUSE_WORDS_ZH {
+                let n = w.chars().count();
+                if compact.len() >= n && compact[compact.len() - n..].iter().copied().eq(w.chars()) {
+                    let first = compact.len() - n;
+                    if first == 0 || clause_starts.last() == Some(&first) {
+                        break;
+                    }
+                    // Re-home the connective's characters into the new clause.
+                    clause += 1;
+                    clause_starts.push(first);
+                    for t in tokens.iter_mut().rev().take(n) {
+                        t.clause = clause;
+                    }
+                    break;
+                }
+            }
+        } else if matches!(c, ',' | ';' | ':' | '，' | '；' | '：' | '—' | '(' | ')' | '（' | '）') {
+            clause += 1;
+            clause_starts.push(pos + 1);
+        }
+    }
+    let end = compact.len();
+    flush(&mut word, word_start, end, &mut tokens, &mut clause, &mut clause_starts);
+
+    let mut clauses = Vec::with_capacity(clause_starts.len());
+    for (i, &s) in clause_starts.iter().enumerate() {
+        let e = clause_starts.get(i + 1).copied().unwrap_or(compact.len());
+        clauses.push(s..e.max(s));
+    }
+    let question = text.trim_end().ends_with(['?', '？']);
+    Statement { text: text.to_string(), compact, tokens, clauses, question }
+}
+
+impl Statement {
+    /// The clause holding compact offset `pos`.
+    pub fn clause_at(&self, pos: usize) -> usize {
+        self.clauses.iter().rposition(|r| r.start <= pos).unwrap_or(0)
+    }
+
+    /// Number of tokens (words and CJK characters).
+    pub fn len(&self) -> usize {
+        self.tokens.len()
+    }
+}
+
+/// English words that negate what follows them in the clause.
+const NEG_EN: &[&str] = &["not", "no", "never", "without", "none", "neither", "nor", "hardly", "nothing", "nobody"];
+/// English words that negate what precedes them in the clause ("the race is fine").
+const NEG_EN_AFTER: &[&str] = &["fine", "impossible", "harmless"];
+/// Chinese characters that negate.
+const NEG_ZH: &[char] = &['不', '没', '无', '未', '非', '别', '勿'];
+/// Words that start with a negating character but do not negate.
+const NOT_NEG_ZH: &[&str] = &[
+    "不断", "不同", "不过", "不仅", "不少", "不管", "不论", "不如", "不然", "不停", "无论", "非常", "别人", "别的", "别处", "未来", "无数",
+    "不得不", "无非", "非得", "不一定",
+];
+
+/// Negation cues of a statement, as compact offsets: (offset, width, negates what follows).
+pub(crate) fn negation_cues(s: &Statement) -> Vec<(usize, usize, bool)> {
+    let mut cues = Vec::new();
+    for t in &s.tokens {
+        if !t.cjk {
+            if NEG_EN.contains(&t.text.as_str()) {
+                cues.push((t.start, t.end - t.start, true));
+            } else if NEG_EN_AFTER.contains(&t.text.as_str()) {
+                cues.push((t.start, t.end - t.start, false));
+            }
+        }
+    }
+    let c = &s.compact;
+    let mut i = 0;
+    while i < c.len() {
+        if NEG_ZH.contains(&c[i]) {
+            if let Some(w) = NOT_NEG_ZH.iter().find(|w| c[i..].iter().take(w.chars().count()).copied().eq(w.chars())) {
+                i += w.chars().count();
+                continue;
+            }
+            cues.push((i, 1, true));
+        }
+        i += 1;
+    }
+    cues
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(input: &str, expect: &str) {
+        let got: Vec<String> = statements(input)
+            .iter()
+            .map(|s| {
+                let clauses: Vec<String> = s.clauses.iter().map(|r| s.compact[r.clone()].iter().collect()).collect();
+                clauses.join(" | ")
+            })
+            .collect();
+        assert_eq!(got.join("\n"), expect);
+    }
+
+    #[test]
+    fn splits_sentences_but_not_code_or_abbreviations() {
+        check(
+            "The goroutine leaks, e.g. when `ctx.Done()` never fires. It doesn't stop!",
+            "thegoroutineleaks, | e.g.when | ctx.done()neverfires.\nitdoesnotstop!",
+        );
+    }
+
+    #[test]
+    fn splits_chinese_sentences_and_clauses() {
+        check("如果 ctx 不被取消，goroutine 会泄露。但是没有测试", "如果ctx不被取消， | goroutine会泄露。\n但是没有测试");
+    }
+
+    #[test]
+    fn strips_bullets_and_numbers() {
+        check("- first point\n2. second point", "firstpoint\nsecondpoint");
+    }
+
+    #[test]
+    fn stems_fold_spelling() {
+        assert_eq!(stem("canceled"), stem("cancelled"));
+        assert_eq!(stem("leaking"), stem("leak"));
+    }
+}

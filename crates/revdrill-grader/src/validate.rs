@@ -1,0 +1,45 @@
+//! Checks of a drill that need the grader: every concept a group names must exist.
+
+use revdrill_pack::{ConceptGroup, Drill, PackError};
+
+use crate::concepts::lexicon;
+
+/// Problems with concept names in the drill's findings, traps and decoys, located in `drill.toml`.
+pub fn check_concepts(drill: &Drill) -> Vec<PackError> {
+    let mut errs = Vec::new();
+    let known = |name: &str| drill.concepts.contains_key(name) || lexicon().contains_key(name);
+    let mut check = |field: String, groups: &[ConceptGroup]| {
+        for (g, group) in groups.iter().enumerate() {
+            for (k, name) in group.iter().enumerate() {
+                if !known(name) {
+                    let field = format!("{field}[{g}][{k}]");
+                    errs.push(PackError {
+                        file: drill.toml_path(),
+                        line: drill.line_of(&field),
+                        field,
+                        message: format!("unknown concept `{name}`: define it under [concepts] or use one of the lexicon's"),
+                    });
+                }
+            }
+        }
+    };
+    for (i, f) in drill.findings.iter().enumerate() {
+        check(format!("findings[{i}].hit"), &f.hit);
+        check(format!("findings[{i}].partial"), &f.partial);
+    }
+    for (i, t) in drill.traps.iter().enumerate() {
+        check(format!("traps[{i}].match"), &t.matches);
+    }
+    for (i, d) in drill.decoys.iter().enumerate() {
+        check(format!("decoys[{i}].match"), &d.matches);
+    }
+    for (i, t) in drill.traps.iter().enumerate() {
+        for (k, name) in t.unless.iter().enumerate() {
+            if !known(name) {
+                let field = format!("traps[{i}].unless[{k}]");
+                errs.push(PackError { file: drill.toml_path(), line: drill.line_of(&field), field, message: format!("unknown concept `{name}`") });
+            }
+        }
+    }
+    errs
+}

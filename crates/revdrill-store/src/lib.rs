@@ -1,0 +1,149 @@
+//! Where attempts live. [`Store`] is the interface the CLI and the web app use; [`SqliteStore`]
+//! is the embedded default (a team server will add PostgreSQL behind the same trait).
+//!
+//! Architecture invariant: the store keeps the learner's words and the grader's verdicts as
+//! data; it never grades and never reads drill packs.
+//! Architecture invariant: every write is one transaction; answers are written before feedback
+//! is shown, so nothing a learner wrote is lost if grading or printing fails.
+#![deny(missing_docs)]
+
+mod sqlite;
+
+pub use sqlite::SqliteStore;
+
+use serde::Serialize;
+
+/// An attempt's id.
+pub type AttemptId = i64;
+
+/// Why the store could not do what was asked.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database file or its folder could not be opened or created.
+    #[error("cannot open the database {path}: {detail}")]
+    Open {
+        /// The database path.
+        path: String,
+        /// What the system said.
+        detail: String,
+    },
+    /// Another process holds a lock on the database.
+    #[error("the database {path} is locked by another process (is another revdrill running?)")]
+    Locked {
+        /// The database path.
+        path: String,
+    },
+    /// The file is not a revdrill database, or it is damaged.
+    #[error("the database {path} is damaged or not a revdrill database: {detail}")]
+    Corrupt {
+        /// The database path.
+        path: String,
+        /// What SQLite said.
+        detail: String,
+    },
+    /// The database was written by a newer revdrill.
+    #[error("the database {path} has schema version {found}; this revdrill knows up to {known}: upgrade revdrill")]
+    TooNew {
+        /// The database path.
+        path: String,
+        /// Version found.
+        found: i64,
+        /// Newest version this build knows.
+        known: i64,
+    },
+    /// Any other database failure.
+    #[error("database error on {path}: {detail}")]
+    Other {
+        /// The database path.
+        path: String,
+        /// What SQLite said.
+        detail: String,
+    },
+    /// No attempt with that id.
+    #[error("no attempt #{0}")]
+    NoSuchAttempt(AttemptId),
+}
+
+/// One past attempt, as `history` lists it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AttemptSummary {
+    /// Id.
+    pub id: AttemptId,
+    /// Drill id.
+    pub drill_id: String,
+    /// `en` or `zh`.
+    pub lang: String,
+    /// Unix seconds.
+    pub started_at: i64,
+    /// Unix seconds, when finished.
+    pub finished_at: Option<i64>,
+    /// 0-100, when graded.
+    pub score: Option<u8>,
+}
+
+/// A full attempt.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Attempt {
+    /// The summary fields.
+    #[serde(flatten)]
+    pub summary: AttemptSummary,
+    /// The learner's answers (grade input JSON).
+    pub answers_json: String,
+    /// The grader's report JSON, when graded.
+    pub report_json: Option<String>,
+}
+
+/// Points per category, summed over attempts.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CategoryStat {
+    /// Category name.
+    pub category: String,
+    /// Points earned.
+    pub earned: f64,
+    /// Points available.
+    pub max: f64,
+    /// Graded attempts that touched it.
+    pub attempts: u32,
+}
+
+/// Per-drill progress.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DrillStat {
+    /// Drill id.
+    pub drill_id: String,
+    /// Graded attempts.
+    pub attempts: u32,
+    /// Best score.
+    pub best: u8,
+    /// Latest score.
+    pub last: u8,
+}
+
+/// What a grade adds to an attempt.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Graded {
+    /// 0-100.
+    pub score: u8,
+    /// The report as JSON.
+    pub report_json: String,
+    /// (category, earned, max).
+    pub categories: Vec<(String, f64, f64)>,
+}
+
+/// The storage interface.
+pub trait Store {
+    /// Records a new attempt with the answers so far; returns its id.
+    fn start_attempt(&mut self, drill_id: &str, lang: &str, answers_json: &str) -> Result<AttemptId, StoreError>;
+    /// Replaces the answers of an attempt in progress.
+    fn save_answers(&mut self, id: AttemptId, answers_json: &str) -> Result<(), StoreError>;
+    /// Stores the grade and marks the attempt finished.
+    fn finish_attempt(&mut self, id: AttemptId, graded: &Graded) -> Result<(), StoreError>;
+    /// The newest attempts first.
+    fn history(&self, limit: usize) -> Result<Vec<AttemptSummary>, StoreError>;
+    /// One attempt.
+    fn attempt(&self, id: AttemptId) -> Result<Attempt, StoreError>;
+    /// Points per category over all graded attempts.
+    fn category_stats(&self) -> Result<Vec<CategoryStat>, StoreError>;
+    /// Progress per drill.
+    fn drill_stats(&self) -> Result<Vec<DrillStat>, StoreError>;
+}

@@ -1,0 +1,249 @@
+//! The SQLite store: one file in the user's data folder, migrations applied on open.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use rusqlite::{Connection, ErrorCode, OptionalExtension, params};
+
+use crate::*;
+
+/// Migrations, in order; applied ones are never edited.
+const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../migrations/0001_attempts.sql"))];
+
+/// How long to wait for another process's lock before giving up.
+const BUSY_TIMEOUT: Duration = Duration::from_millis(1500);
+
+/// Attempts in a SQLite file.
+pub struct SqliteStore {
+    conn: Connection,
+    path: PathBuf,
+}
+
+fn now() -> i64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    pub fn open(path: &Path) -> Result<SqliteStore, StoreError> {
+        let shown = path.display().to_string();
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| StoreError::Open { path: shown.clone(), detail: e.to_string() })?;
+        }
+        let conn = Connection::open(path).map_err(|e| classify(&shown, e))?;
+        let mut store = SqliteStore { conn, path: path.to_path_buf() };
+        store.conn.busy_timeout(BUSY_TIMEOUT).map_err(|e| classify(&shown, e))?;
+        store.conn.pragma_update(None, "foreign_keys", true).map_err(|e| classify(&shown, e))?;
+        store.migrate()?;
+        Ok(store)
+    }
+
+    /// An in-memory store, for tests.
+    pub fn in_memory() -> Result<SqliteStore, StoreError> {
+        let conn = Connection::open_in_memory().map_err(|e| classify(":memory:", e))?;
+        let mut store = SqliteStore { conn, path: PathBuf::from(":memory:") };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    fn err(&self, e: rusqlite::Error) -> StoreError {
+        classify(&self.path.display().to_string(), e)
+    }
+
+    fn migrate(&mut self) -> Result<(), StoreError> {
+        let current: i64 = self.conn.pragma_query_value(None, "user_version", |r| r.get(0)).map_err(|e| self.err(e))?;
+        let known = MIGRATIONS.last().map(|m| m.0).unwrap_or(0);
+        if current > known {
+            return Err(StoreError::TooNew { path: self.path.display().to_string(), found: current, known });
+        }
+        for &(version, sql) in MIGRATIONS.iter().filter(|m| m.0 > current) {
+            let path = self.path.display().to_string();
+            let tx = self.conn.transaction().map_err(|e| classify(&path, e))?;
+            tx.execute_batch(sql).map_err(|e| classify(&path, e))?;
+            tx.pragma_update(None, "user_version", version).map_err(|e| classify(&path, e))?;
+            tx.commit().map_err(|e| classify(&path, e))?;
+        }
+        Ok(())
+    }
+}
+
+fn classify(path: &str, e: rusqlite::Error) -> StoreError {
+    let path = path.to_string();
+    match e.sqlite_error_code() {
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => StoreError::Locked { path },
+        Some(ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase) => StoreError::Corrupt { path, detail: e.to_string() },
+        Some(ErrorCode::CannotOpen | ErrorCode::PermissionDenied | ErrorCode::ReadOnly) => StoreError::Open { path, detail: e.to_string() },
+        _ => StoreError::Other { path, detail: e.to_string() },
+    }
+}
+
+fn summary(r: &rusqlite::Row<'_>) -> rusqlite::Result<AttemptSummary> {
+    Ok(AttemptSummary {
+        id: r.get(0)?,
+        drill_id: r.get(1)?,
+        lang: r.get(2)?,
+        started_at: r.get(3)?,
+        finished_at: r.get(4)?,
+        score: r.get::<_, Option<i64>>(5)?.map(|s| s.clamp(0, 100) as u8),
+    })
+}
+
+impl Store for SqliteStore {
+    fn start_attempt(&mut self, drill_id: &str, lang: &str, answers_json: &str) -> Result<AttemptId, StoreError> {
+        let tx = self.conn.transaction().map_err(|e| classify(&self.path.display().to_string(), e))?;
+        tx.execute(
+            "INSERT INTO attempts (drill_id, lang, started_at, answers_json) VALUES (?1, ?2, ?3, ?4)",
+            params![drill_id, lang, now(), answers_json],
+        )
+        .map_err(|e| classify(&self.path.display().to_string(), e))?;
+        let id = tx.last_insert_rowid();
+        tx.commit().map_err(|e| classify(&self.path.display().to_string(), e))?;
+        Ok(id)
+    }
+
+    fn save_answers(&mut self, id: AttemptId, answers_json: &str) -> Result<(), StoreError> {
+        let n = self
+            .conn
+            .execute("UPDATE attempts SET answers_json = ?2 WHERE id = ?1", params![id, answers_json])
+            .map_err(|e| self.err(e))?;
+        if n == 0 { Err(StoreError::NoSuchAttempt(id)) } else { Ok(()) }
+    }
+
+    fn finish_attempt(&mut self, id: AttemptId, graded: &Graded) -> Result<(), StoreError> {
+        let path = self.path.display().to_string();
+        let tx = self.conn.transaction().map_err(|e| classify(&path, e))?;
+        let n = tx
+            .execute(
+                "UPDATE attempts SET score = ?2, report_json = ?3, finished_at = ?4 WHERE id = ?1",
+                params![id, graded.score as i64, graded.report_json, now()],
+            )
+            .map_err(|e| classify(&path, e))?;
+        if n == 0 {
+            return Err(StoreError::NoSuchAttempt(id));
+        }
+        tx.execute("DELETE FROM attempt_categories WHERE attempt_id = ?1", params![id]).map_err(|e| classify(&path, e))?;
+        for (cat, earned, max) in &graded.categories {
+            tx.execute(
+                "INSERT INTO attempt_categories (attempt_id, category, earned, max) VALUES (?1, ?2, ?3, ?4)",
+                params![id, cat, earned, max],
+            )
+            .map_err(|e| classify(&path, e))?;
+        }
+        tx.commit().map_err(|e| classify(&path, e))
+    }
+
+    fn history(&self, limit: usize) -> Result<Vec<AttemptSummary>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, drill_id, lang, started_at, finished_at, score FROM attempts ORDER BY id DESC LIMIT ?1")
+            .map_err(|e| self.err(e))?;
+        let rows = stmt.query_map(params![limit as i64], summary).map_err(|e| self.err(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
+    }
+
+    fn attempt(&self, id: AttemptId) -> Result<Attempt, StoreError> {
+        self.conn
+            .query_row(
+                "SELECT id, drill_id, lang, started_at, finished_at, score, answers_json, report_json FROM attempts WHERE id = ?1",
+                params![id],
+                |r| Ok(Attempt { summary: summary(r)?, answers_json: r.get(6)?, report_json: r.get(7)? }),
+            )
+            .optional()
+            .map_err(|e| self.err(e))?
+            .ok_or(StoreError::NoSuchAttempt(id))
+    }
+
+    fn category_stats(&self) -> Result<Vec<CategoryStat>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT category, SUM(earned), SUM(max), COUNT(*) FROM attempt_categories GROUP BY category ORDER BY category")
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([], |r| Ok(CategoryStat { category: r.get(0)?, earned: r.get(1)?, max: r.get(2)?, attempts: r.get(3)? }))
+            .map_err(|e| self.err(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
+    }
+
+    fn drill_stats(&self) -> Result<Vec<DrillStat>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT drill_id, COUNT(*), MAX(score), \
+                 (SELECT score FROM attempts b WHERE b.drill_id = a.drill_id AND b.score IS NOT NULL ORDER BY b.id DESC LIMIT 1) \
+                 FROM attempts a WHERE score IS NOT NULL GROUP BY drill_id ORDER BY drill_id",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(DrillStat {
+                    drill_id: r.get(0)?,
+                    attempts: r.get(1)?,
+                    best: r.get::<_, i64>(2)?.clamp(0, 100) as u8,
+                    last: r.get::<_, i64>(3)?.clamp(0, 100) as u8,
+                })
+            })
+            .map_err(|e| self.err(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn graded(score: u8, cats: &[(&str, f64, f64)]) -> Graded {
+        Graded { score, report_json: "{}".into(), categories: cats.iter().map(|(c, e, m)| (c.to_string(), *e, *m)).collect() }
+    }
+
+    #[test]
+    fn attempt_round_trip_and_stats() {
+        let mut s = SqliteStore::in_memory().unwrap();
+        let a = s.start_attempt("d1", "en", "{\"answers\":{}}").unwrap();
+        s.save_answers(a, "{\"answers\":{\"x\":\"y\"}}").unwrap();
+        assert_eq!(s.attempt(a).unwrap().summary.score, None);
+        s.finish_attempt(a, &graded(40, &[("concurrency", 10.0, 40.0)])).unwrap();
+        let b = s.start_attempt("d1", "zh", "{}").unwrap();
+        s.finish_attempt(b, &graded(90, &[("concurrency", 30.0, 40.0), ("testing", 15.0, 15.0)])).unwrap();
+        let h = s.history(10).unwrap();
+        assert_eq!(h.iter().map(|x| x.id).collect::<Vec<_>>(), vec![b, a]);
+        assert_eq!(s.attempt(a).unwrap().answers_json, "{\"answers\":{\"x\":\"y\"}}");
+        let cats = s.category_stats().unwrap();
+        assert_eq!(cats[0].category, "concurrency");
+        assert_eq!((cats[0].earned, cats[0].max, cats[0].attempts), (40.0, 80.0, 2));
+        let d = s.drill_stats().unwrap();
+        assert_eq!((d[0].attempts, d[0].best, d[0].last), (2, 90, 90));
+    }
+
+    #[test]
+    fn unknown_attempt_is_an_error() {
+        let mut s = SqliteStore::in_memory().unwrap();
+        assert!(matches!(s.save_answers(42, "{}"), Err(StoreError::NoSuchAttempt(42))));
+    }
+
+    #[test]
+    fn garbage_file_is_reported_as_corrupt() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("db.sqlite");
+        std::fs::write(&p, vec![b'x'; 4096]).unwrap();
+        assert!(matches!(SqliteStore::open(&p), Err(StoreError::Corrupt { .. })));
+    }
+
+    #[test]
+    fn lock_held_by_another_connection_is_reported_as_locked() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("db.sqlite");
+        drop(SqliteStore::open(&p).unwrap());
+        let holder = Connection::open(&p).unwrap();
+        holder.execute_batch("BEGIN EXCLUSIVE").unwrap();
+        let r = SqliteStore::open(&p).and_then(|mut s| s.start_attempt("d", "en", "{}"));
+        assert!(matches!(r, Err(StoreError::Locked { .. })), "{r:?}");
+    }
+
+    #[test]
+    fn newer_schema_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("db.sqlite");
+        Connection::open(&p).unwrap().pragma_update(None, "user_version", 99).unwrap();
+        assert!(matches!(SqliteStore::open(&p), Err(StoreError::TooNew { found: 99, .. })));
+    }
+}
