@@ -209,10 +209,12 @@ fn rewrite(text: &str, has_label: bool, dims: &[Dimension], f: &revdrill_pack::F
         Severity::Nit => "nit:",
     };
     let english = text.chars().filter(|&c| is_cjk(c)).count() == 0;
-    let mut point = match at.map(|k| &analysed[k].stmt.text) {
-        Some(s) if english && ok("courtesy") => s.clone(),
+    // The learner's whole comment when it is usable English, else the key's problem statement.
+    let mut point = match at {
+        Some(_) if english && ok("courtesy") => text.to_string(),
         _ => f.problem.en.clone(),
     };
+    let _ = analysed;
     if has_label {
         if let Some(colon) = point.find(':') {
             if label_of(&point).is_some() {

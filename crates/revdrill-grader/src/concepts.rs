@@ -140,8 +140,9 @@ fn tokens_between(s: &Statement, from: usize, to: usize) -> usize {
 
 fn compile_term(text: &str, zh_list: bool) -> Option<Pattern> {
     let t = text.trim();
-    if let Some(code) = t.strip_prefix('`').and_then(|r| r.strip_suffix('`')) {
-        let needle: Vec<char> = code.to_lowercase().chars().filter(|c| !c.is_whitespace() && *c != '`').collect();
+    if t.contains('`') {
+        // Code, possibly with words around it ("after `<-ctx.Done`"): matched as written.
+        let needle: Vec<char> = t.to_lowercase().chars().filter(|c| !c.is_whitespace() && *c != '`').collect();
         return (!needle.is_empty()).then_some(Pattern::Code(needle));
     }
     let has_cjk = t.chars().any(is_cjk);

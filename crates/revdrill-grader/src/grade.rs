@@ -136,7 +136,9 @@ impl<'d> Grader<'d> {
                 .filter(|f| f.hit.iter().chain(&f.partial).any(|g| self.satisfied(g, &a.present)))
                 .count();
             let density = covered as f64 / n as f64;
-            if (density >= 0.7 && findings_named >= 2) || (findings_named >= 3 && n < 6 * findings_named) {
+            let function_words = a.stmt.tokens.iter().filter(|t| is_function_word(&t.text)).count();
+            let telegraphic = (function_words as f64) < 0.1 * n as f64;
+            if (density >= 0.7 && telegraphic && findings_named >= 2) || (findings_named >= 3 && n < 6 * findings_named && telegraphic) {
                 return Some(SetAsideReason::KeywordList);
             }
         }
@@ -371,6 +373,17 @@ impl<'d> Grader<'d> {
         }
         best
     }
+}
+
+/// Words that make a sentence a sentence: a keyword list has almost none of them.
+fn is_function_word(w: &str) -> bool {
+    const EN: &[&str] = &[
+        "the", "a", "an", "is", "are", "was", "be", "been", "to", "of", "in", "on", "at", "if", "when", "this", "that", "it", "its",
+        "will", "can", "may", "might", "would", "could", "should", "does", "do", "and", "or", "but", "after", "before", "with", "by",
+        "for", "from", "so", "then", "because", "there", "which", "not", "never", "has", "have", "as", "than", "into", "we", "you",
+    ];
+    const ZH: &[&str] = &["的", "了", "会", "在", "是", "都", "就", "被", "把", "和", "也", "还", "要", "能", "这", "那", "个", "有", "如", "果", "因", "为", "所", "以", "时", "后", "再", "对", "让", "用", "从", "到", "里", "吗", "呢", "吧", "而", "但", "即", "使", "则"];
+    EN.contains(&w) || ZH.contains(&w)
 }
 
 fn token_set(s: &Statement) -> HashSet<String> {

@@ -11,7 +11,8 @@ use crate::model::{Drill, Severity};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct AnswerSet {
-    /// Drill id.
+    /// Drill id (may be left out; `revdrill grade --drill` names it).
+    #[serde(default)]
     pub drill: String,
     /// Checklist item id -> free text.
     #[serde(default)]
@@ -40,12 +41,15 @@ pub struct LineComment {
 /// Parses an answer file and checks it against its drill (when given): unknown items and lines
 /// outside the diff are errors that name the field.
 pub fn parse_answers(file: &str, text: &str, drill: Option<&Drill>) -> Result<AnswerSet, Vec<PackError>> {
-    let set: AnswerSet = serde_json::from_str(text).map_err(|e| {
+    let mut set: AnswerSet = serde_json::from_str(text).map_err(|e| {
         vec![PackError { file: file.to_string(), line: Some(e.line()), field: String::new(), message: e.to_string() }]
     })?;
     let Some(drill) = drill else { return Ok(set) };
     let mut errs = Vec::new();
     let line_of = |needle: &str| text.find(needle).map(|o| text[..o].lines().count().max(1));
+    if set.drill.is_empty() {
+        set.drill = drill.id.clone();
+    }
     if set.drill != drill.id {
         errs.push(PackError {
             file: file.into(),

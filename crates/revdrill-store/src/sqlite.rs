@@ -38,6 +38,11 @@ impl SqliteStore {
         Ok(store)
     }
 
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
     /// An in-memory store, for tests.
     pub fn in_memory() -> Result<SqliteStore, StoreError> {
         let conn = Connection::open_in_memory().map_err(|e| classify(":memory:", e))?;

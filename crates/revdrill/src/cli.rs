@@ -1,0 +1,200 @@
+//! The command line: global flags and one subcommand per job, each flag documented.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Practise code review on drills modeled on real pull requests.
+///
+/// Run `revdrill drill` to start the next drill. Answers may be written in English, Chinese or
+/// both; every screen exists in both languages (`--lang`).
+#[derive(Debug, Parser)]
+#[command(name = "revdrill", version, about, max_term_width = 100)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Flags every subcommand takes.
+#[derive(Debug, Args)]
+pub struct Global {
+    /// Language of every screen and of feedback: `en` or `zh`.
+    ///
+    /// Defaults to the language of LC_ALL, LC_MESSAGES or LANG (Chinese when it starts with
+    /// `zh`), English otherwise.
+    #[arg(long, global = true, value_enum)]
+    pub lang: Option<LangArg>,
+
+    /// The attempts database (SQLite).
+    ///
+    /// Defaults to `revdrill.sqlite` in the user's data folder (e.g.
+    /// `~/.local/share/revdrill/` on Linux); the REVDRILL_DB environment variable also sets it.
+    #[arg(long, global = true, env = "REVDRILL_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
+
+    /// Extra drill packs beside the embedded catalog (repeatable).
+    ///
+    /// A pack is a folder of drill folders (or one drill folder); a drill with the same id as an
+    /// embedded one replaces it. See docs/pack-format.md.
+    #[arg(long, global = true, value_name = "DIR")]
+    pub packs: Vec<PathBuf>,
+}
+
+/// `--lang` values.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum LangArg {
+    /// English.
+    En,
+    /// Chinese (简体中文).
+    Zh,
+}
+
+/// Output formats of listing commands.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq, Default)]
+pub enum Format {
+    /// For people.
+    #[default]
+    Text,
+    /// For scripts.
+    Json,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Do a drill interactively: read the PR, answer the checklist, get feedback.
+    ///
+    /// Answers are multi-line: finish one with an empty line or Ctrl-D; a line with only `e`
+    /// opens $EDITOR. A line `@LINE [severity]: text` inside an answer is an inline comment on
+    /// that new-file line (severity: blocker, major, minor or nit). Answers may also be piped
+    /// on stdin, one block per checklist item, blocks separated by empty lines.
+    Drill(DrillArgs),
+    /// List the drills with language, difficulty, categories and your best score.
+    List(FormatArgs),
+    /// Show a drill (without its answer key).
+    Show(ShowArgs),
+    /// Grade an answers file without prompting (the contract other tools build on).
+    Grade(GradeArgs),
+    /// Print the reusable PR review template (Markdown).
+    Template(TemplateArgs),
+    /// List past attempts, newest first.
+    History(HistoryArgs),
+    /// Scores per category and per drill, from past attempts.
+    Stats(FormatArgs),
+    /// Work with drill packs on disk.
+    Packs(PacksArgs),
+}
+
+/// `revdrill drill`.
+#[derive(Debug, Args)]
+pub struct DrillArgs {
+    /// The drill to do; without it, the next one: one not done yet, else one in your weakest
+    /// category.
+    pub id: Option<String>,
+}
+
+/// `--format` alone.
+#[derive(Debug, Args)]
+pub struct FormatArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+/// `revdrill show`.
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// Drill id.
+    pub id: String,
+    /// Output format; JSON holds id, title, source, purpose, language, difficulty, tags,
+    /// new_logic, checklist (id, kind, prompt) and the unified diff text.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+/// `revdrill grade`.
+#[derive(Debug, Args)]
+pub struct GradeArgs {
+    /// Drill id (must match the `drill` field of the answers file).
+    #[arg(long)]
+    pub drill: String,
+    /// Answers file in the grade input format (docs/pack-format.md), or `-` for stdin.
+    #[arg(long, value_name = "FILE|-")]
+    pub answers: String,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+    /// Also print, per statement, the concepts the grader saw and whether they were negated.
+    #[arg(long)]
+    pub explain: bool,
+    /// Record the graded attempt in the database (shown by `history` and `stats`).
+    #[arg(long)]
+    pub save: bool,
+}
+
+/// `revdrill template`.
+#[derive(Debug, Args)]
+pub struct TemplateArgs {
+    /// Write the template to this file instead of stdout.
+    #[arg(short = 'o', long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// `revdrill history`.
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// How many attempts to show.
+    #[arg(long, default_value_t = 20)]
+    pub limit: usize,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+/// `revdrill packs`.
+#[derive(Debug, Args)]
+pub struct PacksArgs {
+    #[command(subcommand)]
+    pub command: PacksCommand,
+}
+
+/// `revdrill packs ...`.
+#[derive(Debug, Subcommand)]
+pub enum PacksCommand {
+    /// Validate packs: every problem as `file:line: field: message`; model answers must score
+    /// at least 95. Exits 1 when anything is wrong.
+    Check {
+        /// Pack folders (or drill folders).
+        #[arg(required = true)]
+        dirs: Vec<PathBuf>,
+    },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn every_flag_and_subcommand_is_documented() {
+        fn walk(cmd: &clap::Command) {
+            for arg in cmd.get_arguments() {
+                if arg.get_id() != "help" && arg.get_id() != "version" {
+                    assert!(arg.get_help().is_some(), "`{}` of `{}` has no help", arg.get_id(), cmd.get_name());
+                }
+            }
+            for sub in cmd.get_subcommands() {
+                assert!(sub.get_about().is_some(), "subcommand `{}` has no about", sub.get_name());
+                walk(sub);
+            }
+        }
+        walk(&Cli::command());
+    }
+}

@@ -1,0 +1,130 @@
+//! `revdrill grade`: grade an answers file without prompting.
+
+use std::io::{Read, Write};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use revdrill_grader::{Grader, Report};
+use revdrill_pack::{AnswerSet, Drill, Lang, parse_answers};
+use revdrill_store::{Graded, Store};
+use serde_json::json;
+
+use crate::app::App;
+use crate::cli::{Format, GradeArgs};
+use crate::i18n::t;
+use crate::render;
+
+pub fn run(app: &App, args: GradeArgs) -> Result<ExitCode> {
+    let lang = app.lang;
+    let drill = app.drill(&args.drill)?;
+    let (name, text) = if args.answers == "-" {
+        let mut s = String::new();
+        std::io::stdin().read_to_string(&mut s).context("cannot read answers from stdin")?;
+        ("<stdin>".to_string(), s)
+    } else {
+        let text = std::fs::read_to_string(&args.answers).with_context(|| format!("cannot read {}", args.answers))?;
+        (args.answers.clone(), text)
+    };
+    let answers = match parse_answers(&name, &text, Some(drill)) {
+        Ok(a) => a,
+        Err(errs) => {
+            let mut err = anstream::stderr();
+            for e in &errs {
+                writeln!(err, "{}{}{} {e}", render::ERROR.render(), t(lang, "error:", "错误："), render::ERROR.render_reset())?;
+            }
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let grader = Grader::new(drill);
+    let report = grader.grade(&answers);
+    if args.save {
+        save(app, &answers, &report)?;
+    }
+    let mut out = anstream::stdout();
+    match args.format {
+        Format::Json => {
+            let mut v = report.to_json(lang);
+            if args.explain {
+                v["explain"] = explain_json(&grader, drill, &answers);
+            }
+            writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
+        }
+        Format::Text => {
+            if args.explain {
+                explain_text(&mut out, &grader, drill, &answers, &report, lang)?;
+            }
+            render::final_report(&mut out, drill, &report, lang)?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn save(app: &App, answers: &AnswerSet, report: &Report) -> Result<()> {
+    let mut store = app.open_store()?;
+    let id = store.start_attempt(&answers.drill, app.lang.code(), &serde_json::to_string(answers)?)?;
+    store.finish_attempt(
+        id,
+        &Graded {
+            score: report.score,
+            report_json: serde_json::to_string(report)?,
+            categories: report.categories.iter().map(|c| (c.category.as_str().to_string(), c.earned, c.max)).collect(),
+        },
+    )?;
+    Ok(())
+}
+
+/// Every text the learner wrote, labelled by where it was written.
+fn texts(drill: &Drill, answers: &AnswerSet) -> Vec<(String, String)> {
+    let mut v: Vec<(String, String)> = drill
+        .checklist
+        .iter()
+        .filter_map(|c| answers.answers.get(&c.id).map(|a| (c.id.clone(), a.clone())))
+        .collect();
+    v.extend(answers.comments.iter().map(|c| (format!("@{}", c.line), c.body.clone())));
+    v
+}
+
+fn explain_json(grader: &Grader, drill: &Drill, answers: &AnswerSet) -> serde_json::Value {
+    let mut out = Vec::new();
+    for (source, text) in texts(drill, answers) {
+        for (stmt, aside, concepts) in grader.explain(&text) {
+            out.push(json!({"source": source, "statement": stmt, "set_aside": aside, "concepts": concepts}));
+        }
+    }
+    serde_json::Value::Array(out)
+}
+
+fn explain_text(out: &mut impl Write, grader: &Grader, drill: &Drill, answers: &AnswerSet, report: &Report, lang: Lang) -> Result<()> {
+    writeln!(out, "{}", t(lang, "How each finding was decided:", "每个要点的判定依据："))?;
+    for f in &report.findings {
+        write!(out, "  {:<22} {:<8}", f.id, f.verdict.as_str())?;
+        if let Some(ev) = &f.evidence {
+            write!(out, " “{ev}”")?;
+        }
+        writeln!(out)?;
+        for c in &f.concepts {
+            writeln!(out, "      {} ← “{}” ({} `{}`)", c.concept, c.words, t(lang, "term", "词条"), c.term)?;
+        }
+        if !f.missing.is_empty() {
+            writeln!(out, "      {} {}", t(lang, "not stated:", "未说明："), f.missing.join(", "))?;
+        }
+        if let Some(n) = &f.note {
+            writeln!(out, "      {}", n.get(lang))?;
+        }
+    }
+    writeln!(out, "\n{}", t(lang, "Concepts seen per statement (✗ = negated):", "每句话识别到的概念（✗ = 被否定）："))?;
+    for (source, text) in texts(drill, answers) {
+        for (stmt, aside, concepts) in grader.explain(&text) {
+            writeln!(out, "  [{source}] “{stmt}”")?;
+            if let Some(a) = aside {
+                writeln!(out, "      {}", a.explain().get(lang))?;
+            }
+            let list: Vec<String> =
+                concepts.iter().map(|c| format!("{}{}=“{}”", if c.negated { "✗" } else { "" }, c.concept, c.words)).collect();
+            if !list.is_empty() {
+                writeln!(out, "      {}", list.join("  "))?;
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,97 @@
+//! `revdrill history` and `revdrill stats`.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use anyhow::Result;
+use revdrill_pack::Category;
+use revdrill_store::Store;
+use serde_json::json;
+
+use crate::app::App;
+use crate::cli::Format;
+use crate::i18n::t;
+use crate::render::bar;
+
+pub fn history(app: &App, limit: usize, format: Format) -> Result<ExitCode> {
+    let lang = app.lang;
+    let store = app.open_store()?;
+    let rows = store.history(limit)?;
+    let mut out = anstream::stdout();
+    if format == Format::Json {
+        writeln!(out, "{}", serde_json::to_string_pretty(&rows)?)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    if rows.is_empty() {
+        writeln!(out, "{}", t(lang, "No attempts yet: run `revdrill drill`.", "还没有练习记录：运行 `revdrill drill` 开始。"))?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    writeln!(out, "{:>5}  {:<17} {:<34} {:<4} {:>5}", "#", t(lang, "STARTED (UTC)", "开始时间 (UTC)"), t(lang, "DRILL", "练习"), t(lang, "LANG", "语言"), t(lang, "SCORE", "得分"))?;
+    for r in rows {
+        let score = r.score.map_or_else(|| t(lang, "unfinished", "未完成").to_string(), |s| s.to_string());
+        writeln!(out, "{:>5}  {:<17} {:<34} {:<4} {:>5}", r.id, utc(r.started_at), r.drill_id, r.lang, score)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn stats(app: &App, format: Format) -> Result<ExitCode> {
+    let lang = app.lang;
+    let store = app.open_store()?;
+    let cats = store.category_stats()?;
+    let drills = store.drill_stats()?;
+    let mut out = anstream::stdout();
+    let pct = |e: f64, m: f64| if m > 0.0 { (e / m * 100.0).round() as u8 } else { 0 };
+    if format == Format::Json {
+        let v = json!({
+            "categories": cats.iter().map(|c| json!({"category": c.category, "score": pct(c.earned, c.max), "earned": c.earned, "max": c.max, "attempts": c.attempts})).collect::<Vec<_>>(),
+            "drills": drills,
+        });
+        writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    if cats.is_empty() {
+        writeln!(out, "{}", t(lang, "No graded attempts yet: run `revdrill drill`.", "还没有已评分的练习：运行 `revdrill drill` 开始。"))?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    writeln!(out, "{}", t(lang, "By category (points earned / available, all attempts):", "按类别（所有练习的得分 / 满分）："))?;
+    let mut sorted = cats.clone();
+    sorted.sort_by(|a, b| pct(a.earned, a.max).cmp(&pct(b.earned, b.max)));
+    for c in &sorted {
+        let label = Category::parse(&c.category).map_or(c.category.as_str(), |k| k.label(lang));
+        writeln!(out, "  {:<16} {:>3}%  {}  ({} {})", label, pct(c.earned, c.max), bar(pct(c.earned, c.max)), c.attempts, t(lang, "attempts", "次"))?;
+    }
+    if let Some(weakest) = sorted.first() {
+        let label = Category::parse(&weakest.category).map_or(weakest.category.as_str(), |k| k.label(lang));
+        writeln!(out, "{} {label}", t(lang, "Weakest:", "最弱项："))?;
+    }
+    writeln!(out, "\n{}", t(lang, "By drill:", "按练习："))?;
+    for d in &drills {
+        writeln!(out, "  {:<34} {} {:>3}  {} {:>3}  ({} {})", d.drill_id, t(lang, "best", "最佳"), d.best, t(lang, "last", "最近"), d.last, d.attempts, t(lang, "attempts", "次"))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `yyyy-mm-dd hh:mm` in UTC from unix seconds (Howard Hinnant's civil-from-days).
+fn utc(secs: i64) -> String {
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02} {:02}:{:02}", rem / 3600, rem % 3600 / 60)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn utc_formats_known_instants() {
+        assert_eq!(super::utc(0), "1970-01-01 00:00");
+        assert_eq!(super::utc(1_795_000_000), "2026-11-18 11:06");
+    }
+}

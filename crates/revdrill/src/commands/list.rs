@@ -1,0 +1,90 @@
+//! `revdrill list` and `revdrill show`.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::process::ExitCode;
+
+use anyhow::Result;
+use revdrill_store::Store;
+use serde_json::json;
+
+use crate::app::App;
+use crate::cli::Format;
+use crate::i18n::t;
+use crate::render;
+
+pub fn list(app: &App, format: Format) -> Result<ExitCode> {
+    let lang = app.lang;
+    // Scores are a bonus here: a missing or broken database must not hide the catalog.
+    let best: HashMap<String, u8> = app
+        .open_store()
+        .and_then(|s| s.drill_stats())
+        .map(|v| v.into_iter().map(|d| (d.drill_id, d.best)).collect())
+        .unwrap_or_default();
+    let mut out = anstream::stdout();
+    if format == Format::Json {
+        let rows: Vec<_> = app
+            .catalog
+            .drills()
+            .iter()
+            .map(|d| {
+                json!({
+                    "id": d.id, "title": d.title, "source": d.source, "language": d.language,
+                    "difficulty": d.difficulty, "categories": d.categories(), "tags": d.tags,
+                    "best": best.get(&d.id),
+                })
+            })
+            .collect();
+        writeln!(out, "{}", serde_json::to_string_pretty(&rows)?)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    writeln!(
+        out,
+        "{:<34} {:<6} {:<7} {:>5}  {}",
+        t(lang, "ID", "ID"),
+        t(lang, "LANG", "语言"),
+        t(lang, "LEVEL", "难度"),
+        t(lang, "BEST", "最佳"),
+        t(lang, "CATEGORIES", "类别")
+    )?;
+    for d in app.catalog.drills() {
+        let cats: Vec<&str> = d.categories().iter().map(|c| c.label(lang)).collect();
+        let b = best.get(&d.id).map_or("-".to_string(), |b| b.to_string());
+        writeln!(out, "{:<34} {:<6} {:<7} {:>5}  {}", d.id, d.language, d.difficulty.label(lang), b, cats.join(", "))?;
+        writeln!(out, "{:<34} {}", "", render_dim(&d.title))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn render_dim(s: &str) -> String {
+    format!("{}{s}{}", render::DIM.render(), render::DIM.render_reset())
+}
+
+pub fn show(app: &App, id: &str, format: Format) -> Result<ExitCode> {
+    let lang = app.lang;
+    let d = app.drill(id)?;
+    let mut out = anstream::stdout();
+    if format == Format::Json {
+        let v = json!({
+            "id": d.id,
+            "title": d.title,
+            "source": d.source,
+            "purpose": d.purpose.get(lang),
+            "language": d.language,
+            "difficulty": d.difficulty,
+            "tags": d.tags,
+            "categories": d.categories(),
+            "new_logic": d.new_logic.get(lang),
+            "checklist": d.checklist.iter().map(|c| json!({"id": c.id, "kind": c.kind, "prompt": c.prompt.get(lang)})).collect::<Vec<_>>(),
+            "diff": d.diff_text,
+        });
+        writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    render::drill_header(&mut out, d, lang)?;
+    writeln!(out, "\n{}", t(lang, "Checklist:", "检查清单："))?;
+    for (i, c) in d.checklist.iter().enumerate() {
+        writeln!(out, "  {}. {}", i + 1, c.prompt.get(lang))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}

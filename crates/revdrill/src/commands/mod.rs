@@ -1,0 +1,32 @@
+//! One module per subcommand; `run` dispatches.
+
+mod drill;
+mod grade;
+mod history;
+mod list;
+mod packs;
+mod template;
+
+use std::process::ExitCode;
+
+use anyhow::Result;
+
+use crate::app::App;
+use crate::cli::{Cli, Command, PacksCommand};
+
+/// Runs the parsed command line.
+pub fn run(cli: Cli) -> Result<ExitCode> {
+    let app = App::new(&cli.global)?;
+    match cli.command {
+        Command::Drill(a) => drill::run(&app, a),
+        Command::List(a) => list::list(&app, a.format),
+        Command::Show(a) => list::show(&app, &a.id, a.format),
+        Command::Grade(a) => grade::run(&app, a),
+        Command::Template(a) => template::run(&app, a),
+        Command::History(a) => history::history(&app, a.limit, a.format),
+        Command::Stats(a) => history::stats(&app, a.format),
+        Command::Packs(p) => match p.command {
+            PacksCommand::Check { dirs } => packs::check(&app, &dirs),
+        },
+    }
+}
