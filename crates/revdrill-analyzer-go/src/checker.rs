@@ -1,0 +1,248 @@
+//! One file under analysis: its tree, an index of the nodes rules look at, and the report sink.
+//!
+//! The index is built in a single iterative walk, so each rule visits only the nodes it needs
+//! and the whole analysis stays close to the cost of parsing.
+
+use std::collections::{HashMap, HashSet};
+
+use tree_sitter::{Node, Tree};
+
+use crate::ast::{self, text};
+use crate::diagnostic::{Diagnostic, Text};
+use crate::registry::RuleInfo;
+use crate::GoVersion;
+
+/// A node with the function and loop it sits in (the loop only if inside that same function).
+#[derive(Clone, Copy)]
+pub(crate) struct Site<'t> {
+    pub node: Node<'t>,
+    pub func: Option<Node<'t>>,
+    pub in_loop: Option<Node<'t>>,
+}
+
+/// Nodes by kind, in source order.
+#[derive(Default)]
+pub(crate) struct Index<'t> {
+    pub functions: Vec<Site<'t>>,
+    pub go_stmts: Vec<Site<'t>>,
+    pub defer_stmts: Vec<Site<'t>>,
+    pub selects: Vec<Site<'t>>,
+    pub calls: Vec<Site<'t>>,
+    pub comparisons: Vec<Site<'t>>,
+    pub ifs: Vec<Site<'t>>,
+    pub expr_stmts: Vec<Site<'t>>,
+    pub short_vars: Vec<Site<'t>>,
+    pub fors: Vec<Site<'t>>,
+}
+
+/// Which names are functions or methods returning `error` as their last result.
+///
+/// A name counts only if every definition seen with that name returns `error`, since without
+/// types a method name may belong to several types.
+#[derive(Default, Clone, Debug)]
+pub struct ErrorFuncs {
+    names: HashMap<String, (u32, u32)>,
+}
+
+impl ErrorFuncs {
+    pub(crate) fn add(&mut self, name: &str, returns_error: bool) {
+        let e = self.names.entry(name.to_string()).or_default();
+        if returns_error { e.0 += 1 } else { e.1 += 1 }
+    }
+
+    /// Merges another set into this one.
+    pub(crate) fn merge(&mut self, other: &ErrorFuncs) {
+        for (k, (a, b)) in &other.names {
+            let e = self.names.entry(k.clone()).or_default();
+            e.0 += a;
+            e.1 += b;
+        }
+    }
+
+    pub(crate) fn returns_error(&self, name: &str) -> bool {
+        self.names.get(name).is_some_and(|&(yes, no)| yes > 0 && no == 0)
+    }
+
+    /// Collects the error-returning functions declared in a tree.
+    pub(crate) fn collect(tree: &Tree, src: &str) -> ErrorFuncs {
+        let mut out = ErrorFuncs::default();
+        let root = tree.root_node();
+        let mut c = root.walk();
+        for decl in root.named_children(&mut c) {
+            if matches!(decl.kind(), "function_declaration" | "method_declaration") {
+                let name = ast::function_name(decl, src);
+                if !name.is_empty() && name != "_" {
+                    out.add(name, ast::returns_error(decl, src));
+                }
+            }
+        }
+        out
+    }
+}
+
+/// The state every rule reads.
+pub(crate) struct Checker<'t> {
+    pub src: &'t str,
+    pub root: Node<'t>,
+    pub path: &'t str,
+    pub is_test: bool,
+    pub go_version: Option<GoVersion>,
+    pub error_funcs: &'t ErrorFuncs,
+    pub index: Index<'t>,
+    /// Names under which packages are imported (`os`, `errdefs`, aliases).
+    pub imports: HashSet<&'t str>,
+}
+
+impl<'t> Checker<'t> {
+    pub(crate) fn new(
+        tree: &'t Tree,
+        src: &'t str,
+        path: &'t str,
+        go_version: Option<GoVersion>,
+        error_funcs: &'t ErrorFuncs,
+    ) -> Checker<'t> {
+        let root = tree.root_node();
+        Checker {
+            src,
+            root,
+            path,
+            is_test: path.ends_with("_test.go"),
+            go_version,
+            error_funcs,
+            index: build_index(root),
+            imports: imports(root, src),
+        }
+    }
+
+    /// Records a finding spanning `node`.
+    pub(crate) fn report(&self, out: &mut Vec<Diagnostic>, rule: &RuleInfo, node: Node, message: Text, help: Text) {
+        self.report_span(out, rule, node, node, message, help);
+    }
+
+    /// Records a finding from the start of `start` to the end of `end`.
+    pub(crate) fn report_span(
+        &self,
+        out: &mut Vec<Diagnostic>,
+        rule: &RuleInfo,
+        start: Node,
+        end: Node,
+        message: Text,
+        help: Text,
+    ) {
+        let (sp, ep) = (start.start_position(), end.end_position());
+        let line_text = line_at(self.src, start.start_byte());
+        let end_line_text = line_at(self.src, end.end_byte().saturating_sub(1).max(end.start_byte()));
+        out.push(Diagnostic {
+            code: rule.code,
+            name: rule.name,
+            level: rule.level,
+            path: self.path.to_string(),
+            line: sp.row as u32 + 1,
+            column: char_column(line_text, sp.column) + 1,
+            end_line: ep.row as u32 + 1,
+            end_column: char_column(end_line_text, ep.column) + 1,
+            message,
+            help,
+            source_line: truncate(line_text, 240).to_string(),
+        });
+    }
+}
+
+/// The whole line containing byte `at`, without its newline.
+fn line_at(src: &str, at: usize) -> &str {
+    let at = at.min(src.len());
+    let start = src[..floor_boundary(src, at)].rfind('\n').map_or(0, |i| i + 1);
+    let end = src[start..].find('\n').map_or(src.len(), |i| start + i);
+    src[start..end].trim_end_matches('\r')
+}
+
+fn floor_boundary(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn char_column(line: &str, byte_col: usize) -> u32 {
+    let b = floor_boundary(line, byte_col.min(line.len()));
+    line[..b].chars().count() as u32 + byte_col.saturating_sub(line.len()) as u32
+}
+
+fn truncate(s: &str, max: usize) -> &str {
+    &s[..floor_boundary(s, max.min(s.len()))]
+}
+
+fn build_index(root: Node) -> Index {
+    let mut index = Index::default();
+    let mut cursor = root.walk();
+    let mut depth = 0usize;
+    // (depth, node, is_function) of the enclosing functions and loops.
+    let mut scopes: Vec<(usize, Node, bool)> = Vec::new();
+    loop {
+        let node = cursor.node();
+        while scopes.last().is_some_and(|&(d, _, _)| d >= depth) {
+            scopes.pop();
+        }
+        let func_pos = scopes.iter().rposition(|s| s.2);
+        let func = func_pos.map(|i| scopes[i].1);
+        let in_loop = scopes.last().filter(|s| !s.2).map(|s| s.1);
+        let site = Site { node, func, in_loop };
+        let kind = node.kind();
+        match kind {
+            "function_declaration" | "method_declaration" | "func_literal" => index.functions.push(site),
+            "go_statement" => index.go_stmts.push(site),
+            "defer_statement" => index.defer_stmts.push(site),
+            "select_statement" => index.selects.push(site),
+            "call_expression" => index.calls.push(site),
+            "binary_expression" => {
+                if node.child_by_field_name("operator").is_some_and(|o| matches!(o.kind(), "==" | "!=")) {
+                    index.comparisons.push(site)
+                }
+            }
+            "if_statement" => index.ifs.push(site),
+            "expression_statement" => index.expr_stmts.push(site),
+            "short_var_declaration" | "assignment_statement" => index.short_vars.push(site),
+            "for_statement" => index.fors.push(site),
+            _ => {}
+        }
+        if ast::is_function(node) {
+            scopes.push((depth, node, true));
+        } else if ast::is_loop(node) {
+            scopes.push((depth, node, false));
+        }
+        if cursor.goto_first_child() {
+            depth += 1;
+            continue;
+        }
+        loop {
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            if !cursor.goto_parent() {
+                return index;
+            }
+            depth -= 1;
+        }
+    }
+}
+
+fn imports<'t>(root: Node<'t>, src: &'t str) -> HashSet<&'t str> {
+    let mut out = HashSet::new();
+    let mut c = root.walk();
+    for decl in root.named_children(&mut c).filter(|n| n.kind() == "import_declaration") {
+        for spec in ast::collect(decl, false, &mut |n| n.kind() == "import_spec") {
+            if let Some(name) = spec.child_by_field_name("name") {
+                out.insert(text(name, src));
+            } else if let Some(path) = spec.child_by_field_name("path") {
+                let p = text(path, src).trim_matches(|c| c == '"' || c == '`');
+                let mut parts = p.rsplit('/');
+                let last = parts.next().unwrap_or(p);
+                // `.../v2` is imported under the element before the major version.
+                let is_major = last.len() > 1 && last.starts_with('v') && last[1..].bytes().all(|b| b.is_ascii_digit());
+                let name = if is_major { parts.next().unwrap_or(last) } else { last };
+                out.insert(name.trim_start_matches("go-"));
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,191 @@
+//! A static analyzer for Go that reviews changes the way a Staff engineer would: goroutine
+//! leaks, races on shared state, cancelled contexts and swallowed errors.
+//!
+//! It reads code with tree-sitter-go only: no Go toolchain, no type checker, no network. That
+//! makes it fast and lets it run on any input, including a diff with no repository, at the cost
+//! of guessing types from names; each rule documents what it cannot see.
+//!
+//! Entry points:
+//! - [`analyze_source`]: one file in memory;
+//! - [`analyze_paths`]: files and folders, in parallel on all cores;
+//! - [`analyze_diff`]: a unified diff, reporting only findings on added lines;
+//! - [`rules`] / [`rule`]: the registry, with each rule's documentation;
+//! - [`render`]: text, JSON, SARIF 2.1.0 and GitHub review-comment outputs.
+//!
+//! Parsing never fails and nothing here panics on bad input: malformed Go is analysed as far as
+//! the tree allows, binary or oversized files are skipped and counted in the [`Report`].
+#![deny(missing_docs)]
+
+mod ast;
+mod checker;
+mod diagnostic;
+mod diff;
+mod files;
+mod registry;
+pub mod render;
+mod rules;
+
+use std::path::{Path, PathBuf};
+
+pub use checker::ErrorFuncs;
+pub use diagnostic::{Diagnostic, Lang, Level, Text};
+pub use diff::analyze_diff;
+pub use files::{analyze_paths, go_files};
+pub use registry::{rule, rules, RuleInfo};
+
+use serde::Serialize;
+
+/// The `go` directive of a `go.mod`: decides language semantics such as per-iteration loop
+/// variables (Go 1.22).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct GoVersion {
+    /// Always 1 in practice.
+    pub major: u32,
+    /// The minor version, e.g. 22 for `go 1.22.3`.
+    pub minor: u32,
+}
+
+impl GoVersion {
+    /// Parses `1.21`, `1.21.3` or `go1.21rc1`.
+    pub fn parse(s: &str) -> Option<GoVersion> {
+        let s = s.trim().trim_start_matches("go");
+        let mut parts = s.split('.');
+        let major = parts.next()?.parse().ok()?;
+        let minor_str: String = parts.next().unwrap_or("0").chars().take_while(char::is_ascii_digit).collect();
+        Some(GoVersion { major, minor: minor_str.parse().ok()? })
+    }
+
+    /// Reads the `go` directive from the text of a `go.mod`.
+    pub fn from_go_mod(text: &str) -> Option<GoVersion> {
+        text.lines().find_map(|l| l.trim().strip_prefix("go ").and_then(GoVersion::parse))
+    }
+
+    /// True when this version is older than `major.minor`.
+    pub fn before(self, major: u32, minor: u32) -> bool {
+        (self.major, self.minor) < (major, minor)
+    }
+}
+
+/// What to analyse and how.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// Overrides the version read from the nearest `go.mod`. When neither is known, rules that
+    /// depend on it assume the old semantics (Go code outside a module gets them too).
+    pub go_version: Option<GoVersion>,
+    /// Also analyse `vendor/` folders.
+    pub include_vendor: bool,
+    /// Files larger than this are skipped (and listed in [`Report::skipped`]).
+    pub max_file_bytes: usize,
+    /// Only run these rule codes (all when empty).
+    pub select: Vec<String>,
+    /// Never run these rule codes.
+    pub ignore: Vec<String>,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            go_version: None,
+            include_vendor: false,
+            max_file_bytes: 8 << 20,
+            select: Vec::new(),
+            ignore: Vec::new(),
+        }
+    }
+}
+
+impl Options {
+    pub(crate) fn enabled(&self, code: &str) -> bool {
+        (self.select.is_empty() || self.select.iter().any(|s| s.eq_ignore_ascii_case(code)))
+            && !self.ignore.iter().any(|s| s.eq_ignore_ascii_case(code))
+    }
+}
+
+/// A file that was not analysed, and why.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Skipped {
+    /// The file.
+    pub path: PathBuf,
+    /// Why, in English (`binary`, `too large`, or the I/O error).
+    pub reason: String,
+}
+
+/// The outcome of analysing many files.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Report {
+    /// All findings, sorted by path, line, column and code.
+    pub diagnostics: Vec<Diagnostic>,
+    /// How many files were analysed.
+    pub files: usize,
+    /// How many lines they had.
+    pub lines: usize,
+    /// Files not analysed (binary, too large).
+    pub skipped: Vec<Skipped>,
+    /// Inputs that could not be read at all (missing path, permission).
+    pub errors: Vec<Skipped>,
+}
+
+/// Analyses one Go file in memory. Never panics; returns no findings for binary or oversized
+/// input. Error-returning functions are looked up in this file only.
+pub fn analyze_source(path: &str, source: &[u8], options: &Options) -> Vec<Diagnostic> {
+    let Some(src) = decode(source, options) else { return Vec::new() };
+    let Some(tree) = parse(&src) else { return Vec::new() };
+    let funcs = ErrorFuncs::collect(&tree, &src);
+    let mut out = check_tree(path, &src, &tree, options.go_version, &funcs, options);
+    sort(&mut out);
+    out
+}
+
+/// Decodes input as text: `None` for binary (NUL bytes) or oversized input; invalid UTF-8 is
+/// replaced, which keeps line numbers.
+pub(crate) fn decode(source: &[u8], options: &Options) -> Option<String> {
+    if source.len() > options.max_file_bytes || is_binary(source) {
+        return None;
+    }
+    Some(String::from_utf8_lossy(source).into_owned())
+}
+
+pub(crate) fn is_binary(source: &[u8]) -> bool {
+    source[..source.len().min(8192)].contains(&0)
+}
+
+/// Parses Go source; `None` only if tree-sitter gives up entirely.
+pub(crate) fn parse(src: &str) -> Option<tree_sitter::Tree> {
+    let mut parser = tree_sitter::Parser::new();
+    parser.set_language(&tree_sitter_go::LANGUAGE.into()).ok()?;
+    parser.parse(src, None)
+}
+
+/// Runs every enabled per-file rule on a parsed file.
+pub(crate) fn check_tree(
+    path: &str,
+    src: &str,
+    tree: &tree_sitter::Tree,
+    go_version: Option<GoVersion>,
+    funcs: &ErrorFuncs,
+    options: &Options,
+) -> Vec<Diagnostic> {
+    let checker = checker::Checker::new(tree, src, path, go_version, funcs);
+    let mut out = Vec::new();
+    for rule in rules::RULES {
+        if !rule.info.diff_only && options.enabled(rule.info.code) {
+            (rule.check)(&checker, &mut out);
+        }
+    }
+    out
+}
+
+/// Sorts findings and drops exact duplicates (same rule, same place).
+pub(crate) fn sort(diags: &mut Vec<Diagnostic>) {
+    diags.sort_by(|a, b| {
+        (&a.path, a.line, a.column, a.code).cmp(&(&b.path, b.line, b.column, b.code))
+    });
+    diags.dedup_by(|a, b| a.path == b.path && a.line == b.line && a.column == b.column && a.code == b.code);
+}
+
+/// Finds the `go` version of the module that contains `dir`, looking upwards for `go.mod`.
+pub fn find_go_version(dir: &Path) -> Option<GoVersion> {
+    dir.ancestors()
+        .find_map(|d| std::fs::read_to_string(d.join("go.mod")).ok())
+        .and_then(|t| GoVersion::from_go_mod(&t))
+}

@@ -1,0 +1,223 @@
+//! GO001: a goroutine left blocked forever on a channel nobody will serve.
+
+use tree_sitter::Node;
+
+use crate::ast::{self, text};
+use crate::checker::Checker;
+use crate::diagnostic::{Diagnostic, Text};
+use crate::registry::declare_rule;
+
+declare_rule! {
+    /// ## What it does
+    /// Checks for goroutines that can block forever on a channel made in the enclosing
+    /// function:
+    /// - an unbuffered send whose receiver can give up: the function returns before
+    ///   receiving, or receives in a `select` that can take another branch (`<-ctx.Done()`,
+    ///   `time.After`) instead;
+    /// - a receive (`<-ch`, `for range ch`) on a channel the function never sends on or closes.
+    ///
+    /// ## Why is this bad?
+    /// A goroutine blocked on a channel operation is never collected. Each timed-out or
+    /// cancelled call leaves one behind, with everything it references, until the process runs
+    /// out of memory or goroutines. This is the most common goroutine leak in Go services.
+    ///
+    /// ## Example
+    /// ```go
+    /// ch := make(chan result)
+    /// go func() { ch <- fetch() }()
+    /// select {
+    /// case r := <-ch:
+    ///     return r, nil
+    /// case <-ctx.Done():
+    ///     return result{}, ctx.Err() // the goroutine blocks on its send forever
+    /// }
+    /// ```
+    ///
+    /// Use instead:
+    /// ```go
+    /// ch := make(chan result, 1) // the send always completes
+    /// ```
+    ///
+    /// ## Known problems
+    /// Only channels made with `make` in the same function are followed; a channel that is
+    /// passed to other functions, returned or stored is assumed to be served elsewhere.
+    ///
+    /// ## References
+    /// - [Go blog: Go Concurrency Patterns: Pipelines and cancellation](https://go.dev/blog/pipelines)
+    /// - [Tu et al., Understanding Real-World Concurrency Bugs in Go (ASPLOS 2019)](https://songlh.github.io/paper/go-study.pdf)
+    GoroutineBlockedForever {
+        code: "GO001",
+        name: "goroutine-blocked-forever",
+        level: Error,
+        summary: ("goroutine can block forever on a channel send or receive nobody will serve",
+                  "goroutine 可能永远阻塞在一个没人处理的 channel 发送或接收上"),
+    }
+}
+
+pub(crate) fn check(c: &Checker, out: &mut Vec<Diagnostic>) {
+    for site in &c.index.go_stmts {
+        let Some(func) = site.func else { continue };
+        let Some(call) = ast::stmt_call(site.node, c.src) else { continue };
+        let Some(lit) = call.node.child_by_field_name("function").filter(|f| f.kind() == "func_literal") else {
+            continue;
+        };
+        let Some(lit_body) = ast::body(lit) else { continue };
+        let mut reported = false;
+        ast::walk(lit_body, false, &mut |n| {
+            if reported {
+                return false;
+            }
+            if let Some((ch, op)) = channel_op(n, c.src) {
+                if let Some(why) = leak_reason(c, func, site.node, lit, ch, op) {
+                    report(c, out, n, ch, op, why);
+                    reported = true;
+                }
+            }
+            true
+        });
+    }
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Op {
+    Send,
+    Receive,
+}
+
+/// A send statement outside `select`, a bare receive statement, or `for range ch`.
+fn channel_op<'t>(n: Node<'t>, src: &'t str) -> Option<(&'t str, Op)> {
+    match n.kind() {
+        "send_statement" if n.parent().is_some_and(|p| p.kind() != "communication_case") => {
+            let ch = n.child_by_field_name("channel")?;
+            (ch.kind() == "identifier").then(|| (text(ch, src), Op::Send))
+        }
+        "expression_statement" => {
+            let ch = ast::receive_operand(n.named_child(0)?)?;
+            (ch.kind() == "identifier").then(|| (text(ch, src), Op::Receive))
+        }
+        "range_clause" => {
+            let ch = n.child_by_field_name("right")?;
+            (ch.kind() == "identifier").then(|| (text(ch, src), Op::Receive))
+        }
+        _ => None,
+    }
+}
+
+enum Why {
+    EarlyReturn,
+    SelectOtherBranch,
+    NeverServed,
+}
+
+fn leak_reason(c: &Checker, func: Node, go: Node, lit: Node, ch: &str, op: Op) -> Option<Why> {
+    let (unbuffered, decl) = made_here(c, func, go, ch)?;
+    // Every mention of `ch` in the function outside the goroutine and its declaration.
+    let uses: Vec<Node> = ast::collect(func, true, &mut |n| n.kind() == "identifier" && text(n, c.src) == ch)
+        .into_iter()
+        .filter(|n| !ast::contains(lit, *n) && !ast::contains(decl, *n))
+        .collect();
+    match op {
+        Op::Receive => uses.is_empty().then_some(Why::NeverServed),
+        Op::Send => {
+            if !unbuffered {
+                return None;
+            }
+            if uses.is_empty() {
+                return Some(Why::NeverServed);
+            }
+            // Any use other than a receive means the channel escapes: give up.
+            let receives: Vec<Node> = uses.iter().copied().filter(|u| is_received(*u)).collect();
+            if receives.len() != uses.len() || uses.iter().any(|u| u.start_byte() < go.start_byte()) {
+                return None;
+            }
+            let first = receives[0];
+            if let Some(select) = enclosing_select_case(first).and_then(|case| case.parent()) {
+                let in_loop = ast::ancestors(select, Some(func)).iter().any(|a| a.kind() == "for_statement");
+                if has_other_exit(c, select, first, in_loop) {
+                    return Some(Why::SelectOtherBranch);
+                }
+            }
+            returns_between(c, func, go, first).then_some(Why::EarlyReturn)
+        }
+    }
+}
+
+/// `ch := make(chan T[, n])` in `func` before `go`: (unbuffered, declaration).
+fn made_here<'t>(c: &Checker<'t>, func: Node<'t>, go: Node<'t>, ch: &str) -> Option<(bool, Node<'t>)> {
+    c.index.short_vars.iter().filter(|s| s.func.map(|f| f.id()) == Some(func.id()) && s.node.start_byte() < go.start_byte()).rev().find_map(|s| {
+        let names = ast::assigned_names(s.node, c.src);
+        let i = names.iter().position(|n| *n == ch)?;
+        let value = *ast::assigned_values(s.node).get(i)?;
+        let call = ast::call(value, c.src)?;
+        if call.name != "make" || call.args.first().is_none_or(|t| t.kind() != "channel_type") {
+            return None;
+        }
+        let unbuffered = call.args.len() == 1 || call.args.get(1).is_some_and(|n| text(*n, c.src) == "0");
+        Some((unbuffered, s.node))
+    })
+}
+
+/// True when this identifier is the operand of `<-`, or the channel of a `range`.
+fn is_received(ident: Node) -> bool {
+    ident.parent().is_some_and(|p| {
+        (p.kind() == "unary_expression" && p.child_by_field_name("operator").is_some_and(|o| o.kind() == "<-"))
+            || (p.kind() == "range_clause")
+    })
+}
+
+fn enclosing_select_case(n: Node) -> Option<Node> {
+    ast::ancestors(n, None).into_iter().take(4).find(|a| a.kind() == "communication_case")
+        .filter(|case| case.child_by_field_name("communication").is_some_and(|comm| ast::contains(comm, n)))
+}
+
+/// Another case (or `default`) that leaves without receiving: any, if the `select` is not in a
+/// loop; one that returns, if it is.
+fn has_other_exit(c: &Checker, select: Node, receive: Node, in_loop: bool) -> bool {
+    let mut cur = select.walk();
+    let cases: Vec<Node> = select.named_children(&mut cur).filter(|n| n.kind() != "comment").collect();
+    cases.iter().any(|case| {
+        !ast::contains(*case, receive)
+            && matches!(case.kind(), "communication_case" | "default_case")
+            && (!in_loop || ast::any(*case, false, &mut |n| ast::is_terminating(n, c.src)))
+    })
+}
+
+/// A `return` in the function's own code between the `go` statement and the first receive.
+fn returns_between(_c: &Checker, func: Node, go: Node, receive: Node) -> bool {
+    let Some(body) = ast::body(func) else { return false };
+    ast::any(body, false, &mut |n| {
+        n.kind() == "return_statement" && n.start_byte() > go.end_byte() && n.end_byte() < receive.start_byte()
+    })
+}
+
+fn report(c: &Checker, out: &mut Vec<Diagnostic>, at: Node, ch: &str, op: Op, why: Why) {
+    let (en, zh) = match (op, why) {
+        (_, Why::NeverServed) if op == Op::Receive => (
+            format!("this goroutine waits on `{ch}`, which the function never sends on or closes: it blocks forever"),
+            format!("这个 goroutine 在等待 `{ch}`，但函数从未向它发送或关闭它：会永远阻塞"),
+        ),
+        (_, Why::NeverServed) => (
+            format!("nothing receives from unbuffered `{ch}`: this send blocks forever"),
+            format!("没有任何地方从无缓冲的 `{ch}` 接收：这次发送会永远阻塞"),
+        ),
+        (_, Why::SelectOtherBranch) => (
+            format!("when the `select` takes another branch nobody receives from unbuffered `{ch}`, so this send blocks forever"),
+            format!("当 `select` 走了另一个分支时，没有人再从无缓冲的 `{ch}` 接收，这次发送会永远阻塞"),
+        ),
+        (_, Why::EarlyReturn) => (
+            format!("the function can return before receiving from unbuffered `{ch}`, so this send blocks forever"),
+            format!("函数可能在从无缓冲的 `{ch}` 接收之前就返回，这次发送会永远阻塞"),
+        ),
+    };
+    let help = match op {
+        Op::Send => Text::new(
+            format!("give `{ch}` a buffer of 1 (`make(chan T, 1)`) so the send always completes, or select on a done channel too"),
+            format!("给 `{ch}` 加一个容量为 1 的缓冲（`make(chan T, 1)`），让发送总能完成；或在发送时同时 select 一个 done channel"),
+        ),
+        Op::Receive => Text::new(
+            format!("close `{ch}` when the producer is done (`defer close({ch})`), or select on a done channel too"),
+            format!("生产者结束时关闭 `{ch}`（`defer close({ch})`），或者同时 select 一个 done channel"),
+        ),
+    };
+    c.report(out, &GoroutineBlockedForever::INFO, at, Text::new(en, zh), help);
+}

@@ -1,0 +1,115 @@
+//! GO006: a call whose error result is thrown away by using it as a statement.
+
+use tree_sitter::Node;
+
+use crate::ast::{self, text};
+use crate::checker::Checker;
+use crate::diagnostic::{Diagnostic, Text};
+use crate::registry::declare_rule;
+
+declare_rule! {
+    /// ## What it does
+    /// Checks for calls used as statements whose error result is dropped: functions and
+    /// methods declared in the analysed files whose last result is `error`, and a short list of
+    /// well-known ones (`Close`, `Delete`, `Remove`, `RemoveAll`, `Write`, `Flush`, `Sync`,
+    /// `Rename`, `Shutdown`, `Unmount`, `Kill`).
+    ///
+    /// ## Why is this bad?
+    /// A failed delete, flush or write that nobody checks leaves state behind or loses data,
+    /// and the failure leaves no trace. Dropping an error on purpose is fine, but it should be
+    /// visible: `_ = f.Close()` with a reason.
+    ///
+    /// ## Example
+    /// ```go
+    /// s.tasks.Delete(ctx, id)
+    /// ```
+    ///
+    /// Use instead:
+    /// ```go
+    /// if err := s.tasks.Delete(ctx, id); err != nil {
+    ///     log.G(ctx).WithError(err).Warn("delete task")
+    /// }
+    /// ```
+    ///
+    /// ## Known problems
+    /// Without types, a method name is taken to return `error` only if every declaration with
+    /// that name in the analysed files does. Cleanup inside an `if err != nil` block and in
+    /// deferred closures, writes to in-memory buffers and hashes, and test files are skipped.
+    ///
+    /// ## References
+    /// - [Effective Go: Errors](https://go.dev/doc/effective_go#errors)
+    IgnoredError {
+        code: "GO006",
+        name: "ignored-error",
+        level: Warning,
+        summary: ("an error result is ignored", "函数返回的错误被忽略了"),
+    }
+}
+
+const WELL_KNOWN: &[&str] = &[
+    "Close", "Delete", "Remove", "RemoveAll", "Write", "Flush", "Sync", "Rename", "Shutdown", "Unmount", "Kill",
+];
+
+pub(crate) fn check(c: &Checker, out: &mut Vec<Diagnostic>) {
+    if c.is_test {
+        return;
+    }
+    for site in &c.index.expr_stmts {
+        let Some(expr) = site.node.named_child(0) else { continue };
+        let Some(call) = ast::call(expr, c.src) else { continue };
+        let known = WELL_KNOWN.contains(&call.name);
+        let local = call.name.len() > 1 && c.error_funcs.returns_error(call.name);
+        if !(known || local) || in_memory_writer(c, &call) || in_cleanup(c, site.node, site.func) {
+            continue;
+        }
+        let callee = expr.child_by_field_name("function").map(|f| text(f, c.src)).unwrap_or("");
+        c.report(
+            out,
+            &IgnoredError::INFO,
+            expr,
+            Text::new(
+                format!("the error returned by `{callee}` is ignored"),
+                format!("`{callee}` 返回的错误被忽略了"),
+            ),
+            Text::new(
+                "handle, return or log the error; if dropping it is intended, write `_ = ...` and say why",
+                "处理、返回或记录这个错误；如果确实要丢弃，写成 `_ = ...` 并注明原因",
+            ),
+        );
+    }
+}
+
+/// Writes to buffers, builders and hashes cannot fail.
+fn in_memory_writer(c: &Checker, call: &ast::Call) -> bool {
+    if !call.name.starts_with("Write") {
+        return false;
+    }
+    let Some(recv) = call.receiver else { return false };
+    let r = text(recv, c.src).rsplit('.').next().unwrap_or("").to_ascii_lowercase();
+    ["buf", "b", "sb", "h", "w"].contains(&r.as_str())
+        || ["buf", "builder", "hash", "digest", "sha", "md5", "crc"].iter().any(|s| r.contains(s))
+}
+
+/// Inside an error path (`if err != nil { ... }`) or a deferred/`go` closure: best-effort cleanup.
+fn in_cleanup(c: &Checker, stmt: Node, func: Option<Node>) -> bool {
+    if func.is_some_and(|f| f.kind() == "func_literal" && f.parent().is_some_and(|p| {
+        p.kind() == "call_expression" && p.parent().is_some_and(|g| g.kind() == "defer_statement")
+    })) {
+        return true;
+    }
+    let stop = func.and_then(ast::body);
+    ast::ancestors(stmt, stop).into_iter().any(|a| {
+        a.kind() == "if_statement"
+            && a.child_by_field_name("condition").is_some_and(|cond| is_err_not_nil(c, cond))
+            && a.child_by_field_name("consequence").is_some_and(|b| ast::contains(b, stmt))
+    })
+}
+
+/// `err != nil`, alone.
+fn is_err_not_nil(c: &Checker, cond: Node) -> bool {
+    let cond = ast::strip_parens(cond);
+    cond.kind() == "binary_expression"
+        && cond.child_by_field_name("operator").is_some_and(|o| o.kind() == "!=")
+        && cond.child_by_field_name("right").is_some_and(|r| text(r, c.src) == "nil")
+        && cond.child_by_field_name("left").is_some_and(|l| ast::is_err_name(text(l, c.src)))
+}

@@ -1,0 +1,201 @@
+//! GO009: a mutex locked and not unlocked on some path out of the function or loop body.
+//!
+//! Also hosts the path scan shared with GO010 (double lock).
+
+use tree_sitter::Node;
+
+use crate::ast::{self, text};
+use crate::checker::Checker;
+use crate::diagnostic::{Diagnostic, Text};
+use crate::registry::declare_rule;
+
+declare_rule! {
+    /// ## What it does
+    /// Checks for `mu.Lock()` / `mu.RLock()` followed, in the same function, by a `return`,
+    /// `break` or `continue` reached without `mu.Unlock()` on the way, or by the end of the
+    /// function or loop body with the lock still held, when no `defer mu.Unlock()` follows the
+    /// lock.
+    ///
+    /// ## Why is this bad?
+    /// The early return is usually an error path added later. When it runs, the mutex stays
+    /// locked and the next caller blocks forever: the whole service stalls on one rare error.
+    ///
+    /// ## Example
+    /// ```go
+    /// s.mu.Lock()
+    /// if err := s.validate(); err != nil {
+    ///     return err // s.mu stays locked
+    /// }
+    /// s.mu.Unlock()
+    /// ```
+    ///
+    /// Use instead:
+    /// ```go
+    /// s.mu.Lock()
+    /// defer s.mu.Unlock()
+    /// if err := s.validate(); err != nil {
+    ///     return err
+    /// }
+    /// ```
+    ///
+    /// ## Known problems
+    /// Unlocking in another function, or handing the lock to the caller, is not seen:
+    /// functions whose name mentions `lock` and functions that unlock inside a closure are
+    /// skipped. `panic` paths are not considered.
+    ///
+    /// ## References
+    /// - [`sync.Mutex`](https://pkg.go.dev/sync#Mutex)
+    LockWithoutUnlock {
+        code: "GO009",
+        name: "lock-without-unlock",
+        level: Error,
+        summary: ("`Lock()` without `Unlock()` on some return, break or continue path",
+                  "`Lock()` 之后，某条 return/break/continue 路径上没有 `Unlock()`"),
+    }
+}
+
+pub(crate) fn check(c: &Checker, out: &mut Vec<Diagnostic>) {
+    for event in scan(c) {
+        let Event::Leak { lock, mutex, at, exit } = event else { continue };
+        let (en, zh) = match exit {
+            Some(kind) => (
+                format!("`{mutex}` is still locked at this `{kind}`: the next `Lock()` blocks forever"),
+                format!("执行到这个 `{kind}` 时 `{mutex}` 仍处于加锁状态：下一次 `Lock()` 会永远阻塞"),
+            ),
+            None => (
+                format!("`{mutex}` is locked here and not unlocked before the end of the block"),
+                format!("`{mutex}` 在这里加锁，但直到代码块结束都没有解锁"),
+            ),
+        };
+        c.report_span(out, &LockWithoutUnlock::INFO, lock, at, Text::new(en, zh), Text::new(
+            format!("add `defer {mutex}.Unlock()` right after the lock, or unlock before every exit"),
+            format!("加锁后立即 `defer {mutex}.Unlock()`，或在每个出口之前解锁"),
+        ));
+    }
+}
+
+pub(crate) enum Event<'t> {
+    /// Lock statement, the mutex text, where it is still held, and the exit kind (None: end).
+    Leak { lock: Node<'t>, mutex: &'t str, at: Node<'t>, exit: Option<&'static str> },
+    /// Lock statement, the mutex text, and the second lock call.
+    Double { lock: Node<'t>, mutex: &'t str, second: Node<'t> },
+}
+
+/// Follows every `X.Lock()`/`X.RLock()` statement through the rest of its block.
+pub(crate) fn scan<'t>(c: &Checker<'t>) -> Vec<Event<'t>> {
+    let mut events = Vec::new();
+    for site in &c.index.expr_stmts {
+        let Some(func) = site.func else { continue };
+        let Some(call) = ast::stmt_call(site.node, c.src) else { continue };
+        let unlock = match call.name {
+            "Lock" => "Unlock",
+            "RLock" => "RUnlock",
+            _ => continue,
+        };
+        let Some(recv) = call.receiver.filter(|_| call.args.is_empty()) else { continue };
+        let mutex = text(recv, c.src);
+        if ast::function_name(func, c.src).to_ascii_lowercase().contains("lock") || func.has_error() {
+            continue;
+        }
+        let Some(body) = ast::body(func) else { continue };
+        let unlocks_in_closure = ast::any(body, true, &mut |n| {
+            n.kind() == "func_literal" && ast::any(n, true, &mut |m| is_call_on(c, m, mutex, &["Unlock", "RUnlock"]))
+        });
+        if unlocks_in_closure {
+            continue;
+        }
+        follow(c, site.node, mutex, unlock, site.in_loop, &mut events);
+    }
+    events
+}
+
+fn follow<'t>(c: &Checker<'t>, lock: Node<'t>, mutex: &'t str, unlock: &str, in_loop: Option<Node<'t>>, events: &mut Vec<Event<'t>>) {
+    let unlocks = [unlock];
+    for stmt in ast::following(lock) {
+        match stmt.kind() {
+            "defer_statement" if ast::any(stmt, true, &mut |n| is_call_on(c, n, mutex, &unlocks)) => return,
+            _ => {}
+        }
+        if ast::stmt_call(stmt, c.src).is_some_and(|k| is_call_on(c, k.node, mutex, &unlocks)) {
+            return;
+        }
+        // A second lock before any unlock in this statement.
+        let first_lock = ast::collect(stmt, false, &mut |n| is_call_on(c, n, mutex, &["Lock", "RLock"])).into_iter().next();
+        let first_unlock = ast::collect(stmt, false, &mut |n| is_call_on(c, n, mutex, &unlocks)).into_iter().next();
+        if let Some(second) = first_lock {
+            if first_unlock.is_none_or(|u| second.start_byte() < u.start_byte()) {
+                events.push(Event::Double { lock, mutex, second });
+                return;
+            }
+        }
+        // Exits inside this statement with no unlock before them on their path.
+        let exits = ast::collect(stmt, false, &mut |n| match n.kind() {
+            "return_statement" => true,
+            "break_statement" | "continue_statement" => in_loop.is_some() && leaves_loop(n, in_loop),
+            _ => false,
+        });
+        for exit in exits {
+            if !unlocked_before(c, exit, stmt, mutex, &unlocks) {
+                let kind = match exit.kind() {
+                    "return_statement" => "return",
+                    "break_statement" => "break",
+                    _ => "continue",
+                };
+                events.push(Event::Leak { lock, mutex, at: exit, exit: Some(kind) });
+                return;
+            }
+        }
+        if first_unlock.is_some() {
+            // Unlocked on some branch: paths beyond are not followed.
+            return;
+        }
+    }
+    // End of the block with the lock held: a leak only at the end of a loop body.
+    let list = lock.parent();
+    let is_loop_body = list.and_then(|l| l.parent()).and_then(|b| b.parent()).is_some_and(|f| f.kind() == "for_statement");
+    if is_loop_body && in_loop.is_some() {
+        let end = list.and_then(|l| l.parent()).unwrap_or(lock);
+        events.push(Event::Leak { lock, mutex, at: end, exit: None });
+    }
+}
+
+/// `break`/`continue` that leaves the loop the lock was taken in (not a nested loop, `switch`
+/// or `select`, for `break`).
+fn leaves_loop(n: Node, in_loop: Option<Node>) -> bool {
+    let Some(lp) = in_loop else { return false };
+    if n.named_child(0).is_some() {
+        return true; // labeled: assume it leaves
+    }
+    for a in ast::ancestors(n, Some(lp)) {
+        match a.kind() {
+            "for_statement" | "func_literal" => return false,
+            "expression_switch_statement" | "type_switch_statement" | "select_statement" if n.kind() == "break_statement" => {
+                return false;
+            }
+            _ => {}
+        }
+    }
+    true
+}
+
+/// An unlock statement earlier on the path from `top` down to `exit`.
+fn unlocked_before(c: &Checker, exit: Node, top: Node, mutex: &str, unlocks: &[&str]) -> bool {
+    let mut child = exit;
+    for a in ast::ancestors(exit, Some(top.parent().unwrap_or(top))) {
+        if a.kind() == "statement_list" {
+            let mut sib = child.prev_named_sibling();
+            while let Some(s) = sib {
+                if ast::any(s, false, &mut |n| is_call_on(c, n, mutex, unlocks)) {
+                    return true;
+                }
+                sib = s.prev_named_sibling();
+            }
+        }
+        child = a;
+    }
+    false
+}
+
+pub(crate) fn is_call_on(c: &Checker, n: Node, mutex: &str, names: &[&str]) -> bool {
+    n.kind() == "call_expression" && ast::is_method_call(n, c.src, mutex, names)
+}

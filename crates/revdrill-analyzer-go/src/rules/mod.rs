@@ -1,0 +1,53 @@
+//! The rules: one file each, one registry line each.
+
+use crate::checker::Checker;
+use crate::diagnostic::Diagnostic;
+use crate::registry::RuleInfo;
+
+mod busy_loop;
+mod cancel_not_called;
+mod cancelled_context_use;
+mod channel_closed_by_receiver;
+mod check_then_act;
+mod defer_in_loop;
+mod double_lock;
+mod error_compared_by_value;
+mod goroutine_blocked_forever;
+mod goroutine_waits_only_on_context;
+mod ignored_error;
+mod lock_without_unlock;
+mod loop_variable_capture;
+pub(crate) mod package_without_test;
+mod partial_error_handling;
+mod time_after_in_loop;
+mod waitgroup_add_in_goroutine;
+mod waitgroup_wait_in_loop;
+
+/// A rule's facts and its check over one file.
+pub(crate) struct Rule {
+    pub info: RuleInfo,
+    pub check: fn(&Checker, &mut Vec<Diagnostic>),
+}
+
+/// The registry, in code order.
+#[rustfmt::skip]
+pub(crate) static RULES: &[Rule] = &[
+    Rule { info: goroutine_blocked_forever::GoroutineBlockedForever::INFO, check: goroutine_blocked_forever::check },
+    Rule { info: goroutine_waits_only_on_context::GoroutineWaitsOnlyOnContext::INFO, check: goroutine_waits_only_on_context::check },
+    Rule { info: cancelled_context_use::CancelledContextUse::INFO, check: cancelled_context_use::check },
+    Rule { info: check_then_act::CheckThenAct::INFO, check: check_then_act::check },
+    Rule { info: partial_error_handling::PartialErrorHandling::INFO, check: partial_error_handling::check },
+    Rule { info: ignored_error::IgnoredError::INFO, check: ignored_error::check },
+    Rule { info: error_compared_by_value::ErrorComparedByValue::INFO, check: error_compared_by_value::check },
+    Rule { info: cancel_not_called::CancelNotCalled::INFO, check: cancel_not_called::check },
+    Rule { info: lock_without_unlock::LockWithoutUnlock::INFO, check: lock_without_unlock::check },
+    Rule { info: double_lock::DoubleLock::INFO, check: double_lock::check },
+    Rule { info: waitgroup_add_in_goroutine::WaitGroupAddInGoroutine::INFO, check: waitgroup_add_in_goroutine::check },
+    Rule { info: waitgroup_wait_in_loop::WaitGroupWaitInLoop::INFO, check: waitgroup_wait_in_loop::check },
+    Rule { info: loop_variable_capture::LoopVariableCapture::INFO, check: loop_variable_capture::check },
+    Rule { info: time_after_in_loop::TimeAfterInLoop::INFO, check: time_after_in_loop::check },
+    Rule { info: defer_in_loop::DeferInLoop::INFO, check: defer_in_loop::check },
+    Rule { info: busy_loop::BusyLoop::INFO, check: busy_loop::check },
+    Rule { info: channel_closed_by_receiver::ChannelClosedByReceiver::INFO, check: channel_closed_by_receiver::check },
+    Rule { info: package_without_test::PackageWithoutTest::INFO, check: package_without_test::check },
+];

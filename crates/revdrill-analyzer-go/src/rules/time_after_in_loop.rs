@@ -1,0 +1,86 @@
+//! GO014: `time.After` in a `select` inside a loop.
+
+use crate::ast::{self, text};
+use crate::checker::Checker;
+use crate::diagnostic::{Diagnostic, Text};
+use crate::registry::declare_rule;
+
+declare_rule! {
+    /// ## What it does
+    /// Checks for `case <-time.After(d):` in a `select` that runs inside a `for` loop, when the
+    /// module's `go` version is older than 1.23 (or unknown).
+    ///
+    /// ## Why is this bad?
+    /// Every iteration creates a new timer. Before Go 1.23 an unfired timer is not garbage
+    /// collected until it fires, so a busy loop with a long timeout piles up timers and memory.
+    /// It also restarts the timeout on every iteration, so the timeout may never trigger while
+    /// other cases keep the loop busy.
+    ///
+    /// ## Example
+    /// ```go
+    /// for {
+    ///     select {
+    ///     case ev := <-events:
+    ///         handle(ev)
+    ///     case <-time.After(time.Minute):
+    ///         return errIdle
+    ///     }
+    /// }
+    /// ```
+    ///
+    /// Use instead:
+    /// ```go
+    /// idle := time.NewTimer(time.Minute)
+    /// defer idle.Stop()
+    /// for {
+    ///     select {
+    ///     case ev := <-events:
+    ///         handle(ev)
+    ///         idle.Reset(time.Minute)
+    ///     case <-idle.C:
+    ///         return errIdle
+    ///     }
+    /// }
+    /// ```
+    ///
+    /// ## Known problems
+    /// When the timeout is meant per iteration and the loop is slow, this is harmless.
+    ///
+    /// ## References
+    /// - [`time.After`](https://pkg.go.dev/time#After)
+    TimeAfterInLoop {
+        code: "GO014",
+        name: "time-after-in-loop",
+        level: Warning,
+        summary: ("`time.After` in a `select` inside a loop: a new timer every iteration",
+                  "在循环内的 `select` 中使用 `time.After`：每次迭代都创建一个新的 timer"),
+    }
+}
+
+pub(crate) fn check(c: &Checker, out: &mut Vec<Diagnostic>) {
+    if c.go_version.is_some_and(|v| !v.before(1, 23)) {
+        return;
+    }
+    for site in &c.index.calls {
+        let Some(lp) = site.in_loop else { continue };
+        let Some(call) = ast::call(site.node, c.src) else { continue };
+        if call.name != "After" || call.receiver.is_none_or(|r| text(r, c.src) != "time") {
+            continue;
+        }
+        // `case <-time.After(...)`: call → unary → (receive_statement) → communication_case.
+        let in_case = ast::ancestors(site.node, Some(lp)).into_iter().take(3).any(|a| {
+            a.kind() == "communication_case"
+                && a.child_by_field_name("communication").is_some_and(|comm| ast::contains(comm, site.node))
+        });
+        if !in_case {
+            continue;
+        }
+        c.report(out, &TimeAfterInLoop::INFO, site.node, Text::new(
+            "`time.After` in a `select` inside a loop creates a new timer on every iteration and restarts the timeout",
+            "循环内 `select` 中的 `time.After` 每次迭代都会创建新的 timer，并重新开始计时",
+        ), Text::new(
+            "create one `time.NewTimer` before the loop, `Reset` it as needed and `Stop` it when done",
+            "在循环之前创建一个 `time.NewTimer`，按需 `Reset`，结束时 `Stop`",
+        ));
+    }
+}
