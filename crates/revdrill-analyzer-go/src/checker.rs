@@ -106,7 +106,7 @@ impl<'t> Checker<'t> {
             src,
             root,
             path,
-            is_test: path.ends_with("_test.go"),
+            is_test: is_test_path(path),
             go_version,
             error_funcs,
             index: build_index(root),
@@ -245,4 +245,12 @@ fn imports<'t>(root: Node<'t>, src: &'t str) -> HashSet<&'t str> {
         }
     }
     out
+}
+
+/// `_test.go` files and files in well-known test-helper folders.
+fn is_test_path(path: &str) -> bool {
+    let mut parts = path.rsplit('/');
+    let file = parts.next().unwrap_or("");
+    file.ends_with("_test.go")
+        || parts.any(|d| matches!(d, "testutil" | "testutils" | "testsuite" | "testhelper" | "testhelpers" | "tartest"))
 }

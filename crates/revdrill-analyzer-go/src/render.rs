@@ -14,7 +14,13 @@ use crate::registry::{rules, RuleInfo};
 pub fn text(diags: &[Diagnostic], lang: Lang) -> String {
     let mut out = String::new();
     for d in diags {
-        let _ = writeln!(out, "{}[{}]: {}", d.level.as_str(), d.code, d.message.get(lang));
+        let level = match (lang, d.level) {
+            (Lang::En, l) => l.as_str(),
+            (Lang::Zh, Level::Error) => "错误",
+            (Lang::Zh, Level::Warning) => "警告",
+            (Lang::Zh, Level::Hint) => "提示",
+        };
+        let _ = writeln!(out, "{level}[{}]: {}", d.code, d.message.get(lang));
         let num = d.line.to_string();
         let pad = " ".repeat(num.len());
         let _ = writeln!(out, "{pad}--> {}:{}:{}", d.path, d.line, d.column);

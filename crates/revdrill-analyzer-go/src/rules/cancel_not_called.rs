@@ -66,6 +66,9 @@ pub(crate) fn check(c: &Checker, out: &mut Vec<Diagnostic>) {
         }
         let names = ast::assigned_names(site.node, c.src);
         let Some(&cancel) = names.get(1) else { continue };
+        if !cancel.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+            continue; // stored in a field or slice: released elsewhere
+        }
         let decl = site.node;
         if cancel == "_" {
             report(c, out, decl, decl, cancel, Text::new(

@@ -38,7 +38,8 @@ declare_rule! {
     ///
     /// ## Known problems
     /// Calls that only read values from the context (loggers, tracing) are fine and are
-    /// skipped by name (`log.G`, `...FromContext`); other value-only helpers may be flagged.
+    /// skipped by name (`log.G`, `...FromContext`), as are `cleanup.*` helpers that detach the
+    /// context themselves; other value-only helpers may be flagged.
     ///
     /// ## References
     /// - [`context.WithoutCancel`](https://pkg.go.dev/context#WithoutCancel)
@@ -87,7 +88,8 @@ fn scan(c: &Checker, out: &mut Vec<Diagnostic>, ctx: &str, stmts: Vec<Node>) {
         for call in ast::collect(stmt, false, &mut |n| n.kind() == "call_expression") {
             let Some(parts) = ast::call(call, c.src) else { continue };
             let passes_ctx = parts.args.iter().any(|a| a.kind() == "identifier" && text(*a, c.src) == ctx);
-            if !passes_ctx || value_only(parts.name) {
+            let detaches = parts.receiver.is_some_and(|r| text(r, c.src) == "cleanup");
+            if !passes_ctx || value_only(parts.name) || detaches {
                 continue;
             }
             let callee = call.child_by_field_name("function").map(|f| text(f, c.src)).unwrap_or("");

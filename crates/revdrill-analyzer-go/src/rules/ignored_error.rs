@@ -33,8 +33,11 @@ declare_rule! {
     ///
     /// ## Known problems
     /// Without types, a method name is taken to return `error` only if every declaration with
-    /// that name in the analysed files does. Cleanup inside an `if err != nil` block and in
-    /// deferred closures, writes to in-memory buffers and hashes, and test files are skipped.
+    /// that name in the analysed files does (names shared with common library types, such as
+    /// `Info` or `Read`, are left out). `Close` is flagged only after a write to the same value,
+    /// since closing what was only read cannot lose data. Cleanup inside an `if err != nil` block and in
+    /// deferred closures, or right before returning another error, writes to in-memory buffers and
+    /// hashes, and test code are skipped.
     ///
     /// ## References
     /// - [Effective Go: Errors](https://go.dev/doc/effective_go#errors)
@@ -57,9 +60,15 @@ pub(crate) fn check(c: &Checker, out: &mut Vec<Diagnostic>) {
     for site in &c.index.expr_stmts {
         let Some(expr) = site.node.named_child(0) else { continue };
         let Some(call) = ast::call(expr, c.src) else { continue };
-        let known = WELL_KNOWN.contains(&call.name);
-        let local = call.name.len() > 1 && c.error_funcs.returns_error(call.name);
-        if !(known || local) || in_memory_writer(c, &call) || in_cleanup(c, site.node, site.func) {
+        let known = WELL_KNOWN.contains(&call.name) && (call.name != "Close" || written_before_close(c, &call, site.func));
+        let local = call.name.len() > 1
+            && !GENERIC.contains(&call.name)
+            && c.error_funcs.returns_error(call.name)
+            && call.receiver.is_none_or(|r| !receiver_is_package_or_call(c, r));
+        if call.receiver.is_some_and(|r| errorless_type(c, r)) {
+            continue;
+        }
+        if !(known || local) || in_memory_writer(c, &call) || in_cleanup(c, site.node, site.func) || before_failure(c, site.node) {
             continue;
         }
         let callee = expr.child_by_field_name("function").map(|f| text(f, c.src)).unwrap_or("");
@@ -77,6 +86,61 @@ pub(crate) fn check(c: &Checker, out: &mut Vec<Diagnostic>) {
             ),
         );
     }
+}
+
+/// Names that also belong to common library types whose methods return no error (loggers,
+/// `testing.T`, readers): a local declaration returning `error` says little about them.
+const GENERIC: &[&str] = &[
+    "Error", "Errorf", "Info", "Infof", "Warn", "Warnf", "Debug", "Debugf", "Print", "Printf", "Println",
+    "Log", "Logf", "Fatal", "Fatalf", "Exit", "Cleanup", "Helper", "Parse", "Read", "Copy", "Handle",
+    "CloseWithError", "Store", "Load", "Swap",
+];
+
+/// The receiver is declared in this file as a type whose methods return no error.
+fn errorless_type(c: &Checker, recv: Node) -> bool {
+    let last = text(recv, c.src).rsplit('.').next().unwrap_or("");
+    !last.is_empty()
+        && ["sync.Map", "*sync.Map", "atomic."].iter().any(|t| c.src.contains(&format!("{last} {t}")))
+}
+
+/// The next statement fails anyway (`return ..., err`, `t.Fatalf`): the call is best-effort
+/// cleanup before reporting another error.
+fn before_failure(c: &Checker, stmt: Node) -> bool {
+    let Some(next) = stmt.next_named_sibling().filter(|n| n.kind() != "comment") else { return false };
+    match next.kind() {
+        "return_statement" => next.named_child(0).is_some_and(|list| {
+            let last = list.named_child(list.named_child_count().saturating_sub(1));
+            last.is_some_and(|v| text(v, c.src) != "nil")
+        }),
+        _ => ast::is_terminating(next, c.src),
+    }
+}
+
+/// `pkg.F()` (we cannot tell which package declares `F`) or `f().M()` (unknown type).
+fn receiver_is_package_or_call(c: &Checker, recv: Node) -> bool {
+    match recv.kind() {
+        "identifier" => c.imports.contains(text(recv, c.src)),
+        "selector_expression" => false,
+        _ => true,
+    }
+}
+
+/// `Close` matters after writing: it reports the data that did not reach the disk or peer.
+/// Closing something only read from is harmless to ignore.
+fn written_before_close(c: &Checker, close: &ast::Call, func: Option<Node>) -> bool {
+    let (Some(func), Some(recv)) = (func, close.receiver) else { return false };
+    let recv = text(recv, c.src);
+    ast::any(func, false, &mut |n| {
+        let Some(k) = ast::call(n, c.src) else { return false };
+        if n.start_byte() >= close.node.start_byte() {
+            return false;
+        }
+        let on_recv = k.receiver.is_some_and(|r| text(r, c.src) == recv)
+            && ["Write", "Flush", "Encode", "Commit", "ReadFrom"].iter().any(|w| k.name.starts_with(w));
+        let into_recv = k.args.first().is_some_and(|a| text(*a, c.src) == recv)
+            && matches!(k.name, "Copy" | "CopyN" | "CopyBuffer" | "WriteString" | "Fprint" | "Fprintf" | "Fprintln" | "Encode");
+        on_recv || into_recv
+    })
 }
 
 /// Writes to buffers, builders and hashes cannot fail.

@@ -40,8 +40,8 @@ declare_rule! {
     ///
     /// ## Known problems
     /// Unlocking in another function, or handing the lock to the caller, is not seen:
-    /// functions whose name mentions `lock` and functions that unlock inside a closure are
-    /// skipped. `panic` paths are not considered.
+    /// functions whose name mentions `lock`, functions that never unlock the mutex themselves,
+    /// and functions that unlock inside a closure are skipped. `panic` paths are not considered.
     ///
     /// ## References
     /// - [`sync.Mutex`](https://pkg.go.dev/sync#Mutex)
@@ -101,7 +101,9 @@ pub(crate) fn scan<'t>(c: &Checker<'t>) -> Vec<Event<'t>> {
         let unlocks_in_closure = ast::any(body, true, &mut |n| {
             n.kind() == "func_literal" && ast::any(n, true, &mut |m| is_call_on(c, m, mutex, &["Unlock", "RUnlock"]))
         });
-        if unlocks_in_closure {
+        let unlocks_anywhere = ast::any(body, false, &mut |n| is_call_on(c, n, mutex, &[unlock]));
+        if unlocks_in_closure || (!unlocks_anywhere && site.in_loop.is_none()) {
+            // Unlocked elsewhere (a closure, or the lock is handed to the caller on purpose).
             continue;
         }
         follow(c, site.node, mutex, unlock, site.in_loop, &mut events);

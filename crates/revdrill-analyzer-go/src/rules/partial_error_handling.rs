@@ -60,6 +60,9 @@ pub(crate) fn check(c: &Checker, out: &mut Vec<Diagnostic>) {
         }
         let Some(cond) = node.child_by_field_name("condition") else { continue };
         let Some((pred, err)) = kind_test(c, cond) else { continue };
+        if site.func.is_some_and(|f| named_result(c, f, err)) {
+            continue; // a bare `return` hands it back
+        }
         let init = node.child_by_field_name("initializer");
         let source = match init {
             Some(i) if ast::assigned_names(i, c.src).contains(&err) => i,
@@ -127,4 +130,11 @@ fn kind_test<'t>(c: &Checker<'t>, cond: Node<'t>) -> Option<(&'t str, &'t str)> 
         }
         _ => None,
     }
+}
+
+/// True when `name` is a named result of the function.
+fn named_result(c: &Checker, func: Node, name: &str) -> bool {
+    func.child_by_field_name("result").is_some_and(|r| {
+        r.kind() == "parameter_list" && ast::any(r, false, &mut |n| n.kind() == "identifier" && text(n, c.src) == name)
+    })
 }
