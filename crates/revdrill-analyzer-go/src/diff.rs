@@ -38,14 +38,14 @@ fn parse_diff(text: &str) -> Vec<FileDiff> {
                 Some(b'+') => {
                     f.lines.insert(new_line, line[1..].to_string());
                     f.added.insert(new_line);
-                    new_line += 1;
+                    new_line = new_line.saturating_add(1);
                     remaining_new = remaining_new.saturating_sub(1);
                 }
                 Some(b'-') => remaining_old = remaining_old.saturating_sub(1),
                 Some(b'\\') => {}
                 _ => {
                     f.lines.insert(new_line, line.get(1..).unwrap_or("").to_string());
-                    new_line += 1;
+                    new_line = new_line.saturating_add(1);
                     remaining_new = remaining_new.saturating_sub(1);
                     remaining_old = remaining_old.saturating_sub(1);
                 }
@@ -128,6 +128,12 @@ pub fn analyze_diff(diff_text: &str, repo: Option<&Path>, options: &Options) -> 
             .and_then(|r| std::fs::read(r.join(&f.path)).ok())
             .and_then(|bytes| decode(&bytes, options))
             .filter(|src| agrees(src, f));
+        // A bogus hunk header must not make us allocate gigabytes of blank lines.
+        let last = f.lines.keys().next_back().copied().unwrap_or(0) as usize;
+        if from_repo.is_none() && last > options.max_file_bytes {
+            report.skipped.push(crate::Skipped { path: f.path.clone().into(), reason: "hunk lines out of range".into() });
+            continue;
+        }
         let src = from_repo.unwrap_or_else(|| reconstruct(f));
         let Some(tree) = parse(&src) else { continue };
         sources.push((f, src, tree));
