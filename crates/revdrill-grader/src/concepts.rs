@@ -31,6 +31,8 @@ pub fn lexicon() -> &'static BTreeMap<String, ConceptTerms> {
 enum Pattern {
     /// English stems in order, small gaps allowed, one clause.
     Phrase(Vec<String>),
+    /// English words in order, as written (no stemming), small gaps allowed, one clause.
+    Words(Vec<String>),
     /// Chinese (or ASCII) character runs separated by short gaps, one clause.
     Chars(Vec<Vec<char>>),
     /// A case-insensitive substring anywhere in the statement.
@@ -155,9 +157,13 @@ fn compile_term(text: &str, zh_list: bool) -> Option<Pattern> {
             .collect();
         return (!parts.is_empty()).then_some(Pattern::Chars(parts));
     }
-    if t.chars().any(|c| !(c.is_ascii_alphanumeric() || c.is_whitespace() || matches!(c, '-' | '\'' | '_'))) {
+    if t.chars().skip(1).any(|c| !(c.is_ascii_alphanumeric() || c.is_whitespace() || matches!(c, '-' | '\'' | '_'))) {
         let needle: Vec<char> = t.to_lowercase().chars().filter(|c| !c.is_whitespace()).collect();
         return Some(Pattern::Code(needle));
+    }
+    if let Some(exact) = t.strip_prefix('=') {
+        let words: Vec<String> = analyze(exact).tokens.into_iter().filter(|tok| !tok.cjk).map(|tok| tok.text).collect();
+        return (!words.is_empty()).then_some(Pattern::Words(words));
     }
     let stems: Vec<String> = analyze(t).tokens.into_iter().filter(|tok| !tok.cjk).map(|tok| tok.stem).collect();
     (!stems.is_empty()).then_some(Pattern::Phrase(stems))
@@ -165,17 +171,18 @@ fn compile_term(text: &str, zh_list: bool) -> Option<Pattern> {
 
 fn find_pattern(p: &Pattern, s: &Statement) -> Vec<(usize, usize)> {
     match p {
-        Pattern::Phrase(stems) => find_phrase(stems, s),
+        Pattern::Phrase(stems) => find_phrase(stems, s, |t| &t.stem),
+        Pattern::Words(words) => find_phrase(words, s, |t| &t.text),
         Pattern::Chars(parts) => find_chars(parts, s),
         Pattern::Code(needle) => find_all(&s.compact, needle, 0, s.compact.len()).into_iter().map(|i| (i, i + needle.len())).collect(),
     }
 }
 
-fn find_phrase(stems: &[String], s: &Statement) -> Vec<(usize, usize)> {
+fn find_phrase(stems: &[String], s: &Statement, key: fn(&crate::text::Token) -> &String) -> Vec<(usize, usize)> {
     let toks = &s.tokens;
     let mut out = Vec::new();
     for (i, t) in toks.iter().enumerate() {
-        if t.cjk || t.stem != stems[0] {
+        if t.cjk || key(t) != &stems[0] {
             continue;
         }
         let mut last = i;
@@ -186,7 +193,7 @@ fn find_phrase(stems: &[String], s: &Statement) -> Vec<(usize, usize)> {
                 .enumerate()
                 .skip(last + 1)
                 .take(PHRASE_GAP + 1)
-                .find(|(_, u)| !u.cjk && &u.stem == st && u.clause == t.clause);
+                .find(|(_, u)| !u.cjk && key(u) == st && u.clause == t.clause);
             match next {
                 Some((j, _)) => last = j,
                 None => {

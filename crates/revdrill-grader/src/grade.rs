@@ -169,7 +169,7 @@ impl<'d> Grader<'d> {
             let si = sev_index(f.severity);
             let mut best: (Verdict, Option<usize>, Option<Localized>, Option<&ConceptGroup>) = (Verdict::Miss, None, None, None);
             for (k, a) in all.iter().enumerate() {
-                if a.set_aside.is_some() {
+                if a.set_aside.is_some() || self.flags_decoy(a) {
                     continue;
                 }
                 let hit = f.hit.iter().find(|g| self.satisfied(g, &a.present));
@@ -310,6 +310,11 @@ impl<'d> Grader<'d> {
         }
 
         Report { drill: drill.id.clone(), score, findings_score, penalty, findings, traps, decoys, set_aside, comment, categories }
+    }
+
+    /// Whether the statement states a decoy's misreading (it then earns no finding credit).
+    fn flags_decoy(&self, a: &Analysed) -> bool {
+        self.drill.decoys.iter().any(|d| d.matches.iter().any(|g| self.satisfied(g, &a.present)))
     }
 
     fn evidence_for(&self, a: &Analysed, g: &ConceptGroup) -> Vec<ConceptEvidence> {

@@ -152,7 +152,11 @@ pub fn analyze(text: &str) -> Statement {
         tokens.push(Token { stem: stem(word), text: std::mem::take(word), start, end, clause: *clause, cjk: false });
     };
 
+    let mut in_code = false;
     for c in expanded.chars() {
+        if c == '`' {
+            in_code = !in_code;
+        }
         if c.is_whitespace() || c == '`' {
             let end = compact.len();
             flush(&mut word, word_start, end, &mut tokens, &mut clause, &mut clause_starts);
@@ -188,7 +192,7 @@ pub fn analyze(text: &str) -> Statement {
                     break;
                 }
             }
-        } else if matches!(c, ',' | ';' | ':' | '，' | '；' | '：' | '—' | '(' | ')' | '（' | '）') {
+        } else if !in_code && matches!(c, ',' | ';' | ':' | '，' | '；' | '：' | '—' | '（' | '）') {
             clause += 1;
             clause_starts.push(pos + 1);
         }
@@ -275,7 +279,7 @@ mod tests {
     fn splits_sentences_but_not_code_or_abbreviations() {
         check(
             "The goroutine leaks, e.g. when `ctx.Done()` never fires. It doesn't stop!",
-            "thegoroutineleaks, | e.g.when | ctx.done()neverfires.\nitdoesnotstop!",
+            "thegoroutineleaks, | e.g.whenctx.done()neverfires.\nitdoesnotstop!",
         );
     }
 

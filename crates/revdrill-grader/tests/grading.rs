@@ -1,0 +1,188 @@
+//! Grading behaviour on the seed drill and on every catalog drill, through one `check` helper:
+//! an answer goes in, a compact verdict line comes out and is compared with what a reviewer
+//! would expect.
+
+use revdrill_grader::{Grader, Report, Verdict};
+use revdrill_pack::{AnswerSet, Drill, LineComment, Severity, parse_answers};
+
+fn drill(id: &str) -> Drill {
+    revdrill_catalog::embedded().unwrap().into_iter().find(|d| d.id == id).unwrap()
+}
+
+fn answers(d: &Drill, item: &str, text: &str, comments: Vec<LineComment>) -> AnswerSet {
+    let mut a = AnswerSet { drill: d.id.clone(), ..Default::default() };
+    a.answers.insert(item.into(), text.into());
+    a.comments = comments;
+    a
+}
+
+/// Findings not missed (`id=hit|partial`), then traps and decoys, e.g.
+/// `goroutine-lifetime=hit | trap timeout-drops-cleanup`.
+fn summary(r: &Report) -> String {
+    let mut parts: Vec<String> =
+        r.findings.iter().filter(|f| f.verdict != Verdict::Miss).map(|f| format!("{}={}", f.id, f.verdict.as_str())).collect();
+    parts.extend(r.traps.iter().map(|t| format!("trap {}", t.id)));
+    parts.extend(r.decoys.iter().map(|d| format!("decoy {}", d.id)));
+    if parts.is_empty() { "nothing".into() } else { parts.join(" | ") }
+}
+
+fn check(text: &str, expect: &str) {
+    let d = drill("containerd-shimv1-leak");
+    let r = Grader::new(&d).grade(&answers(&d, "concurrency", text, vec![]));
+    assert_eq!(summary(&r), expect, "answer: {text}");
+}
+
+fn check_line(line: u32, body: &str, expect: &str) {
+    let d = drill("containerd-shimv1-leak");
+    let c = LineComment { line, file: None, severity: Some(Severity::Major), body: body.into() };
+    let r = Grader::new(&d).grade(&answers(&d, "concurrency", "", vec![c]));
+    assert_eq!(summary(&r), expect, "comment on {line}: {body}");
+}
+
+#[test]
+fn english_paraphrases_earn_the_finding() {
+    check("The goroutine might leak if ctx is never cancelled.", "goroutine-lifetime=hit");
+    check("If nobody ever cancels the context this goroutine stays blocked forever.", "goroutine-lifetime=hit");
+    check("It leaks: the only exit is `<-ctx.Done()`.", "goroutine-lifetime=hit");
+    check(
+        "Get and Delete run on the ctx after it was cancelled, so they fail and the task is never deleted.",
+        "cancelled-context=hit",
+    );
+    check("Errors other than NotFound are silently ignored.", "swallowed-errors=hit");
+    check("Get followed by Delete is not atomic.", "check-then-act-race=hit");
+}
+
+#[test]
+fn chinese_and_mixed_answers_earn_the_finding() {
+    check("如果 ctx 一直不被 cancel，这个 goroutine 会泄露", "goroutine-lifetime=hit");
+    check("goroutine leak 风险：ctx 可能永远不会被取消", "goroutine-lifetime=hit");
+    check("ctx 已经取消了，Get 和 Delete 都会直接返回错误，清理不会执行", "cancelled-context=hit");
+    check("除了 NotFound 之外的错误都被吞掉了", "swallowed-errors=hit");
+    check("Get 和 Delete 之间不是原子的，存在竞态", "check-then-act-race=hit");
+    check("goroutine 泄漏", "goroutine-lifetime=partial");
+}
+
+#[test]
+fn negated_claims_earn_nothing() {
+    check("There is no goroutine leak here and there is no race.", "nothing");
+    check("I don't think this goroutine can leak.", "nothing");
+    check("不存在竞态，泄露应该不会发生。", "nothing");
+    check("这里没有竞态", "nothing");
+}
+
+#[test]
+fn vague_lines_prompt_copies_and_keyword_lists_earn_nothing() {
+    check("Concurrency could be better.", "nothing");
+    check("可以多写点测试", "nothing");
+    check("Concurrency: can this goroutine leak? Is there a race condition?", "nothing");
+    check("并发性：这个 goroutine 有没有可能泄露？是否存在 race condition？", "nothing");
+    check("goroutine leak race condition cancelled context error ignored no test metric", "nothing");
+    check("goroutine 泄露 竞态 取消 context 错误 忽略 没有测试 指标", "nothing");
+}
+
+#[test]
+fn misconceptions_are_caught_unless_the_learner_sees_the_catch() {
+    check("Add a 30s timeout with time.After so the goroutine exits.", "trap timeout-drops-cleanup");
+    check("加一个 30 秒的超时，防止 goroutine 泄露", "goroutine-lifetime=partial | trap timeout-drops-cleanup");
+    check("A fixed time.After exit is not the fix: it just trades the leak for a cleanup that never runs.", "goroutine-lifetime=partial");
+}
+
+#[test]
+fn line_comments_weigh_by_where_they_are() {
+    // On the anchor: a bare mention of the race is enough.
+    check_line(259, "race?", "check-then-act-race=hit");
+    // Away from the code it is about, a full statement counts only partly.
+    check_line(250, "Get followed by Delete is not atomic.", "check-then-act-race=partial");
+    // Unchanged context line: flagged as a decoy.
+    check_line(266, "Lock without Unlock here.", "decoy lock-in-context-line");
+}
+
+#[test]
+fn decoy_statements_cost_points() {
+    let d = drill("containerd-shimv1-leak");
+    let g = Grader::new(&d);
+    let clean = g.grade(&answers(&d, "concurrency", "The goroutine leaks when ctx is never cancelled.", vec![]));
+    let flagged = g.grade(&answers(
+        &d,
+        "concurrency",
+        "The goroutine leaks when ctx is never cancelled.\nThe closure captures id, which is a race.",
+        vec![],
+    ));
+    assert_eq!(summary(&flagged), "goroutine-lifetime=hit | decoy closure-captures-id");
+    assert!(flagged.score < clean.score);
+}
+
+#[test]
+fn evidence_quotes_the_learners_sentence() {
+    let d = drill("containerd-shimv1-leak");
+    let text = "Looks fine overall. Errors other than NotFound are silently ignored, so failures vanish.";
+    let r = Grader::new(&d).grade(&answers(&d, "error-paths", text, vec![]));
+    let f = r.finding("swallowed-errors").unwrap();
+    assert_eq!(f.evidence.as_deref(), Some("Errors other than NotFound are silently ignored, so failures vanish."));
+    assert!(f.concepts.iter().any(|c| c.concept == "other-errors" && c.words == "othersthan" || c.concept == "other-errors"));
+}
+
+fn model(d: &Drill, lang: &str) -> Option<AnswerSet> {
+    let (name, text) = d.examples.iter().find(|(n, _)| n.ends_with(&format!("model-{lang}.json")))?;
+    Some(parse_answers(name, text, Some(d)).unwrap())
+}
+
+#[test]
+fn every_catalog_drill_model_answers_score_at_least_95() {
+    for d in revdrill_catalog::embedded().unwrap() {
+        for lang in ["en", "zh"] {
+            let a = model(&d, lang).unwrap_or_else(|| panic!("{} has no model-{lang}.json", d.id));
+            let r = Grader::new(&d).grade(&a);
+            assert!(r.score >= 95, "{} model-{lang} scored {}: {}", d.id, r.score, summary(&r));
+        }
+    }
+}
+
+#[test]
+fn every_catalog_drill_empty_answer_scores_0_and_checklist_copy_at_most_10() {
+    for d in revdrill_catalog::embedded().unwrap() {
+        let g = Grader::new(&d);
+        assert_eq!(g.grade(&AnswerSet { drill: d.id.clone(), ..Default::default() }).score, 0, "{} empty", d.id);
+        for lang in [revdrill_pack::Lang::En, revdrill_pack::Lang::Zh] {
+            let mut a = AnswerSet { drill: d.id.clone(), ..Default::default() };
+            for c in &d.checklist {
+                a.answers.insert(c.id.clone(), c.prompt.get(lang).to_string());
+            }
+            let r = g.grade(&a);
+            assert!(r.score <= 10, "{} checklist copy ({lang:?}) scored {}: {}", d.id, r.score, summary(&r));
+        }
+    }
+}
+
+#[test]
+fn every_catalog_drill_has_a_comment_item_and_its_model_comment_scores_high() {
+    for d in revdrill_catalog::embedded().unwrap() {
+        let g = Grader::new(&d);
+        let item = d.checklist.iter().find(|c| c.kind == revdrill_pack::ItemKind::Comment).expect("comment item");
+        for f in &d.findings {
+            let r = g.grade(&answers(&d, &item.id, &f.comment, vec![]));
+            assert!(r.comment.score >= 70, "{}/{} model comment scored {}: {:?}", d.id, f.id, r.comment.score, r.comment.dimensions);
+        }
+    }
+}
+
+#[test]
+fn comment_rubric_orders_obvious_tiers() {
+    let d = drill("containerd-shimv1-leak");
+    let g = Grader::new(&d);
+    let score = |c: &str| g.grade(&answers(&d, "expression", c, vec![])).comment.score;
+    let great = score(
+        "issue (blocking): `waitOrphaned` leaks a goroutine per call if `ctx` is never cancelled, because `<-ctx.Done()` is its only exit. Could we also select on the shim's shutdown context?",
+    );
+    let bare = score("issue: the goroutine leaks when ctx is never cancelled.");
+    let rude = score("You obviously forgot that the goroutine leaks when ctx is never cancelled. Just fix it!!");
+    let lgtm = score("LGTM");
+    let stuffed = score("nit: `ctx` leak race error test");
+    assert!(great > bare && bare > rude && rude > lgtm, "{great} {bare} {rude} {lgtm}");
+    assert!(lgtm <= 5 && stuffed <= 10, "{lgtm} {stuffed}");
+}
+
+#[test]
+fn lexicon_parses() {
+    assert!(revdrill_grader::concepts::lexicon().contains_key("leak"));
+}
