@@ -207,7 +207,7 @@ pub fn final_report(out: &mut impl Write, d: &Drill, r: &Report, lang: Lang) -> 
         writeln!(out, "  {} {}/100", t(lang, "Score:", "得分："), c.score)?;
         for dim in &c.dimensions {
             let mark = if dim.score >= dim.max && dim.max > 0.0 { styled(GOOD, "✓") } else { styled(WARN, "•") };
-            writeln!(out, "  {mark} {:<9} {}", dim.name, dim.feedback.get(lang))?;
+            writeln!(out, "  {mark} {} {}", pad(dim.name, 9), dim.feedback.get(lang))?;
         }
     }
     if let Some(rw) = &c.rewrite {
@@ -223,7 +223,7 @@ pub fn final_report(out: &mut impl Write, d: &Drill, r: &Report, lang: Lang) -> 
     let style = if r.score >= 80 { GOOD } else if r.score >= 50 { WARN } else { BAD };
     writeln!(out, "  {} / 100", styled(style, &r.score.to_string()))?;
     for c in &r.categories {
-        writeln!(out, "  {:<16} {:>3}  {}", c.category.label(lang), c.score, bar(c.score))?;
+        writeln!(out, "  {} {:>3}  {}", pad(c.category.label(lang), 16), c.score, bar(c.score))?;
     }
     Ok(())
 }
@@ -234,6 +234,12 @@ fn lines(f: &revdrill_pack::Finding) -> String {
         .map(|r| if r.start() == r.end() { r.start().to_string() } else { format!("{}-{}", r.start(), r.end()) })
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// `s` padded with spaces to `width` terminal columns (CJK characters take two).
+pub fn pad(s: &str, width: usize) -> String {
+    let w = unicode_width::UnicodeWidthStr::width(s);
+    format!("{s}{}", " ".repeat(width.saturating_sub(w)))
 }
 
 /// A 20-character bar for a 0-100 value.

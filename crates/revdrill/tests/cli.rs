@@ -212,6 +212,24 @@ fn drill_without_id_offers_the_seed_first_then_another() {
     assert!(!second.out.starts_with(SEED), "{}", &second.out[..80]);
 }
 
+#[test]
+fn a_line_with_only_e_opens_the_editor() {
+    let env = Env::new();
+    let editor = env.write("editor.sh", "#!/bin/sh\necho 'Errors other than NotFound are silently ignored.' >> \"$1\"\n");
+    std::fs::set_permissions(&editor, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_revdrill"))
+        .args(["--db", env.db().to_str().unwrap(), "--lang", "en", "drill", SEED])
+        .env("EDITOR", &editor)
+        .env_remove("VISUAL")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(b"-\n\ne\n").unwrap();
+    let out = String::from_utf8(child.wait_with_output().unwrap().stdout).unwrap();
+    assert!(out.contains("found swallowed-errors"), "{out}");
+}
+
 fn fallback_file(env: &Env) -> Option<serde_json::Value> {
     let f = std::fs::read_dir(env.dir.path())
         .unwrap()

@@ -11,7 +11,7 @@ use serde_json::json;
 use crate::app::App;
 use crate::cli::Format;
 use crate::i18n::t;
-use crate::render::bar;
+use crate::render::{bar, pad};
 
 pub fn history(app: &App, limit: usize, format: Format) -> Result<ExitCode> {
     let lang = app.lang;
@@ -26,7 +26,15 @@ pub fn history(app: &App, limit: usize, format: Format) -> Result<ExitCode> {
         writeln!(out, "{}", t(lang, "No attempts yet: run `revdrill drill`.", "还没有练习记录：运行 `revdrill drill` 开始。"))?;
         return Ok(ExitCode::SUCCESS);
     }
-    writeln!(out, "{:>5}  {:<17} {:<34} {:<4} {:>5}", "#", t(lang, "STARTED (UTC)", "开始时间 (UTC)"), t(lang, "DRILL", "练习"), t(lang, "LANG", "语言"), t(lang, "SCORE", "得分"))?;
+    writeln!(
+        out,
+        "{:>5}  {} {} {} {}",
+        "#",
+        pad(t(lang, "STARTED (UTC)", "开始时间 (UTC)"), 17),
+        pad(t(lang, "DRILL", "练习"), 34),
+        pad(t(lang, "LANG", "语言"), 4),
+        t(lang, "SCORE", "得分")
+    )?;
     for r in rows {
         let score = r.score.map_or_else(|| t(lang, "unfinished", "未完成").to_string(), |s| s.to_string());
         writeln!(out, "{:>5}  {:<17} {:<34} {:<4} {:>5}", r.id, utc(r.started_at), r.drill_id, r.lang, score)?;
@@ -58,7 +66,7 @@ pub fn stats(app: &App, format: Format) -> Result<ExitCode> {
     sorted.sort_by(|a, b| pct(a.earned, a.max).cmp(&pct(b.earned, b.max)));
     for c in &sorted {
         let label = Category::parse(&c.category).map_or(c.category.as_str(), |k| k.label(lang));
-        writeln!(out, "  {:<16} {:>3}%  {}  ({} {})", label, pct(c.earned, c.max), bar(pct(c.earned, c.max)), c.attempts, t(lang, "attempts", "次"))?;
+        writeln!(out, "  {} {:>3}%  {}  ({} {})", pad(label, 16), pct(c.earned, c.max), bar(pct(c.earned, c.max)), c.attempts, t(lang, "attempts", "次"))?;
     }
     if let Some(weakest) = sorted.first() {
         let label = Category::parse(&weakest.category).map_or(weakest.category.as_str(), |k| k.label(lang));

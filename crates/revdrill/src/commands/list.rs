@@ -11,7 +11,7 @@ use serde_json::json;
 use crate::app::App;
 use crate::cli::Format;
 use crate::i18n::t;
-use crate::render;
+use crate::render::{self, pad};
 
 pub fn list(app: &App, format: Format) -> Result<ExitCode> {
     let lang = app.lang;
@@ -40,17 +40,17 @@ pub fn list(app: &App, format: Format) -> Result<ExitCode> {
     }
     writeln!(
         out,
-        "{:<34} {:<6} {:<7} {:>5}  {}",
-        t(lang, "ID", "ID"),
-        t(lang, "LANG", "语言"),
-        t(lang, "LEVEL", "难度"),
-        t(lang, "BEST", "最佳"),
+        "{} {} {} {}  {}",
+        pad(t(lang, "ID", "ID"), 34),
+        pad(t(lang, "LANG", "语言"), 6),
+        pad(t(lang, "LEVEL", "难度"), 7),
+        pad(t(lang, "BEST", "最佳"), 5),
         t(lang, "CATEGORIES", "类别")
     )?;
     for d in app.catalog.drills() {
         let cats: Vec<&str> = d.categories().iter().map(|c| c.label(lang)).collect();
         let b = best.get(&d.id).map_or("-".to_string(), |b| b.to_string());
-        writeln!(out, "{:<34} {:<6} {:<7} {:>5}  {}", d.id, d.language, d.difficulty.label(lang), b, cats.join(", "))?;
+        writeln!(out, "{} {} {} {:>5}  {}", pad(&d.id, 34), pad(&d.language, 6), pad(d.difficulty.label(lang), 7), b, cats.join(", "))?;
         writeln!(out, "{:<34} {}", "", render_dim(&d.title))?;
     }
     Ok(ExitCode::SUCCESS)
