@@ -188,12 +188,19 @@ fn find_phrase(stems: &[String], s: &Statement, key: fn(&crate::text::Token) -> 
         let mut last = i;
         let mut ok = true;
         for st in &stems[1..] {
-            let next = toks
-                .iter()
-                .enumerate()
-                .skip(last + 1)
-                .take(PHRASE_GAP + 1)
-                .find(|(_, u)| !u.cjk && key(u) == st && u.clause == t.clause);
+            let mut next = None;
+            for (j, u) in toks.iter().enumerate().skip(last + 1).take(PHRASE_GAP + 1) {
+                if u.clause != t.clause {
+                    break;
+                }
+                if !u.cjk && key(u) == st {
+                    next = Some((j, u));
+                    break;
+                }
+                if is_negation(u) {
+                    break;
+                }
+            }
             match next {
                 Some((j, _)) => last = j,
                 None => {
@@ -207,6 +214,13 @@ fn find_phrase(stems: &[String], s: &Statement, key: fn(&crate::text::Token) -> 
         }
     }
     out
+}
+
+/// A negation inside a phrase's gap would flip its meaning ("is not cancelled" is not "is
+/// cancelled"), so phrases do not stretch across one; a negation the term itself names still
+/// matches.
+fn is_negation(t: &crate::text::Token) -> bool {
+    !t.cjk && crate::text::NEG_EN.contains(&t.text.as_str())
 }
 
 fn find_chars(parts: &[Vec<char>], s: &Statement) -> Vec<(usize, usize)> {

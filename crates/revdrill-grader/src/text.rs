@@ -39,6 +39,8 @@ pub struct Token {
     pub clause: usize,
     /// A CJK character.
     pub cjk: bool,
+    /// Inside backticks: code, not prose (a `not in` there negates nothing).
+    pub code: bool,
 }
 
 pub(crate) fn is_cjk(c: char) -> bool {
@@ -141,25 +143,31 @@ pub fn analyze(text: &str) -> Statement {
     let mut word = String::new();
     let mut word_start = 0;
 
-    let flush = |word: &mut String, start: usize, end: usize, tokens: &mut Vec<Token>, clause: &mut usize, clause_starts: &mut Vec<usize>| {
+    let flush = |word: &mut String,
+                 start: usize,
+                 end: usize,
+                 code: bool,
+                 tokens: &mut Vec<Token>,
+                 clause: &mut usize,
+                 clause_starts: &mut Vec<usize>| {
         if word.is_empty() {
             return;
         }
-        if CLAUSE_WORDS_EN.contains(&word.as_str()) && !tokens.is_empty() {
+        if !code && CLAUSE_WORDS_EN.contains(&word.as_str()) && !tokens.is_empty() {
             *clause += 1;
             clause_starts.push(start);
         }
-        tokens.push(Token { stem: stem(word), text: std::mem::take(word), start, end, clause: *clause, cjk: false });
+        tokens.push(Token { stem: stem(word), text: std::mem::take(word), start, end, clause: *clause, cjk: false, code });
     };
 
     let mut in_code = false;
     for c in expanded.chars() {
-        if c == '`' {
-            in_code = !in_code;
-        }
         if c.is_whitespace() || c == '`' {
             let end = compact.len();
-            flush(&mut word, word_start, end, &mut tokens, &mut clause, &mut clause_starts);
+            flush(&mut word, word_start, end, in_code, &mut tokens, &mut clause, &mut clause_starts);
+            if c == '`' {
+                in_code = !in_code;
+            }
             continue;
         }
         let pos = compact.len();
@@ -171,10 +179,10 @@ pub fn analyze(text: &str) -> Statement {
             compact.push(c);
             continue;
         }
-        flush(&mut word, word_start, pos, &mut tokens, &mut clause, &mut clause_starts);
+        flush(&mut word, word_start, pos, in_code, &mut tokens, &mut clause, &mut clause_starts);
         compact.push(c);
         if is_cjk(c) {
-            tokens.push(Token { text: c.to_string(), stem: c.to_string(), start: pos, end: pos + 1, clause, cjk: true });
+            tokens.push(Token { text: c.to_string(), stem: c.to_string(), start: pos, end: pos + 1, clause, cjk: true, code: in_code });
             // A Chinese connective ending here starts a new clause after it.
             for w in CLAUSE_WORDS_ZH {
                 let n = w.chars().count();
@@ -198,7 +206,7 @@ pub fn analyze(text: &str) -> Statement {
         }
     }
     let end = compact.len();
-    flush(&mut word, word_start, end, &mut tokens, &mut clause, &mut clause_starts);
+    flush(&mut word, word_start, end, in_code, &mut tokens, &mut clause, &mut clause_starts);
 
     let mut clauses = Vec::with_capacity(clause_starts.len());
     for (i, &s) in clause_starts.iter().enumerate() {
@@ -222,7 +230,7 @@ impl Statement {
 }
 
 /// English words that negate what follows them in the clause.
-const NEG_EN: &[&str] = &["not", "no", "never", "without", "none", "neither", "nor", "hardly", "nothing", "nobody"];
+pub(crate) const NEG_EN: &[&str] = &["not", "no", "never", "without", "none", "neither", "nor", "hardly", "nothing", "nobody"];
 /// English words that negate what precedes them in the clause ("the race is fine").
 const NEG_EN_AFTER: &[&str] = &["fine", "impossible", "harmless"];
 /// Chinese characters that negate.
@@ -236,7 +244,7 @@ const NOT_NEG_ZH: &[&str] = &[
 /// Negation cues of a statement, as compact offsets: (offset, width, negates what follows).
 pub(crate) fn negation_cues(s: &Statement) -> Vec<(usize, usize, bool)> {
     let mut cues = Vec::new();
-    for t in &s.tokens {
+    for t in s.tokens.iter().filter(|t| !t.code) {
         if !t.cjk {
             if NEG_EN.contains(&t.text.as_str()) {
                 cues.push((t.start, t.end - t.start, true));
