@@ -85,6 +85,8 @@ pub enum Command {
     Stats(FormatArgs),
     /// Work with drill packs on disk.
     Packs(PacksArgs),
+    /// Serve the local web app: review drills in the browser, like a pull request.
+    Serve(ServeArgs),
 }
 
 /// `revdrill drill`.
@@ -151,6 +153,14 @@ pub struct HistoryArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
+}
+
+/// `revdrill serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on; loopback unless you say otherwise (the app has no login).
+    #[arg(long, default_value = "127.0.0.1:7878", value_name = "IP:PORT")]
+    pub addr: std::net::SocketAddr,
 }
 
 /// `revdrill packs`.

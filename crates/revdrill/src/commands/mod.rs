@@ -5,6 +5,7 @@ mod grade;
 mod history;
 mod list;
 mod packs;
+mod serve;
 mod template;
 
 use std::process::ExitCode;
@@ -25,6 +26,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Template(a) => template::run(&app, a),
         Command::History(a) => history::history(&app, a.limit, a.format),
         Command::Stats(a) => history::stats(&app, a.format),
+        Command::Serve(a) => serve::run(&app, a),
         Command::Packs(p) => match p.command {
             PacksCommand::Check { dirs } => packs::check(&app, &dirs),
         },

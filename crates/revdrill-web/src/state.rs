@@ -1,0 +1,83 @@
+//! The one state every handler shares: the catalog, the attempts store and the default language.
+
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use revdrill_catalog::Catalog;
+use revdrill_pack::{Drill, Lang};
+use revdrill_store::{SqliteStore, StoreError};
+
+use crate::error::ApiError;
+
+/// Shared by every request; cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    catalog: Catalog,
+    // SQLite work is blocking: it runs on the blocking pool, one request at a time.
+    store: Mutex<SqliteStore>,
+    lang: Lang,
+    csrf: String,
+}
+
+impl AppState {
+    /// Opens the attempts store at `db_path` (the same file the CLI uses).
+    pub fn new(catalog: Catalog, db_path: &Path, lang: Lang) -> Result<AppState, StoreError> {
+        let store = SqliteStore::open(db_path)?;
+        Ok(AppState { inner: Arc::new(Inner { catalog, store: Mutex::new(store), lang, csrf: random_token() }) })
+    }
+
+    /// Every drill.
+    pub fn catalog(&self) -> &Catalog {
+        &self.inner.catalog
+    }
+
+    /// The drill with this id, or `UnknownDrill`.
+    pub fn drill(&self, id: &str) -> Result<&Drill, ApiError> {
+        self.inner.catalog.get(id).ok_or_else(|| ApiError::UnknownDrill(id.to_string()))
+    }
+
+    /// The language when the request names none.
+    pub fn default_lang(&self) -> Lang {
+        self.inner.lang
+    }
+
+    /// The token every POST must carry in `x-revdrill-csrf`; new each time the server starts.
+    pub fn csrf_token(&self) -> &str {
+        &self.inner.csrf
+    }
+
+    /// Runs `f` on the store in the blocking pool.
+    pub async fn with_store<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut SqliteStore) -> Result<T, StoreError> + Send + 'static,
+    {
+        let inner = self.inner.clone();
+        tokio::task::spawn_blocking(move || {
+            // A panic while holding the lock leaves SQLite consistent (each write is a transaction).
+            let mut store = inner.store.lock().unwrap_or_else(|p| p.into_inner());
+            f(&mut store)
+        })
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))?
+        .map_err(ApiError::from)
+    }
+}
+
+/// 128 random bits from the standard library's per-process hash keys (no extra dependency).
+fn random_token() -> String {
+    use std::collections::hash_map::RandomState;
+    use std::hash::{BuildHasher, Hasher};
+    let mut out = String::new();
+    for i in 0..2u64 {
+        let mut h = RandomState::new().build_hasher();
+        h.write_u64(i);
+        h.write_u128(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos()));
+        out.push_str(&format!("{:016x}", h.finish()));
+    }
+    out
+}
