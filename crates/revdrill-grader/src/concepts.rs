@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 
 use revdrill_pack::{ConceptTerms, Drill};
 
-use crate::text::{Statement, analyze, is_cjk, negation_cues};
+use crate::text::{Cue, Statement, analyze, bare_no, is_cjk, judged_by_first_clause, negation_cues};
 
 /// Most words allowed between two words of an English phrase.
 const PHRASE_GAP: usize = 3;
@@ -58,6 +58,9 @@ pub struct ConceptMatch {
     pub end: usize,
     /// Whether a negation cancels it.
     pub negated: bool,
+    /// Whether the matched words hold a negation the term names ("no test", "没有测试",
+    /// "not atomic"): a claim that something is missing or fails, definite on its own.
+    pub asserts_absence: bool,
 }
 
 /// The compiled concepts of one drill.
@@ -102,42 +105,80 @@ impl Concepts {
         self.index.get(name).copied()
     }
 
+    /// Whether a backward cue closes its clause: an English judgement ("is fine") always does; a
+    /// Chinese negation only when nothing it could negate follows it ("泄露应该不会(发生)", not
+    /// "包一下就不会 panic").
+    fn ends_clause(&self, s: &Statement, cue: &Cue, found: &[ConceptMatch]) -> bool {
+        if !s.compact.get(cue.pos).is_some_and(|&c| is_cjk(c)) {
+            return true;
+        }
+        let clause = s.clause_at(cue.pos);
+        let end = s.clauses[clause].end;
+        let rest = s.compact[cue.pos + cue.width..end].iter().filter(|c| c.is_alphanumeric()).count();
+        rest <= 3 && !found.iter().any(|m| m.start > cue.pos && m.start < end)
+    }
+
     /// Every occurrence of every concept in `s`, with negation decided.
     pub fn find(&self, s: &Statement) -> Vec<ConceptMatch> {
         let mut found = Vec::new();
         for (ci, terms) in self.terms.iter().enumerate() {
             for t in terms {
                 for (start, end) in find_pattern(&t.pattern, s) {
-                    found.push(ConceptMatch { concept: ci, term: t.text.clone(), start, end, negated: false });
+                    found.push(ConceptMatch { concept: ci, term: t.text.clone(), start, end, negated: false, asserts_absence: false });
                 }
             }
         }
-        let cues: Vec<(usize, usize, bool)> = negation_cues(s)
-            .into_iter()
-            .filter(|&(pos, w, _)| !found.iter().any(|m| m.start <= pos && pos + w <= m.end))
-            .collect();
+        let all_cues = negation_cues(s);
         for m in &mut found {
-            m.negated = cues.iter().any(|&(pos, _, forward)| {
-                let cue_clause = s.clause_at(pos);
-                if cue_clause != s.clause_at(m.start) {
-                    return false;
-                }
-                let cjk_cue = s.compact.get(pos).is_some_and(|&c| is_cjk(c));
-                if pos < m.start && forward {
-                    tokens_between(s, pos, m.start) <= NEG_REACH_BEFORE
-                } else if pos >= m.end && (cjk_cue || !forward) {
-                    tokens_between(s, m.end, pos) <= NEG_REACH_AFTER
-                } else {
-                    false
-                }
-            });
+            m.asserts_absence = all_cues.iter().any(|c| c.forward && m.start <= c.pos && c.pos + c.width <= m.end);
+        }
+        let cues: Vec<Cue> =
+            all_cues.into_iter().filter(|c| !found.iter().any(|m| m.start <= c.pos && c.pos + c.width <= m.end)).collect();
+        let whole = bare_no(s)
+            || (judged_by_first_clause(s) && cues.iter().any(|c| c.clause_wide && s.clause_at(c.pos) == 0));
+        let negated: Vec<bool> = found
+            .iter()
+            .map(|m| {
+                whole
+                    || cues.iter().any(|cue| {
+                        if s.clause_at(cue.pos) != s.clause_at(m.start) {
+                            return false;
+                        }
+                        if cue.pos < m.start {
+                            cue.forward && tokens_between(s, cue.pos + cue.width, m.start) <= NEG_REACH_BEFORE
+                        } else if cue.pos >= m.end && cue.backward {
+                            cue.clause_wide
+                                || (self.ends_clause(s, cue, &found)
+                                    && (tokens_between(s, m.end, cue.pos) <= NEG_REACH_AFTER
+                                        || (is_cjk_final(s, cue) && nearest_before(&found, cue.pos) == Some(m.end))))
+                        } else {
+                            false
+                        }
+                    })
+            })
+            .collect();
+        for (m, n) in found.iter_mut().zip(negated) {
+            m.negated = n;
         }
         found
     }
 }
 
+/// A Chinese negation that ends its clause reaches back over the whole clause
+/// ("cancelled ctx 复用的问题我觉得不存在").
+fn is_cjk_final(s: &Statement, cue: &Cue) -> bool {
+    s.compact.get(cue.pos).is_some_and(|&c| is_cjk(c))
+}
+
+/// Where the concept match closest before `pos` ends: a clause-final Chinese negation negates
+/// its subject ("证明泄露没了" negates 泄露, not 指标 earlier in the clause).
+fn nearest_before(found: &[ConceptMatch], pos: usize) -> Option<usize> {
+    found.iter().filter(|m| m.end <= pos).map(|m| m.end).max()
+}
+
+/// Tokens lying wholly in `from..to` (compact offsets).
 fn tokens_between(s: &Statement, from: usize, to: usize) -> usize {
-    s.tokens.iter().filter(|t| t.start > from && t.end <= to).count()
+    s.tokens.iter().filter(|t| t.start >= from && t.end <= to).count()
 }
 
 fn compile_term(text: &str, zh_list: bool) -> Option<Pattern> {
@@ -170,12 +211,24 @@ fn compile_term(text: &str, zh_list: bool) -> Option<Pattern> {
 }
 
 fn find_pattern(p: &Pattern, s: &Statement) -> Vec<(usize, usize)> {
-    match p {
+    let raw = match p {
         Pattern::Phrase(stems) => find_phrase(stems, s, |t| &t.stem),
         Pattern::Words(words) => find_phrase(words, s, |t| &t.text),
         Pattern::Chars(parts) => find_chars(parts, s),
         Pattern::Code(needle) => find_all(&s.compact, needle, 0, s.compact.len()).into_iter().map(|i| (i, i + needle.len())).collect(),
+    };
+    match p {
+        Pattern::Phrase(_) | Pattern::Words(_) => raw,
+        // Substring patterns must not start or end inside an English word ("test" in "notes today").
+        Pattern::Chars(_) | Pattern::Code(_) => raw.into_iter().filter(|&(a, b)| word_aligned(s, a, b)).collect(),
     }
+}
+
+fn word_aligned(s: &Statement, start: usize, end: usize) -> bool {
+    let alnum = |i: usize| s.compact.get(i).is_some_and(|c| c.is_ascii_alphanumeric());
+    let starts_ok = !alnum(start) || s.tokens.iter().any(|t| !t.cjk && t.start == start) || (start > 0 && !alnum(start - 1));
+    let ends_ok = end == 0 || !alnum(end - 1) || s.tokens.iter().any(|t| !t.cjk && t.end == end) || !alnum(end);
+    starts_ok && ends_ok
 }
 
 fn find_phrase(stems: &[String], s: &Statement, key: fn(&crate::text::Token) -> &String) -> Vec<(usize, usize)> {

@@ -8,7 +8,7 @@ use revdrill_pack::{AnswerSet, Category, ConceptGroup, Drill, ItemKind, Localize
 use crate::comment::grade_comment;
 use crate::concepts::{ConceptMatch, Concepts};
 use crate::report::*;
-use crate::text::{Statement, statements};
+use crate::text::{Statement, analyze, is_cjk, statements};
 
 /// Points per severity and penalties. The defaults are documented in `docs/grading.md`.
 #[derive(Debug, Clone, PartialEq)]
@@ -98,7 +98,15 @@ impl<'d> Grader<'d> {
     }
 
     pub(crate) fn analyse(&self, text: &str, source: Source) -> Vec<Analysed> {
-        statements(text)
+        // An inline comment is one thought about one place: its sentences are read together.
+        let stmts = match source {
+            Source::Line { .. } => {
+                let t = text.split_whitespace().collect::<Vec<_>>().join(" ");
+                if t.chars().any(char::is_alphanumeric) { vec![analyze(&t)] } else { Vec::new() }
+            }
+            Source::Item { .. } => statements(text),
+        };
+        stmts
             .into_iter()
             .map(|stmt| {
                 let matches = self.concepts.find(&stmt);
@@ -120,7 +128,7 @@ impl<'d> Grader<'d> {
         if toks.len() >= 3 {
             for p in &self.prompts {
                 let shared = toks.intersection(p).count() as f64 / toks.len() as f64;
-                if shared >= 0.85 || (a.stmt.question && shared >= 0.6) {
+                if shared >= 0.85 || (a.stmt.question && toks.len() >= 5 && shared >= 0.6) {
                     return Some(SetAsideReason::EchoesPrompt);
                 }
             }
@@ -136,9 +144,9 @@ impl<'d> Grader<'d> {
                 .filter(|f| f.hit.iter().chain(&f.partial).any(|g| self.satisfied(g, &a.present)))
                 .count();
             let density = covered as f64 / n as f64;
-            let function_words = a.stmt.tokens.iter().filter(|t| is_function_word(&t.text)).count();
-            let telegraphic = (function_words as f64) < 0.1 * n as f64;
-            if (density >= 0.7 && telegraphic && findings_named >= 2) || (findings_named >= 3 && n < 6 * findings_named && telegraphic) {
+            let telegraphic = telegraphic(&a.stmt);
+            let long_list = n >= 8 && telegraphic;
+            if (density >= 0.6 && telegraphic && findings_named >= 2) || long_list {
                 return Some(SetAsideReason::KeywordList);
             }
         }
@@ -172,19 +180,37 @@ impl<'d> Grader<'d> {
                 if a.set_aside.is_some() || self.flags_decoy(a) {
                     continue;
                 }
+                let line = match a.source {
+                    Source::Line { line } => Some(line),
+                    Source::Item { .. } => None,
+                };
+                // A comment on a line that is fine earns nothing, whatever it says.
+                if line.is_some_and(|l| drill.decoys.iter().any(|d| d.covers_line(l))) {
+                    continue;
+                }
+                let near = line.is_some_and(|l| f.lines.iter().any(|r| l + ANCHOR_SLACK >= *r.start() && l <= r.end() + ANCHOR_SLACK));
                 let hit = f.hit.iter().find(|g| self.satisfied(g, &a.present));
                 let partial = f.partial.iter().find(|g| self.satisfied(g, &a.present));
+                let states_other = hit.is_none() && self.hits_any(a);
                 let (mut v, mut group) = match (hit, partial) {
                     (Some(g), _) => (Verdict::Hit, Some(g)),
-                    (None, Some(g)) => (Verdict::Partial, Some(g)),
+                    (None, Some(g)) if !states_other && (near || self.specific(a) || self.asserts_absence(a, g)) => {
+                        (Verdict::Partial, Some(g))
+                    }
                     _ => (Verdict::Miss, None),
                 };
+                // On the finding's own line, one idea of the finding says enough: the place says the rest.
+                if v == Verdict::Miss && near && !states_other {
+                    if let Some(g) = f.hit.iter().find(|g| g.iter().any(|n| drill.concepts.contains_key(n) && self.present(a, n))) {
+                        v = Verdict::Partial;
+                        group = Some(g);
+                    }
+                }
                 if v == Verdict::Miss {
                     continue;
                 }
                 let mut note = None;
-                if let Source::Line { line } = a.source {
-                    let near = f.lines.iter().any(|r| line + ANCHOR_SLACK >= *r.start() && line <= r.end() + ANCHOR_SLACK);
+                if let Some(line) = line {
                     if near && v == Verdict::Partial {
                         v = Verdict::Hit;
                         note = Some(Localized::new(
@@ -312,6 +338,42 @@ impl<'d> Grader<'d> {
         Report { drill: drill.id.clone(), score, findings_score, penalty, findings, traps, decoys, set_aside, comment, categories }
     }
 
+    fn present(&self, a: &Analysed, name: &str) -> bool {
+        self.concepts.id(name).is_some_and(|i| a.present[i])
+    }
+
+    /// Whether a statement says enough to earn a partial: two ideas at least, one of them the
+    /// drill's own ("Race condition?" or "可以多写点测试" name a topic, not a problem).
+    fn specific(&self, a: &Analysed) -> bool {
+        let names = self.concepts.names();
+        let live: Vec<&ConceptMatch> = a.matches.iter().filter(|m| !m.negated).collect();
+        // A concept counts when some match of it stands on its own, not inside another concept's
+        // match: "多写点测试" is one idea even if `test` also sees "测试" in it.
+        let independent = |c: usize| {
+            live.iter().filter(|m| m.concept == c).any(|m| {
+                !live.iter().any(|o| {
+                    o.concept != c
+                        && o.start <= m.start
+                        && m.end <= o.end
+                        && ((o.end - o.start) > (m.end - m.start) || o.concept < c)
+                })
+            })
+        };
+        let counted: Vec<usize> = (0..names.len()).filter(|&c| a.present[c] && independent(c)).collect();
+        counted.len() >= 2 && counted.iter().any(|&c| self.drill.concepts.contains_key(&names[c]))
+    }
+
+    /// Whether a concept of the group is claimed as missing or failing ("no tests", "没有测试").
+    fn asserts_absence(&self, a: &Analysed, g: &ConceptGroup) -> bool {
+        g.iter().filter_map(|n| self.concepts.id(n)).any(|c| a.matches.iter().any(|m| m.concept == c && !m.negated && m.asserts_absence))
+    }
+
+    /// Whether the statement fully states some finding (then it earns no partials elsewhere:
+    /// one statement, one point).
+    fn hits_any(&self, a: &Analysed) -> bool {
+        self.drill.findings.iter().any(|f| f.hit.iter().any(|g| self.satisfied(g, &a.present)))
+    }
+
     /// Whether the statement states a decoy's misreading (it then earns no finding credit).
     fn flags_decoy(&self, a: &Analysed) -> bool {
         self.drill.decoys.iter().any(|d| d.matches.iter().any(|g| self.satisfied(g, &a.present)))
@@ -380,6 +442,22 @@ impl<'d> Grader<'d> {
     }
 }
 
+/// Whether a statement reads as a list of words rather than a sentence: English with almost no
+/// function words, or Chinese in short space-separated chunks ("泄露 竞态 取消 错误").
+fn telegraphic(s: &Statement) -> bool {
+    let cjk = s.tokens.iter().filter(|t| t.cjk).count();
+    if cjk * 3 > s.len() {
+        // Chinese without its grammar (的, 了, 会, 如果 ...) is a list of nouns.
+        let cjk_tokens: Vec<&crate::text::Token> = s.tokens.iter().filter(|t| t.cjk).collect();
+        let function = cjk_tokens.iter().filter(|t| is_function_word(&t.text)).count();
+        cjk_tokens.len() >= 6 && (function as f64) < 0.12 * cjk_tokens.len() as f64
+    } else {
+        let words: Vec<&crate::text::Token> = s.tokens.iter().filter(|t| !t.cjk).collect();
+        let function = words.iter().filter(|t| is_function_word(&t.text)).count();
+        (function as f64) < 0.1 * words.len() as f64
+    }
+}
+
 /// Words that make a sentence a sentence: a keyword list has almost none of them.
 fn is_function_word(w: &str) -> bool {
     const EN: &[&str] = &[
@@ -387,7 +465,11 @@ fn is_function_word(w: &str) -> bool {
         "will", "can", "may", "might", "would", "could", "should", "does", "do", "and", "or", "but", "after", "before", "with", "by",
         "for", "from", "so", "then", "because", "there", "which", "not", "never", "has", "have", "as", "than", "into", "we", "you",
     ];
-    const ZH: &[&str] = &["的", "了", "会", "在", "是", "都", "就", "被", "把", "和", "也", "还", "要", "能", "这", "那", "个", "有", "如", "果", "因", "为", "所", "以", "时", "后", "再", "对", "让", "用", "从", "到", "里", "吗", "呢", "吧", "而", "但", "即", "使", "则"];
+    const ZH: &[&str] = &[
+        "的", "了", "会", "在", "是", "都", "就", "被", "把", "和", "也", "还", "要", "能", "这", "那", "个", "有", "如", "果", "因", "为", "所",
+        "以", "时", "后", "再", "对", "让", "用", "从", "到", "里", "吗", "呢", "吧", "而", "但", "即", "使", "则", "可", "我", "你", "他",
+        "它", "之", "中", "说", "得", "地", "着", "过", "又", "才", "已", "经", "该", "应", "比", "很", "太", "更", "最",
+    ];
     EN.contains(&w) || ZH.contains(&w)
 }
 

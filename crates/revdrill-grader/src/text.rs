@@ -66,7 +66,17 @@ pub fn stem(word: &str) -> String {
 /// Words after which a new clause starts (negation does not cross them).
 const CLAUSE_WORDS_EN: &[&str] = &["but", "however", "although", "though", "whereas", "because", "since", "so", "which", "while", "unless", "otherwise"];
 /// Chinese connectives that start a new clause.
-const CLAUSE_WORDS_ZH: &[&str] = &["但是", "但", "不过", "而且", "并且", "所以", "因为", "因此", "导致", "从而", "然后", "否则", "如果", "那么", "可是", "然而"];
+const CLAUSE_WORDS_ZH: &[&str] = &["但是", "但", "不过", "而且", "并且", "所以", "因为", "因此", "从而", "然后", "否则", "如果", "那么", "可是", "然而"];
+
+/// Whether `c` ends a clause: full-width marks always, ASCII `, ; :` only before white space
+/// (so `a::b`, `1,000` and `#[tokio::test]` stay whole).
+fn is_clause_mark(c: char, next: Option<char>) -> bool {
+    match c {
+        '，' | '；' | '：' | '—' | '（' | '）' => true,
+        ',' | ';' | ':' => next.is_none_or(|n| n.is_whitespace() || is_cjk(n)),
+        _ => false,
+    }
+}
 
 /// Splits an answer into statements: sentences, lines and bullet points.
 pub fn statements(answer: &str) -> Vec<Statement> {
@@ -84,7 +94,7 @@ pub fn statements(answer: &str) -> Vec<Statement> {
                 continue;
             }
             let next = chars.get(k + 1).map(|&(_, c)| c);
-            let ends = matches!(c, '。' | '！' | '？' | '；' | '!' | '?' | ';')
+            let ends = matches!(c, '。' | '！' | '？' | '!' | '?')
                 || (c == '.' && next.is_none_or(|n| n.is_whitespace()) && !ends_with_abbrev(&line[start..i]));
             if ends {
                 let end = i + c.len_utf8();
@@ -161,7 +171,10 @@ pub fn analyze(text: &str) -> Statement {
     };
 
     let mut in_code = false;
-    for c in expanded.chars() {
+    // Commas inside `f(a, b)` are code, not clause marks.
+    let mut depth = 0usize;
+    let mut chars = expanded.chars().peekable();
+    while let Some(c) = chars.next() {
         if c.is_whitespace() || c == '`' {
             let end = compact.len();
             flush(&mut word, word_start, end, in_code, &mut tokens, &mut clause, &mut clause_starts);
@@ -200,7 +213,11 @@ pub fn analyze(text: &str) -> Statement {
                     break;
                 }
             }
-        } else if !in_code && matches!(c, ',' | ';' | ':' | '，' | '；' | '：' | '—' | '（' | '）') {
+        } else if c == '(' {
+            depth += 1;
+        } else if c == ')' {
+            depth = depth.saturating_sub(1);
+        } else if !in_code && depth == 0 && is_clause_mark(c, chars.peek().copied()) {
             clause += 1;
             clause_starts.push(pos + 1);
         }
@@ -232,40 +249,111 @@ impl Statement {
 /// English words that negate what follows them in the clause.
 pub(crate) const NEG_EN: &[&str] = &["not", "no", "never", "without", "none", "neither", "nor", "hardly", "nothing", "nobody"];
 /// English words that negate what precedes them in the clause ("the race is fine").
-const NEG_EN_AFTER: &[&str] = &["fine", "impossible", "harmless"];
+const NEG_EN_AFTER: &[&str] =
+    &["fine", "impossible", "harmless", "safe", "correct", "ok", "okay", "right", "acceptable", "reasonable", "unnecessary", "benign"];
+/// English phrases that dismiss what precedes them in the clause ("other errors don't matter").
+const DISMISS_EN: &[&[&str]] = &[
+    &["not", "matter"],
+    &["not", "a", "problem"],
+    &["not", "an", "issue"],
+    &["no", "problem"],
+    &["no", "issue"],
+    &["not", "a", "concern"],
+    &["not", "needed"],
+    &["not", "necessary"],
+];
+/// Chinese judgements that dismiss their clause ("task 还在时直接退出是对的").
+const DISMISS_ZH: &[&str] = &[
+    "是对的", "没问题", "没有问题", "不是问题", "不用处理", "不需要处理", "可以接受", "是合理的", "影响不大", "不存在", "不会有问题",
+    "是安全的", "是正确的", "没关系", "没必要", "不需要", "不用管",
+];
+/// A statement whose last clause is only one of these answers "no" to its own label ("Leak: none").
+const BARE_NO: &[&str] = &["none", "no", "nope", "n/a", "na", "没有", "无", "不存在", "没", "否"];
 /// Chinese characters that negate.
 const NEG_ZH: &[char] = &['不', '没', '无', '未', '非', '别', '勿'];
 /// Words that start with a negating character but do not negate.
 const NOT_NEG_ZH: &[&str] = &[
     "不断", "不同", "不过", "不仅", "不少", "不管", "不论", "不如", "不然", "不停", "无论", "非常", "别人", "别的", "别处", "未来", "无数",
     "不得不", "无非", "非得", "不一定",
+    // Potential complements: 退不出来, 删不掉, 关不了 say "cannot", which is the claim itself.
+    "不出", "不掉", "不了", "不下", "不到", "不住", "不动", "不起", "不完",
 ];
 
-/// Negation cues of a statement, as compact offsets: (offset, width, negates what follows).
-pub(crate) fn negation_cues(s: &Statement) -> Vec<(usize, usize, bool)> {
+/// A word that can cancel what a statement claims.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Cue {
+    /// Compact offset.
+    pub pos: usize,
+    /// Width in compact characters.
+    pub width: usize,
+    /// Negates what follows it ("no race").
+    pub forward: bool,
+    /// May negate what precedes it ("the race is fine", "泄露应该不会").
+    pub backward: bool,
+    /// A judgement that dismisses its whole clause, however far back ("...是对的", "is fine").
+    pub clause_wide: bool,
+}
+
+/// Linking verbs before which "fine" judges the subject ("the race is fine"); "would be fine"
+/// recommends instead.
+const JUDGING: &[&str] = &["is", "are", "was", "were", "looks", "look", "seems", "seem", "s"];
+
+/// Negation cues of a statement. Whether a Chinese cue also reaches back is decided by the
+/// caller, who knows where the concepts are.
+pub(crate) fn negation_cues(s: &Statement) -> Vec<Cue> {
     let mut cues = Vec::new();
-    for t in s.tokens.iter().filter(|t| !t.code) {
-        if !t.cjk {
-            if NEG_EN.contains(&t.text.as_str()) {
-                cues.push((t.start, t.end - t.start, true));
-            } else if NEG_EN_AFTER.contains(&t.text.as_str()) {
-                cues.push((t.start, t.end - t.start, false));
+    let prose: Vec<&Token> = s.tokens.iter().filter(|t| !t.code && !t.cjk).collect();
+    for (i, t) in prose.iter().enumerate() {
+        if let Some(d) = DISMISS_EN.iter().find(|d| prose.len() >= i + d.len() && prose[i..i + d.len()].iter().zip(d.iter()).all(|(p, w)| p.text == *w)) {
+            let end = prose[i + d.len() - 1].end;
+            cues.push(Cue { pos: t.start, width: end - t.start, forward: false, backward: true, clause_wide: true });
+        } else if NEG_EN.contains(&t.text.as_str()) {
+            cues.push(Cue { pos: t.start, width: t.end - t.start, forward: true, backward: false, clause_wide: false });
+        } else if NEG_EN_AFTER.contains(&t.text.as_str()) {
+            let before = &prose[i.saturating_sub(3)..i];
+            let judged = before.iter().any(|p| JUDGING.contains(&p.text.as_str()))
+                && !before.iter().any(|p| matches!(p.text.as_str(), "would" | "should" | "be" | "could" | "not" | "never"));
+            if judged {
+                cues.push(Cue { pos: t.start, width: t.end - t.start, forward: false, backward: true, clause_wide: true });
             }
         }
     }
     let c = &s.compact;
     let mut i = 0;
     while i < c.len() {
+        if let Some(d) = DISMISS_ZH.iter().find(|d| c[i..].iter().take(d.chars().count()).copied().eq(d.chars())) {
+            let n = d.chars().count();
+            let forward = d.chars().next().is_some_and(|c| NEG_ZH.contains(&c));
+            cues.push(Cue { pos: i, width: n, forward, backward: true, clause_wide: true });
+            i += n;
+            continue;
+        }
         if NEG_ZH.contains(&c[i]) {
             if let Some(w) = NOT_NEG_ZH.iter().find(|w| c[i..].iter().take(w.chars().count()).copied().eq(w.chars())) {
                 i += w.chars().count();
                 continue;
             }
-            cues.push((i, 1, true));
+            cues.push(Cue { pos: i, width: 1, forward: true, backward: true, clause_wide: false });
         }
         i += 1;
     }
     cues
+}
+
+/// Whether the statement answers its own label with a bare "no" ("Race: none.", "泄露：没有").
+pub(crate) fn bare_no(s: &Statement) -> bool {
+    if s.clauses.len() < 2 {
+        return false;
+    }
+    let last = s.clauses.last().expect("checked");
+    let rest: String = s.compact[last.clone()].iter().filter(|c| c.is_alphanumeric() || **c == '/').collect();
+    BARE_NO.contains(&rest.as_str())
+}
+
+/// Whether the first clause ends with a colon: then a judgement in it ("X is fine:") covers the
+/// explanation that follows.
+pub(crate) fn judged_by_first_clause(s: &Statement) -> bool {
+    s.clauses.len() >= 2 && s.clauses[0].end > 0 && matches!(s.compact.get(s.clauses[0].end - 1), Some(':' | '：'))
 }
 
 #[cfg(test)]

@@ -71,6 +71,22 @@ fn negated_claims_earn_nothing() {
 }
 
 #[test]
+fn negation_scope_follows_the_sentence() {
+    // 导致 does not shield its object from the negation before it.
+    check("Get 和 Delete 之间不会导致竞态", "nothing");
+    // A Chinese negation that has its own object does not reach back.
+    check("ctx 已经取消了，用 `context.WithoutCancel` 包一下，Get 就不会失败了", "cancelled-context=hit");
+    // "would be fine" recommends; "is fine" dismisses.
+    check("The ctx is already cancelled; `context.WithoutCancel(ctx)` would be fine for the cleanup.", "cancelled-context=hit");
+    check("The race between Get and Delete is fine.", "nothing");
+    // Words inside other words are not terms; code is not prose.
+    check("I took some notes today.", "nothing");
+    check("The `!errdefs.IsNotFound(err)` case: other errors are silently dropped.", "swallowed-errors=hit");
+    // A semicolon joins a cause to its consequence.
+    check("Get then Delete is not atomic; a task re-created in between gets deleted.", "check-then-act-race=hit");
+}
+
+#[test]
 fn vague_lines_prompt_copies_and_keyword_lists_earn_nothing() {
     check("Concurrency could be better.", "nothing");
     check("可以多写点测试", "nothing");
