@@ -157,17 +157,18 @@ pub fn analyze(text: &str) -> Statement {
                  start: usize,
                  end: usize,
                  code: bool,
+                 dotted: bool,
                  tokens: &mut Vec<Token>,
                  clause: &mut usize,
                  clause_starts: &mut Vec<usize>| {
         if word.is_empty() {
             return;
         }
-        if !code && CLAUSE_WORDS_EN.contains(&word.as_str()) && !tokens.is_empty() {
+        if !code && CLAUSE_WORDS_EN.contains(&word.as_str()) && !tokens.is_empty() && !dotted {
             *clause += 1;
             clause_starts.push(start);
         }
-        tokens.push(Token { stem: stem(word), text: std::mem::take(word), start, end, clause: *clause, cjk: false, code });
+        tokens.push(Token { stem: stem(word), text: std::mem::take(word), start, end, clause: *clause, cjk: false, code: code || dotted });
     };
 
     let mut in_code = false;
@@ -177,7 +178,8 @@ pub fn analyze(text: &str) -> Statement {
     while let Some(c) = chars.next() {
         if c.is_whitespace() || c == '`' {
             let end = compact.len();
-            flush(&mut word, word_start, end, in_code, &mut tokens, &mut clause, &mut clause_starts);
+            let dotted = word_start > 0 && compact.get(word_start - 1) == Some(&'.');
+            flush(&mut word, word_start, end, in_code, dotted, &mut tokens, &mut clause, &mut clause_starts);
             if c == '`' {
                 in_code = !in_code;
             }
@@ -192,7 +194,9 @@ pub fn analyze(text: &str) -> Statement {
             compact.push(c);
             continue;
         }
-        flush(&mut word, word_start, pos, in_code, &mut tokens, &mut clause, &mut clause_starts);
+        // A word joined to a dot is part of an identifier (`errors.Is`, `s.tasks`), not prose.
+        let dotted = !word.is_empty() && (c == '.' && chars.peek().is_some_and(|n| n.is_ascii_alphanumeric()) || c == '(' || (word_start > 0 && compact.get(word_start - 1) == Some(&'.')));
+        flush(&mut word, word_start, pos, in_code, dotted, &mut tokens, &mut clause, &mut clause_starts);
         compact.push(c);
         if is_cjk(c) {
             tokens.push(Token { text: c.to_string(), stem: c.to_string(), start: pos, end: pos + 1, clause, cjk: true, code: in_code });
@@ -223,7 +227,8 @@ pub fn analyze(text: &str) -> Statement {
         }
     }
     let end = compact.len();
-    flush(&mut word, word_start, end, in_code, &mut tokens, &mut clause, &mut clause_starts);
+    let dotted = word_start > 0 && compact.get(word_start - 1) == Some(&'.');
+    flush(&mut word, word_start, end, in_code, dotted, &mut tokens, &mut clause, &mut clause_starts);
 
     let mut clauses = Vec::with_capacity(clause_starts.len());
     for (i, &s) in clause_starts.iter().enumerate() {
