@@ -174,6 +174,10 @@ pub(crate) fn grade_comment(g: &Grader, text: &str) -> CommentReport {
     if !problem_found {
         total *= 0.2;
     }
+    // A correct point made rudely still hurts the review: it costs more than its courtesy points.
+    if dims.iter().any(|d| d.name == "courtesy" && d.score == 0.0) {
+        total *= 0.7;
+    }
     // A comment written mostly in Chinese misses the point of the exercise.
     let cjk = text.chars().filter(|&c| is_cjk(c)).count();
     let ascii = text.chars().filter(|c| c.is_ascii_alphabetic()).count();

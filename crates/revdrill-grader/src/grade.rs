@@ -452,7 +452,7 @@ fn telegraphic(s: &Statement) -> bool {
         let function = cjk_tokens.iter().filter(|t| is_function_word(&t.text)).count();
         cjk_tokens.len() >= 6 && (function as f64) < 0.12 * cjk_tokens.len() as f64
     } else {
-        let words: Vec<&crate::text::Token> = s.tokens.iter().filter(|t| !t.cjk).collect();
+        let words: Vec<&crate::text::Token> = s.tokens.iter().filter(|t| !t.cjk && !t.code).collect();
         let function = words.iter().filter(|t| is_function_word(&t.text)).count();
         (function as f64) < 0.1 * words.len() as f64
     }
