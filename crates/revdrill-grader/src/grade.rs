@@ -8,7 +8,7 @@ use revdrill_pack::{AnswerSet, Category, ConceptGroup, Drill, ItemKind, Localize
 use crate::comment::grade_comment;
 use crate::concepts::{ConceptMatch, Concepts};
 use crate::report::*;
-use crate::text::{Statement, analyze, is_cjk, statements};
+use crate::text::{Statement, analyze, statements};
 
 /// Points per severity and penalties. The defaults are documented in `docs/grading.md`.
 #[derive(Debug, Clone, PartialEq)]
