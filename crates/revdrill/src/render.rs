@@ -136,12 +136,15 @@ pub fn item_feedback(out: &mut impl Write, d: &Drill, item: &ChecklistItem, r: &
         match res.verdict {
             Verdict::Hit => {}
             Verdict::Partial => {
-                writeln!(
-                    out,
-                    "      {} {}",
-                    t(lang, "To make it complete, also say:", "要完整，还需说明："),
-                    res.missing.join(", ")
-                )?;
+                if !res.missing.is_empty() {
+                    writeln!(
+                        out,
+                        "      {} {}",
+                        t(lang, "To make it complete, also say:", "要完整，还需说明："),
+                        res.missing.join(", ")
+                    )?;
+                }
+                writeln!(out, "      {}", styled(DIM, f.problem.get(lang)))?;
             }
             Verdict::Miss => writeln!(out, "      {}", f.problem.get(lang))?,
         }
