@@ -27,6 +27,33 @@ pub fn esc(s: &str) -> String {
     out
 }
 
+/// Escapes `s` and shows `code` spans (between backticks) as `<code>`: pack texts use them for
+/// identifiers. Backticks are not markup, so this cannot undo the escaping.
+pub fn rich(s: &str) -> String {
+    let e = esc(s);
+    let mut out = String::with_capacity(e.len() + 16);
+    let mut parts = e.split('`');
+    if let Some(first) = parts.next() {
+        out.push_str(first);
+    }
+    let rest: Vec<&str> = parts.collect();
+    // An unmatched last backtick stays a backtick.
+    let pairs = rest.len() / 2 * 2;
+    for (i, p) in rest.iter().enumerate() {
+        if i >= pairs {
+            out.push('`');
+            out.push_str(p);
+        } else if i % 2 == 0 {
+            out.push_str("<code>");
+            out.push_str(p);
+            out.push_str("</code>");
+        } else {
+            out.push_str(p);
+        }
+    }
+    out
+}
+
 /// A link target that is safe to put in `href`: only http(s) URLs, else nothing.
 pub fn safe_url(url: &str) -> Option<String> {
     let lower = url.trim().to_ascii_lowercase();
@@ -113,7 +140,7 @@ impl Ctx<'_> {
              <meta name=\"color-scheme\" content=\"light dark\">\
              <meta name=\"revdrill-csrf\" content=\"{}\">\
              <title>{} · revdrill</title>\
-             <link rel=\"stylesheet\" href=\"/assets/app.css\">\
+             <link rel=\"icon\" href=\"/assets/icon.svg\" type=\"image/svg+xml\"><link rel=\"stylesheet\" href=\"/assets/app.css\">\
              <script src=\"/assets/app.js\"></script></head>\n<body data-lang=\"{}\"{body_attrs}>",
             if lang == Lang::Zh { "zh-CN" } else { "en" },
             esc(self.csrf),
@@ -165,6 +192,14 @@ mod tests {
     #[test]
     fn escapes_markup_and_quotes() {
         assert_eq!(esc("<script>\"x\"&'y'</script>"), "&lt;script&gt;&quot;x&quot;&amp;&#39;y&#39;&lt;/script&gt;");
+    }
+
+    #[test]
+    fn backticks_become_code_after_escaping() {
+        assert_eq!(rich("call `f<T>()` now"), "call <code>f&lt;T&gt;()</code> now");
+        assert_eq!(rich("a `b` c `d"), "a <code>b</code> c `d");
+        assert_eq!(rich("`<script>`"), "<code>&lt;script&gt;</code>");
+        assert_eq!(rich("none"), "none");
     }
 
     #[test]

@@ -99,6 +99,19 @@
       while (at.nextElementSibling && at.nextElementSibling.classList.contains('comment-row')) at = at.nextElementSibling;
       at.parentNode.insertBefore(newRow, at.nextElementSibling);
     }
+    // The cell a comment goes in: the whole row, or the new (right) half in split view.
+    function commentCell(tr, row) {
+      var td = el('td');
+      if (row.cells.length === 4) {
+        var pad = el('td', 'pad');
+        pad.colSpan = 2;
+        tr.appendChild(pad);
+        td.colSpan = 2;
+      } else {
+        td.colSpan = row.cells.length;
+      }
+      return td;
+    }
     function lineLabel(c) {
       return c.start === c.end ? str('line') + ' ' + c.end : str('lines') + ' ' + c.start + '–' + c.end;
     }
@@ -112,8 +125,7 @@
         if (!row) return;
         var tr = el('tr', 'comment-row');
         tr.dataset.comment = c.id;
-        var td = el('td');
-        td.colSpan = row.cells.length;
+        var td = commentCell(tr, row);
         var box = el('div', 'comment');
         var head = el('div', 'row');
         head.appendChild(el('span', 'sev sev-' + c.severity, str(c.severity)));
@@ -164,8 +176,7 @@
       if (!row) return;
       markRange(t, start, end);
       var tr = el('tr', 'comment-row form-row');
-      var td = el('td');
-      td.colSpan = row.cells.length;
+      var td = commentCell(tr, row);
       var box = el('div', 'comment');
       var f = el('form');
       var top = el('div', 'row');

@@ -16,7 +16,7 @@ use serde_json::json;
 use super::drills::{header, parse_body};
 use super::{JsonText, PageCtx, ReqLang, query_param};
 use crate::error::ApiError;
-use crate::html::{Nav, esc};
+use crate::html::{Nav, esc, rich};
 use crate::i18n::t;
 use crate::state::AppState;
 
@@ -128,7 +128,7 @@ async fn page(State(st): State<AppState>, Path(id): Path<String>, lang: ReqLang,
     let _ = write!(h, "<section class=\"card\"><h2>{}</h2><ol class=\"items\">", esc(t(l, "Your answers, item by item", "逐项反馈")));
     for c in &d.checklist {
         let text = answers.answers.get(&c.id).map(String::as_str).unwrap_or("");
-        let _ = write!(h, "<li><h3>{}</h3>", esc(c.prompt.get(l)));
+        let _ = write!(h, "<li><h3>{}</h3>", rich(c.prompt.get(l)));
         if text.trim().is_empty() {
             let _ = write!(h, "<p class=\"muted\">{}</p>", esc(t(l, "(no answer)", "（未作答）")));
         } else {
@@ -137,6 +137,10 @@ async fn page(State(st): State<AppState>, Path(id): Path<String>, lang: ReqLang,
         for fid in &c.covers {
             if let Some(fr) = r.finding(fid) {
                 let _ = write!(h, "<div class=\"fv\">{} <b>{}</b>", verdict_badge(fr.verdict, l), esc(fid));
+                // The sentence that earned it may have been written under another item.
+                if !matches!(&fr.source, Some(Source::Item { id }) if id == &c.id) && fr.source.is_some() {
+                    let _ = write!(h, " <span class=\"muted small\">({})</span>", esc(&source_label(&fr.source, d, l)));
+                }
                 if let Some(ev) = &fr.evidence {
                     h.push_str(&quote(ev));
                 }
@@ -188,16 +192,16 @@ async fn page(State(st): State<AppState>, Path(id): Path<String>, lang: ReqLang,
             h,
             "<dl><dt>{}</dt><dd>{}</dd><dt>{}</dt><dd>{}</dd><dt>{}</dt><dd>{}</dd></dl>",
             esc(t(l, "Problem", "问题")),
-            esc(f.problem.get(l)),
+            rich(f.problem.get(l)),
             esc(t(l, "Risk", "风险")),
-            esc(f.risk.get(l)),
+            rich(f.risk.get(l)),
             esc(t(l, "Suggestion", "建议")),
-            esc(f.suggestion.get(l)),
+            rich(f.suggestion.get(l)),
         );
         if let Some(code) = &f.code {
             let _ = write!(h, "<pre class=\"code-block\">{}</pre>", esc(code));
         }
-        let _ = write!(h, "<p><span class=\"muted small\">{}</span> <code class=\"model\">{}</code></p></div>", esc(t(l, "Model comment:", "范例评论：")), esc(&f.comment));
+        let _ = write!(h, "<p><span class=\"muted small\">{}</span> <span class=\"model\">{}</span></p></div>", esc(t(l, "Model comment:", "范例评论：")), rich(&f.comment));
     }
     h.push_str("</section>");
 
@@ -206,14 +210,14 @@ async fn page(State(st): State<AppState>, Path(id): Path<String>, lang: ReqLang,
         if !r.traps.is_empty() {
             let _ = write!(h, "<h2>{} <span class=\"muted small\">−3</span></h2>", esc(t(l, "Misconceptions", "常见误区")));
             for tr in &r.traps {
-                let _ = write!(h, "<div class=\"trap\">{}<p>→ {}</p></div>", quote(&tr.evidence), esc(tr.feedback.get(l)));
+                let _ = write!(h, "<div class=\"trap\">{}<p>→ {}</p></div>", quote(&tr.evidence), rich(tr.feedback.get(l)));
             }
         }
         if !r.decoys.is_empty() {
             let _ = write!(h, "<h2>{} <span class=\"muted small\">−5</span></h2>", esc(t(l, "Flagged but fine (decoys)", "误报（诱饵）")));
             for dc in &r.decoys {
                 let at = dc.line.map_or(String::new(), |n| format!(" ({} {n})", t(l, "line", "行")));
-                let _ = write!(h, "<div class=\"decoy\">{}<p>{}→ {}</p></div>", quote(&dc.evidence), esc(&at), esc(dc.why.get(l)));
+                let _ = write!(h, "<div class=\"decoy\">{}<p>{}→ {}</p></div>", quote(&dc.evidence), esc(&at), rich(dc.why.get(l)));
             }
         }
         if !r.set_aside.is_empty() {
@@ -241,7 +245,7 @@ async fn page(State(st): State<AppState>, Path(id): Path<String>, lang: ReqLang,
                 esc(dim.name),
                 dim.score,
                 dim.max,
-                esc(dim.feedback.get(l))
+                rich(dim.feedback.get(l))
             );
         }
         h.push_str("</table>");
@@ -250,7 +254,7 @@ async fn page(State(st): State<AppState>, Path(id): Path<String>, lang: ReqLang,
         let _ = write!(h, "<h3>{}</h3><p class=\"rewrite\">{}</p>", esc(t(l, "Your point, rewritten", "基于你的观点改写")), esc(rw));
     }
     if let Some(m) = &c.model {
-        let _ = write!(h, "<h3>{}</h3><p class=\"rewrite\">{}</p>", esc(t(l, "Model comment", "范例评论")), esc(m));
+        let _ = write!(h, "<h3>{}</h3><p class=\"rewrite\">{}</p>", esc(t(l, "Model comment", "范例评论")), rich(m));
     }
     h.push_str("</section>");
 

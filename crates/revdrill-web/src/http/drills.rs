@@ -15,7 +15,7 @@ use serde_json::json;
 use super::{JsonText, PageCtx, ReqLang};
 use crate::error::ApiError;
 use crate::highlight::Highlighter;
-use crate::html::{Nav, esc, safe_url};
+use crate::html::{Nav, esc, rich, safe_url};
 use crate::i18n::t;
 use crate::state::AppState;
 
@@ -108,9 +108,9 @@ async fn page(State(st): State<AppState>, Path(id): Path<String>, lang: ReqLang,
     let mut h = String::with_capacity(16 * 1024);
     let _ = write!(h, "<article class=\"drill\" id=\"drill\" data-drill=\"{}\" data-multi=\"{}\">", esc(&d.id), d.diff.len() > 1);
     header(&mut h, d, l);
-    let _ = write!(h, "<section class=\"card\"><h2>{}</h2><p>{}</p><h2>{}</h2><ul>", esc(t(l, "Purpose", "目的")), esc(d.purpose.get(l)), esc(t(l, "What the new code does", "新逻辑")));
+    let _ = write!(h, "<section class=\"card\"><h2>{}</h2><p>{}</p><h2>{}</h2><ul>", esc(t(l, "Purpose", "目的")), rich(d.purpose.get(l)), esc(t(l, "What the new code does", "新逻辑")));
     for b in d.new_logic.get(l) {
-        let _ = write!(h, "<li>{}</li>", esc(b));
+        let _ = write!(h, "<li>{}</li>", rich(b));
     }
     h.push_str("</ul></section>");
     let _ = write!(
@@ -145,7 +145,7 @@ async fn page(State(st): State<AppState>, Path(id): Path<String>, lang: ReqLang,
             h,
             "<li><label for=\"a-{id}\">{prompt}</label>{hint}<textarea id=\"a-{id}\" data-item=\"{id}\" rows=\"4\" spellcheck=\"true\"></textarea></li>",
             id = esc(&c.id),
-            prompt = esc(c.prompt.get(l)),
+            prompt = rich(c.prompt.get(l)),
         );
     }
     let _ = write!(
@@ -220,7 +220,7 @@ fn diff_file(h: &mut String, f: &FileDiff, language: &str) {
             );
         }
     }
-    h.push_str("</table><table class=\"diff split\">");
+    h.push_str("</table><table class=\"diff split\"><colgroup><col class=\"c-no\"><col><col class=\"c-no\"><col></colgroup>");
     for (hk, lines) in f.hunks.iter().zip(&hunks) {
         let _ = write!(h, "<tr class=\"hunk\"><td colspan=\"4\">{}</td></tr>", esc(&hk.header));
         let mut i = 0;

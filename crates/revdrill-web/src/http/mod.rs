@@ -42,6 +42,8 @@ pub fn router(state: AppState) -> Router {
         .route("/api/session", get(session))
         .route("/assets/app.css", get(|| async { asset("text/css; charset=utf-8", include_str!("../assets/app.css")) }))
         .route("/assets/app.js", get(|| async { asset("text/javascript; charset=utf-8", include_str!("../assets/app.js")) }))
+        .route("/assets/icon.svg", get(|| async { asset("image/svg+xml", include_str!("../assets/icon.svg")) }))
+        .route("/favicon.ico", get(|| async { asset("image/svg+xml", include_str!("../assets/icon.svg")) }))
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(state.clone(), csrf))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
