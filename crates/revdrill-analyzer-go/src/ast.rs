@@ -9,16 +9,6 @@ pub(crate) fn text<'s>(node: Node, src: &'s str) -> &'s str {
     src.get(node.byte_range()).unwrap_or("")
 }
 
-/// True for the three kinds of function bodies owners: declarations, methods and literals.
-pub(crate) fn is_function(node: Node) -> bool {
-    matches!(node.kind(), "function_declaration" | "method_declaration" | "func_literal")
-}
-
-/// True for `for` loops (all three forms share one node kind).
-pub(crate) fn is_loop(node: Node) -> bool {
-    node.kind() == "for_statement"
-}
-
 /// The statements of a block, a case clause or a statement list, comments left out.
 pub(crate) fn statements(node: Node) -> Vec<Node> {
     let list = if node.kind() == "statement_list" {
@@ -99,6 +89,19 @@ pub(crate) struct Call<'t> {
     pub name: &'t str,
     /// The arguments, in order.
     pub args: Vec<Node<'t>>,
+}
+
+/// The last name of a call's callee (`Get` in `s.tasks.Get(...)`), without splitting the call:
+/// a cheap first filter. Empty for anything that is not a call.
+pub(crate) fn callee_name<'t>(node: Node<'t>, src: &'t str) -> &'t str {
+    if node.kind() != "call_expression" {
+        return "";
+    }
+    match node.child_by_field_name("function") {
+        Some(f) if f.kind() == "identifier" => text(f, src),
+        Some(f) if f.kind() == "selector_expression" => f.child_by_field_name("field").map_or("", |n| text(n, src)),
+        _ => "",
+    }
 }
 
 /// Splits a `call_expression` into receiver, name and arguments.
@@ -230,18 +233,6 @@ pub(crate) fn parameter_names<'t>(func: Node<'t>, src: &'t str) -> Vec<&'t str> 
         }
     }
     out
-}
-
-/// True when the last result type of a function node is `error`.
-pub(crate) fn returns_error(func: Node, src: &str) -> bool {
-    let Some(result) = func.child_by_field_name("result") else { return false };
-    if result.kind() == "parameter_list" {
-        let mut c = result.walk();
-        let last = result.named_children(&mut c).filter(|n| n.kind() == "parameter_declaration").last();
-        last.and_then(|d| d.child_by_field_name("type")).is_some_and(|t| text(t, src) == "error")
-    } else {
-        text(result, src) == "error"
-    }
 }
 
 /// True for names that read like an error variable: `err`, `werr`, `errClose`.

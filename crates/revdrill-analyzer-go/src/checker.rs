@@ -27,7 +27,6 @@ pub(crate) struct Index<'t> {
     pub go_stmts: Vec<Site<'t>>,
     pub defer_stmts: Vec<Site<'t>>,
     pub selects: Vec<Site<'t>>,
-    pub calls: Vec<Site<'t>>,
     pub comparisons: Vec<Site<'t>>,
     pub ifs: Vec<Site<'t>>,
     pub expr_stmts: Vec<Site<'t>>,
@@ -63,21 +62,58 @@ impl ErrorFuncs {
         self.names.get(name).is_some_and(|&(yes, no)| yes > 0 && no == 0)
     }
 
-    /// Collects the error-returning functions declared in a tree.
-    pub(crate) fn collect(tree: &Tree, src: &str) -> ErrorFuncs {
+    /// Collects the error-returning functions declared in a file, from its text: one cheap
+    /// pass over `func` lines, so that many files can be scanned before any is parsed.
+    /// Signatures split over several lines are left out.
+    pub(crate) fn collect(src: &str) -> ErrorFuncs {
         let mut out = ErrorFuncs::default();
-        let root = tree.root_node();
-        let mut c = root.walk();
-        for decl in root.named_children(&mut c) {
-            if matches!(decl.kind(), "function_declaration" | "method_declaration") {
-                let name = ast::function_name(decl, src);
-                if !name.is_empty() && name != "_" {
-                    out.add(name, ast::returns_error(decl, src));
-                }
+        for line in src.lines() {
+            if let Some((name, returns_error)) = signature(line) {
+                out.add(name, returns_error);
             }
         }
         out
     }
+}
+
+/// `func (r *T) Name(args) (T, error) {` → (`Name`, true). `None` when not a complete one-line
+/// signature.
+fn signature(line: &str) -> Option<(&str, bool)> {
+    let rest = line.strip_prefix("func ")?;
+    let rest = if rest.starts_with('(') { &rest[balanced(rest)?..] } else { rest }.trim_start();
+    let name_end = rest.find(|c: char| c == '(' || c == '[')?;
+    let name = &rest[..name_end];
+    if name.is_empty() || name == "_" || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+        return None;
+    }
+    let mut after = &rest[name_end..];
+    if after.starts_with('[') {
+        after = &after[balanced_with(after, b'[', b']')?..];
+    }
+    let after = &after[balanced(after)?..];
+    let result = after[..after.find('{')?].trim();
+    let returns_error = result == "error" || (result.starts_with('(') && result.ends_with("error)"));
+    Some((name, returns_error))
+}
+
+/// The index just past the parenthesised group `s` starts with.
+fn balanced(s: &str) -> Option<usize> {
+    balanced_with(s, b'(', b')')
+}
+
+fn balanced_with(s: &str, open: u8, close: u8) -> Option<usize> {
+    let mut depth = 0i32;
+    for (i, b) in s.bytes().enumerate() {
+        if b == open {
+            depth += 1;
+        } else if b == close {
+            depth -= 1;
+            if depth == 0 {
+                return Some(i + 1);
+            }
+        }
+    }
+    None
 }
 
 /// The state every rule reads.
@@ -91,6 +127,8 @@ pub(crate) struct Checker<'t> {
     pub index: Index<'t>,
     /// Names under which packages are imported (`os`, `errdefs`, aliases).
     pub imports: HashSet<&'t str>,
+    /// Lock paths, shared by GO009 and GO010 and computed once.
+    pub lock_events: std::cell::OnceCell<Vec<crate::rules::LockEvent<'t>>>,
 }
 
 impl<'t> Checker<'t> {
@@ -109,8 +147,9 @@ impl<'t> Checker<'t> {
             is_test: is_test_path(path),
             go_version,
             error_funcs,
-            index: build_index(root),
+            index: build_index(root, src),
             imports: imports(root, src),
+            lock_events: std::cell::OnceCell::new(),
         }
     }
 
@@ -172,7 +211,55 @@ fn truncate(s: &str, max: usize) -> &str {
     &s[..floor_boundary(s, max.min(s.len()))]
 }
 
-fn build_index(root: Node) -> Index {
+/// What the index does with a node kind; looked up by kind id, so the walk compares no strings.
+#[derive(Clone, Copy, PartialEq)]
+enum Slot {
+    None,
+    Function,
+    Go,
+    Defer,
+    Select,
+    /// Expressions: walked only if their text can hold a closure or a comparison.
+    Expr,
+    Binary,
+    If,
+    ExprStmt,
+    Assign,
+    For,
+    /// Subtrees that hold no statements or calls (types, imports, strings, comments): not walked.
+    Skip,
+}
+
+fn slots() -> &'static [Slot] {
+    static SLOTS: std::sync::OnceLock<Vec<Slot>> = std::sync::OnceLock::new();
+    SLOTS.get_or_init(|| {
+        let lang: tree_sitter::Language = tree_sitter_go::LANGUAGE.into();
+        (0..lang.node_kind_count() as u16)
+            .map(|id| match lang.node_kind_for_id(id).unwrap_or("") {
+                "function_declaration" | "method_declaration" | "func_literal" => Slot::Function,
+                "go_statement" => Slot::Go,
+                "defer_statement" => Slot::Defer,
+                "select_statement" => Slot::Select,
+                "call_expression" | "argument_list" | "expression_list" | "selector_expression" | "composite_literal"
+                | "literal_value" | "index_expression" | "unary_expression" | "parenthesized_expression"
+                | "keyed_element" | "slice_expression" | "type_assertion_expression" => Slot::Expr,
+                "binary_expression" => Slot::Binary,
+                "if_statement" => Slot::If,
+                "expression_statement" => Slot::ExprStmt,
+                "short_var_declaration" | "assignment_statement" => Slot::Assign,
+                "for_statement" => Slot::For,
+                "comment" | "import_declaration" | "package_clause" | "type_declaration" | "parameter_list"
+                | "interpreted_string_literal" | "raw_string_literal" | "type_identifier" | "qualified_type"
+                | "pointer_type" | "slice_type" | "array_type" | "map_type" | "struct_type" | "interface_type"
+                | "channel_type" | "generic_type" | "function_type" | "type_arguments" | "field_identifier" => Slot::Skip,
+                _ => Slot::None,
+            })
+            .collect()
+    })
+}
+
+fn build_index<'t>(root: Node<'t>, src: &str) -> Index<'t> {
+    let slots = slots();
     let mut index = Index::default();
     let mut cursor = root.walk();
     let mut depth = 0usize;
@@ -180,37 +267,48 @@ fn build_index(root: Node) -> Index {
     let mut scopes: Vec<(usize, Node, bool)> = Vec::new();
     loop {
         let node = cursor.node();
-        while scopes.last().is_some_and(|&(d, _, _)| d >= depth) {
-            scopes.pop();
-        }
-        let func_pos = scopes.iter().rposition(|s| s.2);
-        let func = func_pos.map(|i| scopes[i].1);
-        let in_loop = scopes.last().filter(|s| !s.2).map(|s| s.1);
-        let site = Site { node, func, in_loop };
-        let kind = node.kind();
-        match kind {
-            "function_declaration" | "method_declaration" | "func_literal" => index.functions.push(site),
-            "go_statement" => index.go_stmts.push(site),
-            "defer_statement" => index.defer_stmts.push(site),
-            "select_statement" => index.selects.push(site),
-            "call_expression" => index.calls.push(site),
-            "binary_expression" => {
-                if node.child_by_field_name("operator").is_some_and(|o| matches!(o.kind(), "==" | "!=")) {
-                    index.comparisons.push(site)
-                }
+        let slot = slots.get(node.kind_id() as usize).copied().unwrap_or(Slot::None);
+        // An expression with no `func`, `==` or `!=` in its text holds nothing the index wants:
+        // skipping it by a text scan is much cheaper than walking its nodes.
+        let slot = if slot == Slot::Expr {
+            let t = text(node, src);
+            let wanted = t.contains("==") || t.contains("!=") || t.contains("func");
+            if wanted { Slot::None } else { Slot::Skip }
+        } else {
+            slot
+        };
+        if slot != Slot::None && slot != Slot::Skip {
+            // Only slot nodes are looked at, so leave scopes by position, not by depth.
+            while scopes.last().is_some_and(|&(d, s, _)| d >= depth || s.end_byte() <= node.start_byte()) {
+                scopes.pop();
             }
-            "if_statement" => index.ifs.push(site),
-            "expression_statement" => index.expr_stmts.push(site),
-            "short_var_declaration" | "assignment_statement" => index.short_vars.push(site),
-            "for_statement" => index.fors.push(site),
-            _ => {}
+            let func = scopes.iter().rev().find(|s| s.2).map(|s| s.1);
+            let in_loop = scopes.last().filter(|s| !s.2).map(|s| s.1);
+            let site = Site { node, func, in_loop };
+            match slot {
+                Slot::Function => {
+                    index.functions.push(site);
+                    scopes.push((depth, node, true));
+                }
+                Slot::Go => index.go_stmts.push(site),
+                Slot::Defer => index.defer_stmts.push(site),
+                Slot::Select => index.selects.push(site),
+                Slot::Binary => {
+                    if node.child_by_field_name("operator").is_some_and(|o| matches!(o.kind(), "==" | "!=")) {
+                        index.comparisons.push(site)
+                    }
+                }
+                Slot::If => index.ifs.push(site),
+                Slot::ExprStmt => index.expr_stmts.push(site),
+                Slot::Assign => index.short_vars.push(site),
+                Slot::For => {
+                    index.fors.push(site);
+                    scopes.push((depth, node, false));
+                }
+                Slot::None | Slot::Skip | Slot::Expr => {}
+            }
         }
-        if ast::is_function(node) {
-            scopes.push((depth, node, true));
-        } else if ast::is_loop(node) {
-            scopes.push((depth, node, false));
-        }
-        if cursor.goto_first_child() {
+        if slot != Slot::Skip && cursor.goto_first_child() {
             depth += 1;
             continue;
         }

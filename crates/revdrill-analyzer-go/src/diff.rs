@@ -139,8 +139,8 @@ pub fn analyze_diff(diff_text: &str, repo: Option<&Path>, options: &Options) -> 
         sources.push((f, src, tree));
     }
     let mut funcs = ErrorFuncs::default();
-    for (_, src, tree) in &sources {
-        funcs.merge(&ErrorFuncs::collect(tree, src));
+    for (_, src, _) in &sources {
+        funcs.merge(&ErrorFuncs::collect(src));
     }
     for (f, src, tree) in &sources {
         report.files += 1;

@@ -1,7 +1,8 @@
 //! Many files: finding `.go` files under folders and analysing them on all cores.
 //!
-//! Two passes: the first parses every file and collects the error-returning functions they
-//! declare; the second runs the rules with that shared set.
+//! Two passes: the first reads every file and collects the error-returning functions they
+//! declare (from the text, without parsing); the second parses each file and runs the rules
+//! with that shared set, dropping the tree as soon as the file is done.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -59,10 +60,9 @@ fn walk_dir(dir: &Path, options: &Options, files: &mut Vec<PathBuf>, errors: &mu
     }
 }
 
-struct Parsed {
+struct Loaded {
     path: PathBuf,
     src: String,
-    tree: tree_sitter::Tree,
     version: Option<GoVersion>,
 }
 
@@ -72,8 +72,8 @@ pub fn analyze_paths(paths: &[PathBuf], options: &Options) -> Report {
     let versions = versions_by_dir(&files, options);
     let skipped = Mutex::new(Vec::new());
 
-    // Pass 1: read, parse, collect error-returning functions.
-    let parsed: Vec<Option<(Parsed, ErrorFuncs)>> = par_map(&files, |path| {
+    // Pass 1: read, and collect error-returning functions from the text (cheap, no parse).
+    let loaded: Vec<Option<(Loaded, ErrorFuncs)>> = par_map(&files, |path| {
         let bytes = match std::fs::read(path) {
             Ok(b) => b,
             Err(e) => {
@@ -86,13 +86,12 @@ pub fn analyze_paths(paths: &[PathBuf], options: &Options) -> Report {
             skipped.lock().unwrap_or_else(|p| p.into_inner()).push(Skipped { path: path.clone(), reason: reason.into() });
             return None;
         };
-        let tree = parse(&src)?;
-        let funcs = ErrorFuncs::collect(&tree, &src);
+        let funcs = ErrorFuncs::collect(&src);
         let version = path.parent().and_then(|d| versions.get(d).copied().flatten());
-        Some((Parsed { path: path.clone(), src, tree, version }, funcs))
+        Some((Loaded { path: path.clone(), src, version }, funcs))
     });
     let mut funcs = ErrorFuncs::default();
-    let parsed: Vec<Parsed> = parsed
+    let loaded: Vec<Loaded> = loaded
         .into_iter()
         .flatten()
         .map(|(p, f)| {
@@ -101,15 +100,16 @@ pub fn analyze_paths(paths: &[PathBuf], options: &Options) -> Report {
         })
         .collect();
 
-    // Pass 2: rules.
-    let results = par_map(&parsed, |p| {
+    // Pass 2: parse and run the rules; each tree is dropped as soon as its file is done.
+    let results = par_map(&loaded, |p| {
         let path = p.path.to_string_lossy().replace('\\', "/");
-        check_tree(&path, &p.src, &p.tree, options.go_version.or(p.version), &funcs, options)
+        let Some(tree) = parse(&p.src) else { return Vec::new() };
+        check_tree(&path, &p.src, &tree, options.go_version.or(p.version), &funcs, options)
     });
     let mut report = Report {
         diagnostics: results.into_iter().flatten().collect(),
-        files: parsed.len(),
-        lines: parsed.iter().map(|p| p.src.lines().count()).sum(),
+        files: loaded.len(),
+        lines: loaded.iter().map(|p| p.src.lines().count()).sum(),
         skipped: skipped.into_inner().unwrap_or_else(|p| p.into_inner()),
         errors,
     };

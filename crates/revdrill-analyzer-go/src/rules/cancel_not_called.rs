@@ -58,6 +58,9 @@ const DERIVES: &[&str] = &[
 pub(crate) fn check(c: &Checker, out: &mut Vec<Diagnostic>) {
     for site in &c.index.short_vars {
         let Some(func) = site.func else { continue };
+        if !text(site.node, c.src).contains("context.With") {
+            continue;
+        }
         let values = ast::assigned_values(site.node);
         let Some(call) = values.first().and_then(|v| ast::call(*v, c.src)) else { continue };
         let pkg = call.receiver.map(|r| text(r, c.src)).unwrap_or("");

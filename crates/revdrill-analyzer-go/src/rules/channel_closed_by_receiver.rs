@@ -48,13 +48,22 @@ declare_rule! {
 }
 
 pub(crate) fn check(c: &Checker, out: &mut Vec<Diagnostic>) {
-    for site in &c.index.calls {
+    // `close(ch)` is always a statement, plain or deferred.
+    for site in c.index.expr_stmts.iter().chain(&c.index.defer_stmts) {
         let Some(func) = site.func else { continue };
-        let Some(call) = ast::call(site.node, c.src) else { continue };
+        let Some(node) = site.node.named_child(0) else { continue };
+        if ast::callee_name(node, c.src) != "close" {
+            continue;
+        }
+        let Some(call) = ast::call(node, c.src) else { continue };
         if call.name != "close" || call.receiver.is_some() || call.args.len() != 1 {
             continue;
         }
         let ch = text(call.args[0], c.src);
+        // Cheap text test first: is there any send on `ch` in the file at all?
+        if !c.src.contains(&format!("{ch} <-")) && !c.src.contains(&format!("{ch}<-")) {
+            continue;
+        }
         let Some(body) = ast::body(func) else { continue };
         let receives = ast::any(body, false, &mut |n| {
             (n.kind() == "unary_expression" && n.child_by_field_name("operator").is_some_and(|o| o.kind() == "<-")
@@ -71,7 +80,7 @@ pub(crate) fn check(c: &Checker, out: &mut Vec<Diagnostic>) {
         if !sent_elsewhere {
             continue;
         }
-        c.report(out, &ChannelClosedByReceiver::INFO, site.node, Text::new(
+        c.report(out, &ChannelClosedByReceiver::INFO, node, Text::new(
             format!("`{ch}` is closed by a function that receives from it while other code sends on it: a late send panics"),
             format!("`{ch}` 被从它接收数据的函数关闭，而其他代码仍在向它发送：晚到的发送会 panic"),
         ), Text::new(

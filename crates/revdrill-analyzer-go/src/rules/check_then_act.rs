@@ -56,6 +56,11 @@ const ACTS: &[&str] = &["Delete", "Remove", "Store", "Set", "Put", "Add", "Creat
 pub(crate) fn check(c: &Checker, out: &mut Vec<Diagnostic>) {
     for site in &c.index.ifs {
         let Some(func) = site.func else { continue };
+        // Cheap text filter: an act verb somewhere in the `if` before any tree work.
+        let if_text = text(site.node, c.src);
+        if !ACTS.iter().any(|a| if_text.match_indices(a).any(|(i, _)| i > 0 && if_text.as_bytes()[i - 1] == b'.')) {
+            continue;
+        }
         let mut checks = Vec::new();
         for field in ["initializer", "condition"] {
             if let Some(n) = site.node.child_by_field_name(field) {
@@ -65,9 +70,12 @@ pub(crate) fn check(c: &Checker, out: &mut Vec<Diagnostic>) {
         // `v, ok := s.m.Load(k)` just before `if !ok { ... }`.
         if let (Some(prev), Some(cond)) = (ast::previous(site.node), site.node.child_by_field_name("condition")) {
             if prev.kind() == "short_var_declaration" || prev.kind() == "assignment_statement" {
-                let names = ast::assigned_names(prev, c.src);
-                if names.iter().any(|n| *n != "_" && ast::mentions(cond, c.src, n, false)) {
-                    checks.extend(verb_calls(c, prev, CHECKS));
+                let prev_checks = verb_calls(c, prev, CHECKS);
+                if !prev_checks.is_empty() {
+                    let names = ast::assigned_names(prev, c.src);
+                    if names.iter().any(|n| *n != "_" && ast::mentions(cond, c.src, n, false)) {
+                        checks.extend(prev_checks);
+                    }
                 }
             }
         }
@@ -107,8 +115,15 @@ pub(crate) fn check(c: &Checker, out: &mut Vec<Diagnostic>) {
 }
 
 fn verb_calls<'t>(c: &Checker<'t>, node: Node<'t>, verbs: &[&str]) -> Vec<ast::Call<'t>> {
-    ast::collect(node, false, &mut |n| n.kind() == "call_expression")
-        .into_iter()
+    // Cheap filter on the method name before splitting the call.
+    ast::collect(node, false, &mut |n| {
+        n.kind() == "call_expression"
+            && n.child_by_field_name("function").filter(|f| f.kind() == "selector_expression").and_then(|f| f.child_by_field_name("field")).is_some_and(|f| {
+                let name = text(f, c.src);
+                verbs.iter().any(|v| name.starts_with(v))
+            })
+    })
+    .into_iter()
         .filter_map(|n| ast::call(n, c.src))
         .filter(|call| verbs.iter().any(|v| call.name.starts_with(v)) && shared_receiver(c, call))
         .collect()
@@ -126,7 +141,7 @@ fn shared_receiver(c: &Checker, call: &ast::Call) -> bool {
         && !["Header", "header", "Values", "Query", "Form", "Trailer"].iter().any(|s| field.contains(s))
 }
 
-fn same_target(c: &Checker, chk: &ast::Call, act: &ast::Call) -> bool {
+fn same_target<'t>(c: &Checker<'t>, chk: &ast::Call<'t>, act: &ast::Call<'t>) -> bool {
     let (Some(a), Some(b)) = (chk.receiver, act.receiver) else { return false };
     text(a, c.src) == text(b, c.src) && shared_key(c, chk, act).is_some()
 }
@@ -143,9 +158,9 @@ fn is_context(arg: &str) -> bool {
 }
 
 fn locks_before(c: &Checker, func: Node, at: Node) -> bool {
-    c.index.calls.iter().any(|s| {
+    c.index.expr_stmts.iter().any(|s| {
         s.node.start_byte() < at.start_byte()
             && ast::contains(func, s.node)
-            && ast::call(s.node, c.src).is_some_and(|k| matches!(k.name, "Lock" | "RLock" | "TryLock"))
+            && s.node.named_child(0).is_some_and(|n| matches!(ast::callee_name(n, c.src), "Lock" | "RLock" | "TryLock"))
     })
 }

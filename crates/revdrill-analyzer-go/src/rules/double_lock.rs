@@ -46,7 +46,7 @@ declare_rule! {
 
 pub(crate) fn check(c: &Checker, out: &mut Vec<Diagnostic>) {
     for event in scan(c) {
-        let Event::Double { lock, mutex, second } = event else { continue };
+        let &Event::Double { lock, mutex, second } = event else { continue };
         c.report_span(out, &DoubleLock::INFO, lock, second, Text::new(
             format!("`{mutex}` is locked again while already held: the goroutine deadlocks on itself"),
             format!("`{mutex}` 在已持有的情况下再次加锁：goroutine 会把自己死锁"),

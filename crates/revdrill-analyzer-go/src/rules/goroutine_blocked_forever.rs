@@ -109,7 +109,7 @@ enum Why {
     NeverServed,
 }
 
-fn leak_reason(c: &Checker, func: Node, go: Node, lit: Node, ch: &str, op: Op) -> Option<Why> {
+fn leak_reason<'t>(c: &Checker<'t>, func: Node<'t>, go: Node<'t>, lit: Node<'t>, ch: &str, op: Op) -> Option<Why> {
     let (unbuffered, decl) = made_here(c, func, go, ch)?;
     // Every mention of `ch` in the function outside the goroutine and its declaration.
     let uses: Vec<Node> = ast::collect(func, true, &mut |n| n.kind() == "identifier" && text(n, c.src) == ch)

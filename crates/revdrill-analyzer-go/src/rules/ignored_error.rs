@@ -59,6 +59,10 @@ pub(crate) fn check(c: &Checker, out: &mut Vec<Diagnostic>) {
     }
     for site in &c.index.expr_stmts {
         let Some(expr) = site.node.named_child(0) else { continue };
+        let name = ast::callee_name(expr, c.src);
+        if !WELL_KNOWN.contains(&name) && !c.error_funcs.returns_error(name) {
+            continue;
+        }
         let Some(call) = ast::call(expr, c.src) else { continue };
         let known = WELL_KNOWN.contains(&call.name) && (call.name != "Close" || written_before_close(c, &call, site.func));
         let local = call.name.len() > 1

@@ -56,7 +56,7 @@ declare_rule! {
 
 pub(crate) fn check(c: &Checker, out: &mut Vec<Diagnostic>) {
     for event in scan(c) {
-        let Event::Leak { lock, mutex, at, exit } = event else { continue };
+        let &Event::Leak { lock, mutex, at, exit } = event else { continue };
         let (en, zh) = match exit {
             Some(kind) => (
                 format!("`{mutex}` is still locked at this `{kind}`: the next `Lock()` blocks forever"),
@@ -81,11 +81,18 @@ pub(crate) enum Event<'t> {
     Double { lock: Node<'t>, mutex: &'t str, second: Node<'t> },
 }
 
-/// Follows every `X.Lock()`/`X.RLock()` statement through the rest of its block.
-pub(crate) fn scan<'t>(c: &Checker<'t>) -> Vec<Event<'t>> {
+/// Follows every `X.Lock()`/`X.RLock()` statement through the rest of its block (once per file).
+pub(crate) fn scan<'c, 't>(c: &'c Checker<'t>) -> &'c [Event<'t>] {
+    c.lock_events.get_or_init(|| compute(c))
+}
+
+fn compute<'t>(c: &Checker<'t>) -> Vec<Event<'t>> {
     let mut events = Vec::new();
     for site in &c.index.expr_stmts {
         let Some(func) = site.func else { continue };
+        if !text(site.node, c.src).ends_with("Lock()") {
+            continue;
+        }
         let Some(call) = ast::stmt_call(site.node, c.src) else { continue };
         let unlock = match call.name {
             "Lock" => "Unlock",

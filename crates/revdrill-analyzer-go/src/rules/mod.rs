@@ -16,6 +16,7 @@ mod goroutine_blocked_forever;
 mod goroutine_waits_only_on_context;
 mod ignored_error;
 mod lock_without_unlock;
+pub(crate) use lock_without_unlock::Event as LockEvent;
 mod loop_variable_capture;
 pub(crate) mod package_without_test;
 mod partial_error_handling;

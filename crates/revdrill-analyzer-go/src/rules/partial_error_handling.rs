@@ -59,6 +59,9 @@ pub(crate) fn check(c: &Checker, out: &mut Vec<Diagnostic>) {
             continue;
         }
         let Some(cond) = node.child_by_field_name("condition") else { continue };
+        if !text(cond, c.src).contains("Is") {
+            continue;
+        }
         let Some((pred, err)) = kind_test(c, cond) else { continue };
         if site.func.is_some_and(|f| named_result(c, f, err)) {
             continue; // a bare `return` hands it back

@@ -61,21 +61,28 @@ pub(crate) fn check(c: &Checker, out: &mut Vec<Diagnostic>) {
     if c.go_version.is_some_and(|v| !v.before(1, 23)) {
         return;
     }
-    for site in &c.index.calls {
-        let Some(lp) = site.in_loop else { continue };
-        let Some(call) = ast::call(site.node, c.src) else { continue };
-        if call.name != "After" || call.receiver.is_none_or(|r| text(r, c.src) != "time") {
+    for site in &c.index.selects {
+        if site.in_loop.is_none() {
             continue;
         }
-        // `case <-time.After(...)`: call → unary → (receive_statement) → communication_case.
-        let in_case = ast::ancestors(site.node, Some(lp)).into_iter().take(3).any(|a| {
-            a.kind() == "communication_case"
-                && a.child_by_field_name("communication").is_some_and(|comm| ast::contains(comm, site.node))
-        });
-        if !in_case {
-            continue;
+        let mut cur = site.node.walk();
+        let comms: Vec<_> = site.node.named_children(&mut cur).filter_map(|case| case.child_by_field_name("communication")).collect();
+        for comm in comms {
+            // `case <-time.After(d):` and `case v := <-time.After(d):`.
+            let calls = ast::collect(comm, false, &mut |n| {
+                ast::callee_name(n, c.src) == "After"
+                    && ast::call(n, c.src).is_some_and(|k| k.receiver.is_some_and(|r| text(r, c.src) == "time"))
+            });
+            for call in calls {
+                report(c, out, call);
+            }
         }
-        c.report(out, &TimeAfterInLoop::INFO, site.node, Text::new(
+    }
+}
+
+fn report(c: &Checker, out: &mut Vec<Diagnostic>, call: tree_sitter::Node) {
+    {
+        c.report(out, &TimeAfterInLoop::INFO, call, Text::new(
             "`time.After` in a `select` inside a loop creates a new timer on every iteration and restarts the timeout",
             "循环内 `select` 中的 `time.After` 每次迭代都会创建新的 timer，并重新开始计时",
         ), Text::new(

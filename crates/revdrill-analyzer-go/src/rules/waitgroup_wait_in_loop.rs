@@ -49,9 +49,13 @@ declare_rule! {
 }
 
 pub(crate) fn check(c: &Checker, out: &mut Vec<Diagnostic>) {
-    for site in &c.index.calls {
+    for site in &c.index.expr_stmts {
         let Some(lp) = site.in_loop else { continue };
-        let Some(call) = ast::call(site.node, c.src).filter(|k| k.name == "Wait" && k.args.is_empty()) else { continue };
+        let Some(node) = site.node.named_child(0) else { continue };
+        if ast::callee_name(node, c.src) != "Wait" {
+            continue;
+        }
+        let Some(call) = ast::call(node, c.src).filter(|k| k.name == "Wait" && k.args.is_empty()) else { continue };
         let Some(recv) = call.receiver.map(|r| text(r, c.src)) else { continue };
         let Some(body) = lp.child_by_field_name("body") else { continue };
         if !is_wait_group(c, recv) {
@@ -62,7 +66,7 @@ pub(crate) fn check(c: &Checker, out: &mut Vec<Diagnostic>) {
         if !starts {
             continue;
         }
-        c.report(out, &WaitGroupWaitInLoop::INFO, site.node, Text::new(
+        c.report(out, &WaitGroupWaitInLoop::INFO, node, Text::new(
             format!("`{recv}.Wait()` inside the loop that starts the goroutines: each iteration waits for its own goroutine"),
             format!("`{recv}.Wait()` 位于启动 goroutine 的循环内部：每次迭代都在等待自己刚启动的 goroutine"),
         ), Text::new(
