@@ -32,6 +32,10 @@ pub enum ApiError {
     /// 403 Forbidden: a POST without the CSRF token, or from another origin.
     #[error("cross-site request refused: send the `x-revdrill-csrf` header from GET /api/session, from the same origin")]
     Csrf,
+    /// 403 Forbidden: a `Host` that is not this machine while serving on loopback (a page that
+    /// rebinds its DNS name to 127.0.0.1 must not read or write attempts).
+    #[error("this server answers only to localhost, 127.0.0.1 or [::1]")]
+    BadHost,
     /// 413 Payload Too Large: the body is over the limit.
     #[error("the request body is larger than {0} bytes")]
     TooLarge(usize),
@@ -63,7 +67,7 @@ impl ApiError {
             ApiError::BadJson(_) | ApiError::BadQuery(_) => StatusCode::BAD_REQUEST,
             ApiError::InvalidAnswers(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::UnknownDrill(_) | ApiError::UnknownAttempt(_) | ApiError::NotFound => StatusCode::NOT_FOUND,
-            ApiError::Csrf => StatusCode::FORBIDDEN,
+            ApiError::Csrf | ApiError::BadHost => StatusCode::FORBIDDEN,
             ApiError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::NotJson => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Busy => StatusCode::SERVICE_UNAVAILABLE,
@@ -81,6 +85,7 @@ impl ApiError {
             ApiError::UnknownAttempt(_) => "unknown_attempt",
             ApiError::NotFound => "not_found",
             ApiError::Csrf => "csrf",
+            ApiError::BadHost => "bad_host",
             ApiError::TooLarge(_) => "too_large",
             ApiError::NotJson => "not_json",
             ApiError::Busy => "busy",
@@ -98,6 +103,7 @@ impl ApiError {
             ApiError::UnknownAttempt(id) => format!("没有第 {id} 次作答"),
             ApiError::NotFound => "页面不存在".into(),
             ApiError::Csrf => "拒绝跨站请求：请在同源页面中携带 `x-revdrill-csrf` 头（见 GET /api/session）".into(),
+            ApiError::BadHost => "本服务只响应 localhost、127.0.0.1 或 [::1]".into(),
             ApiError::TooLarge(n) => format!("请求体超过 {n} 字节上限"),
             ApiError::NotJson => "请以 `content-type: application/json` 发送请求体".into(),
             ApiError::Busy => "数据库被其他进程锁定，请稍后重试".into(),

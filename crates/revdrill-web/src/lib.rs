@@ -42,6 +42,7 @@ pub enum ServeError {
 /// Binds `addr`, calls `ready` with the bound address (so the caller can print the URL), and
 /// serves until Ctrl-C. Builds its own runtime, so callers need no async code.
 pub fn run(addr: SocketAddr, state: AppState, ready: impl FnOnce(SocketAddr)) -> Result<(), ServeError> {
+    state.allow_any_host(!addr.ip().is_loopback());
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     rt.block_on(async move {
         let listener = tokio::net::TcpListener::bind(addr).await.map_err(|source| ServeError::Bind { addr, source })?;

@@ -1,6 +1,7 @@
 //! The one state every handler shares: the catalog, the attempts store and the default language.
 
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use revdrill_catalog::Catalog;
@@ -21,13 +22,14 @@ struct Inner {
     store: Mutex<SqliteStore>,
     lang: Lang,
     csrf: String,
+    any_host: AtomicBool,
 }
 
 impl AppState {
     /// Opens the attempts store at `db_path` (the same file the CLI uses).
     pub fn new(catalog: Catalog, db_path: &Path, lang: Lang) -> Result<AppState, StoreError> {
         let store = SqliteStore::open(db_path)?;
-        Ok(AppState { inner: Arc::new(Inner { catalog, store: Mutex::new(store), lang, csrf: random_token() }) })
+        Ok(AppState { inner: Arc::new(Inner { catalog, store: Mutex::new(store), lang, csrf: random_token(), any_host: AtomicBool::new(false) }) })
     }
 
     /// Every drill.
@@ -48,6 +50,16 @@ impl AppState {
     /// The token every POST must carry in `x-revdrill-csrf`; new each time the server starts.
     pub fn csrf_token(&self) -> &str {
         &self.inner.csrf
+    }
+
+    /// Accept any `Host` header (when serving beyond loopback); by default only loopback names.
+    pub fn allow_any_host(&self, yes: bool) {
+        self.inner.any_host.store(yes, Ordering::Relaxed);
+    }
+
+    /// Whether requests may name any host.
+    pub fn any_host(&self) -> bool {
+        self.inner.any_host.load(Ordering::Relaxed)
     }
 
     /// Runs `f` on the store in the blocking pool.

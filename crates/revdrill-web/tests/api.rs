@@ -372,3 +372,15 @@ async fn hostile_pack_and_answers_are_escaped_everywhere() {
     // The source link keeps its https URL, quotes escaped inside the attribute.
     assert!(drill.text.contains("href=\"https://github.com/example/xss/pull/1?q=&quot;&gt;&lt;img"));
 }
+
+#[tokio::test]
+async fn only_loopback_host_names_are_answered() {
+    let e = env();
+    let with_host = |h: &str| Request::get("/api/drills").header(header::HOST, h).body(Body::empty()).unwrap();
+    for ok in ["127.0.0.1:7878", "localhost:7878", "LOCALHOST", "[::1]:7878"] {
+        check(&send(&e.app, with_host(ok)).await, 200, None);
+    }
+    for bad in ["evil.test", "evil.test:7878", "127.0.0.1.evil.test:7878", "[::2]:7878"] {
+        check(&send(&e.app, with_host(bad)).await, 403, Some("bad_host"));
+    }
+}

@@ -46,6 +46,7 @@ pub fn router(state: AppState) -> Router {
         .route("/favicon.ico", get(|| async { asset("image/svg+xml", include_str!("../assets/icon.svg")) }))
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(state.clone(), csrf))
+        .layer(middleware::from_fn_with_state(state.clone(), loopback_host))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(middleware::from_fn(security_headers))
         .with_state(state)
@@ -81,6 +82,24 @@ async fn csrf(State(st): State<AppState>, req: Request, next: Next) -> Response 
     let site_ok = h.get("sec-fetch-site").and_then(|v| v.to_str().ok()).is_none_or(|s| s == "same-origin" || s == "none");
     if !token_ok || !site_ok || !same_origin(h) {
         return ApiError::Csrf.into_response();
+    }
+    next.run(req).await
+}
+
+/// On loopback, answers only requests addressed to a loopback name: a site whose DNS name is
+/// rebound to 127.0.0.1 still sends its own name as `Host`.
+async fn loopback_host(State(st): State<AppState>, req: Request, next: Next) -> Response {
+    if !st.any_host() {
+        if let Some(host) = req.headers().get(header::HOST) {
+            let host = host.to_str().unwrap_or("");
+            let name = match host.strip_prefix('[') {
+                Some(v6) => v6.split(']').next().unwrap_or(""),
+                None => host.rsplit_once(':').map_or(host, |(n, _)| n),
+            };
+            if !matches!(name.to_ascii_lowercase().as_str(), "localhost" | "127.0.0.1" | "::1") {
+                return ApiError::BadHost.into_response();
+            }
+        }
     }
     next.run(req).await
 }
