@@ -190,3 +190,30 @@ test('a hostile pack and hostile answers run no script', async () => {
   assert.deepEqual(errors.filter((e) => !/Content Security Policy/.test(e)), []);
   await page.close();
 });
+
+test('catalog filters and the review template', async () => {
+  const page = await browser.context.newPage();
+  const errors = watch(page);
+  await page.goto(`${server.url}/?lang=en`);
+  const all = await page.locator('li.drill-card').count();
+  assert.ok(all >= 7);
+  await page.locator('select[name="language"]').selectOption('rust');
+  await page.locator('form.filters button[type="submit"]').click();
+  await page.waitForURL(/language=rust/);
+  const rust = await page.locator('li.drill-card .chip.lang').allTextContents();
+  assert.ok(rust.length > 0 && rust.length < all && rust.every((l) => l === 'rust'), JSON.stringify(rust));
+  assert.equal(await page.locator('select[name="language"]').inputValue(), 'rust', 'the filter stays selected');
+
+  await page.goto(`${server.url}/template`);
+  assert.match(await page.locator('pre.md').textContent(), /Pull request review/);
+  const href = await page.locator('#download').getAttribute('href');
+  const res = await page.request.get(server.url + href);
+  assert.equal(res.status(), 200);
+  assert.match(res.headers()['content-disposition'], /attachment; filename="review-template\.en\.md"/);
+  assert.match(await res.text(), /^# Pull request review/);
+  await page.locator('#lang-zh').click();
+  await page.waitForURL(/lang=zh/);
+  assert.match(await page.locator('#download').textContent(), /下载/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
