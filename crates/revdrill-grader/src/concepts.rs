@@ -69,6 +69,12 @@ pub struct Concepts {
     names: Vec<String>,
     index: HashMap<String, usize>,
     terms: Vec<Vec<Term>>,
+    /// (concept, term) by the first stem of an English phrase.
+    by_stem: HashMap<String, Vec<(usize, usize)>>,
+    /// (concept, term) by the first word of an exact phrase.
+    by_word: HashMap<String, Vec<(usize, usize)>>,
+    /// (concept, term) by the first character of a Chinese pattern or code needle.
+    by_char: HashMap<char, Vec<(usize, usize)>>,
 }
 
 impl Concepts {
@@ -80,7 +86,14 @@ impl Concepts {
             e.en.extend(t.en.iter().cloned());
             e.zh.extend(t.zh.iter().cloned());
         }
-        let mut c = Concepts { names: Vec::new(), index: HashMap::new(), terms: Vec::new() };
+        let mut c = Concepts {
+            names: Vec::new(),
+            index: HashMap::new(),
+            terms: Vec::new(),
+            by_stem: HashMap::new(),
+            by_word: HashMap::new(),
+            by_char: HashMap::new(),
+        };
         for (name, t) in merged {
             let mut terms = Vec::new();
             for (text, zh) in t.en.iter().map(|s| (s, false)).chain(t.zh.iter().map(|s| (s, true))) {
@@ -88,7 +101,16 @@ impl Concepts {
                     terms.push(Term { text: text.clone(), pattern });
                 }
             }
-            c.index.insert(name.clone(), c.names.len());
+            let ci = c.names.len();
+            for (ti, t) in terms.iter().enumerate() {
+                match &t.pattern {
+                    Pattern::Phrase(stems) => c.by_stem.entry(stems[0].clone()).or_default().push((ci, ti)),
+                    Pattern::Words(words) => c.by_word.entry(words[0].clone()).or_default().push((ci, ti)),
+                    Pattern::Chars(parts) => c.by_char.entry(parts[0][0]).or_default().push((ci, ti)),
+                    Pattern::Code(needle) => c.by_char.entry(needle[0]).or_default().push((ci, ti)),
+                }
+            }
+            c.index.insert(name.clone(), ci);
             c.names.push(name);
             c.terms.push(terms);
         }
@@ -121,10 +143,36 @@ impl Concepts {
     /// Every occurrence of every concept in `s`, with negation decided.
     pub fn find(&self, s: &Statement) -> Vec<ConceptMatch> {
         let mut found = Vec::new();
-        for (ci, terms) in self.terms.iter().enumerate() {
-            for t in terms {
-                for (start, end) in find_pattern(&t.pattern, s) {
-                    found.push(ConceptMatch { concept: ci, term: t.text.clone(), start, end, negated: false, asserts_absence: false });
+        let mut push = |ci: usize, ti: usize, start: usize, end: usize| {
+            found.push(ConceptMatch { concept: ci, term: self.terms[ci][ti].text.clone(), start, end, negated: false, asserts_absence: false });
+        };
+        // Only the terms that can start at each token or character are tried.
+        for (i, tok) in s.tokens.iter().enumerate().filter(|(_, t)| !t.cjk) {
+            for &(ci, ti) in self.by_stem.get(&tok.stem).into_iter().flatten() {
+                if let Pattern::Phrase(stems) = &self.terms[ci][ti].pattern {
+                    if let Some(end) = phrase_from(stems, s, i, |t| &t.stem) {
+                        push(ci, ti, tok.start, end);
+                    }
+                }
+            }
+            for &(ci, ti) in self.by_word.get(&tok.text).into_iter().flatten() {
+                if let Pattern::Words(words) = &self.terms[ci][ti].pattern {
+                    if let Some(end) = phrase_from(words, s, i, |t| &t.text) {
+                        push(ci, ti, tok.start, end);
+                    }
+                }
+            }
+        }
+        let (word_starts, word_ends) = word_edges(s);
+        for (p, ch) in s.compact.iter().enumerate() {
+            for &(ci, ti) in self.by_char.get(ch).into_iter().flatten() {
+                let end = match &self.terms[ci][ti].pattern {
+                    Pattern::Chars(parts) => chars_from(parts, s, p),
+                    Pattern::Code(needle) => s.compact[p..].starts_with(needle).then_some(p + needle.len()),
+                    _ => None,
+                };
+                if let Some(end) = end.filter(|&e| word_aligned(s, p, e, &word_starts, &word_ends)) {
+                    push(ci, ti, p, end);
                 }
             }
         }
@@ -210,63 +258,28 @@ fn compile_term(text: &str, zh_list: bool) -> Option<Pattern> {
     (!stems.is_empty()).then_some(Pattern::Phrase(stems))
 }
 
-fn find_pattern(p: &Pattern, s: &Statement) -> Vec<(usize, usize)> {
-    let raw = match p {
-        Pattern::Phrase(stems) => find_phrase(stems, s, |t| &t.stem),
-        Pattern::Words(words) => find_phrase(words, s, |t| &t.text),
-        Pattern::Chars(parts) => find_chars(parts, s),
-        Pattern::Code(needle) => find_all(&s.compact, needle, 0, s.compact.len()).into_iter().map(|i| (i, i + needle.len())).collect(),
-    };
-    match p {
-        Pattern::Phrase(_) | Pattern::Words(_) => raw,
-        // Substring patterns must not start or end inside an English word ("test" in "notes today").
-        Pattern::Chars(_) | Pattern::Code(_) => raw.into_iter().filter(|&(a, b)| word_aligned(s, a, b)).collect(),
-    }
-}
-
-fn word_aligned(s: &Statement, start: usize, end: usize) -> bool {
-    let alnum = |i: usize| s.compact.get(i).is_some_and(|c| c.is_ascii_alphanumeric());
-    let starts_ok = !alnum(start) || s.tokens.iter().any(|t| !t.cjk && t.start == start) || (start > 0 && !alnum(start - 1));
-    let ends_ok = end == 0 || !alnum(end - 1) || s.tokens.iter().any(|t| !t.cjk && t.end == end) || !alnum(end);
-    starts_ok && ends_ok
-}
-
-fn find_phrase(stems: &[String], s: &Statement, key: fn(&crate::text::Token) -> &String) -> Vec<(usize, usize)> {
+/// Where the phrase that starts at token `i` ends (compact offset), if it matches there.
+fn phrase_from(stems: &[String], s: &Statement, i: usize, key: fn(&crate::text::Token) -> &String) -> Option<usize> {
     let toks = &s.tokens;
-    let mut out = Vec::new();
-    for (i, t) in toks.iter().enumerate() {
-        if t.cjk || key(t) != &stems[0] {
-            continue;
-        }
-        let mut last = i;
-        let mut ok = true;
-        for st in &stems[1..] {
-            let mut next = None;
-            for (j, u) in toks.iter().enumerate().skip(last + 1).take(PHRASE_GAP + 1) {
-                if u.clause != t.clause {
-                    break;
-                }
-                if !u.cjk && key(u) == st {
-                    next = Some((j, u));
-                    break;
-                }
-                if is_negation(u) {
-                    break;
-                }
+    let first = &toks[i];
+    let mut last = i;
+    for st in &stems[1..] {
+        let mut next = None;
+        for (j, u) in toks.iter().enumerate().skip(last + 1).take(PHRASE_GAP + 1) {
+            if u.clause != first.clause {
+                break;
             }
-            match next {
-                Some((j, _)) => last = j,
-                None => {
-                    ok = false;
-                    break;
-                }
+            if !u.cjk && key(u) == st {
+                next = Some(j);
+                break;
+            }
+            if is_negation(u) {
+                break;
             }
         }
-        if ok {
-            out.push((t.start, toks[last].end));
-        }
+        last = next?;
     }
-    out
+    Some(toks[last].end)
 }
 
 /// A negation inside a phrase's gap would flip its meaning ("is not cancelled" is not "is
@@ -276,37 +289,46 @@ fn is_negation(t: &crate::text::Token) -> bool {
     !t.cjk && crate::text::NEG_EN.contains(&t.text.as_str())
 }
 
-fn find_chars(parts: &[Vec<char>], s: &Statement) -> Vec<(usize, usize)> {
-    let mut out = Vec::new();
-    for clause in &s.clauses {
-        let mut from = clause.start;
-        while let Some(first) = find_all(&s.compact, &parts[0], from, clause.end).first().copied() {
-            let mut end = first + parts[0].len();
-            let mut ok = true;
-            for p in &parts[1..] {
-                let limit = (end + CJK_GAP + p.len()).min(clause.end);
-                match find_all(&s.compact, p, end, limit).first() {
-                    Some(&at) => end = at + p.len(),
-                    None => {
-                        ok = false;
-                        break;
-                    }
-                }
-            }
-            if ok {
-                out.push((first, end));
-            }
-            from = first + 1;
-        }
+/// Where the Chinese pattern that starts at compact offset `p` ends, if it matches there.
+fn chars_from(parts: &[Vec<char>], s: &Statement, p: usize) -> Option<usize> {
+    let clause_end = s.clauses[s.clause_at(p)].end;
+    let first = &parts[0];
+    if p + first.len() > clause_end || s.compact[p..p + first.len()] != first[..] {
+        return None;
     }
-    out
+    let mut end = p + first.len();
+    for part in &parts[1..] {
+        let limit = (end + CJK_GAP + part.len()).min(clause_end);
+        let at = find_first(&s.compact, part, end, limit)?;
+        end = at + part.len();
+    }
+    Some(end)
 }
 
-/// Start offsets of `needle` in `hay[from..to]`.
-fn find_all(hay: &[char], needle: &[char], from: usize, to: usize) -> Vec<usize> {
+/// Which compact offsets start and end an English word.
+fn word_edges(s: &Statement) -> (Vec<bool>, Vec<bool>) {
+    let mut starts = vec![false; s.compact.len() + 1];
+    let mut ends = vec![false; s.compact.len() + 1];
+    for t in s.tokens.iter().filter(|t| !t.cjk) {
+        starts[t.start] = true;
+        ends[t.end] = true;
+    }
+    (starts, ends)
+}
+
+/// Substring patterns must not start or end inside an English word ("test" in "notes today").
+fn word_aligned(s: &Statement, start: usize, end: usize, starts: &[bool], ends: &[bool]) -> bool {
+    let alnum = |i: usize| s.compact.get(i).is_some_and(|c| c.is_ascii_alphanumeric());
+    let starts_ok = !alnum(start) || starts[start] || (start > 0 && !alnum(start - 1));
+    let ends_ok = end == 0 || !alnum(end - 1) || ends[end] || !alnum(end);
+    starts_ok && ends_ok
+}
+
+/// First start offset of `needle` in `hay[from..to]`.
+fn find_first(hay: &[char], needle: &[char], from: usize, to: usize) -> Option<usize> {
     let to = to.min(hay.len());
     if needle.is_empty() || to < from || to - from < needle.len() {
-        return Vec::new();
+        return None;
     }
-    (from..=to - needle.len()).filter(|&i| hay[i..i + needle.len()] == *needle).collect()
+    (from..=to - needle.len()).find(|&i| hay[i..i + needle.len()] == *needle)
 }

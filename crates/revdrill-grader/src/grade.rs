@@ -1,6 +1,6 @@
 //! From an answer set to a [`Report`]: statements, concept matches, verdicts, penalties, score.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use revdrill_pack::diff::LineKind;
 use revdrill_pack::{AnswerSet, Category, ConceptGroup, Drill, ItemKind, Localized, Severity};
@@ -57,6 +57,10 @@ pub struct Grader<'d> {
     prompts: Vec<HashSet<String>>,
     /// Identifiers of the added lines, lower-cased, for the comment's grounding.
     pub(crate) idents: Vec<String>,
+    /// Concept ids of every group of the drill, keyed by the group's address: the drill is
+    /// borrowed for the grader's life, so addresses are stable, and lookups allocate nothing.
+    /// `None` when a group names an unknown concept (it can never be satisfied).
+    groups: HashMap<usize, Option<Vec<usize>>>,
 }
 
 impl<'d> Grader<'d> {
@@ -76,7 +80,16 @@ impl<'d> Grader<'d> {
             .map(|s| token_set(&s))
             .collect();
         let idents = diff_identifiers(drill);
-        Grader { drill, concepts, weights, prompts, idents }
+        let all_groups = drill
+            .findings
+            .iter()
+            .flat_map(|f| f.hit.iter().chain(&f.partial))
+            .chain(drill.traps.iter().flat_map(|t| &t.matches))
+            .chain(drill.decoys.iter().flat_map(|d| &d.matches));
+        let groups = all_groups
+            .map(|g| (g as *const ConceptGroup as usize, g.iter().map(|n| concepts.id(n)).collect::<Option<Vec<usize>>>()))
+            .collect();
+        Grader { drill, concepts, weights, prompts, idents, groups }
     }
 
     /// The drill being graded.
@@ -89,12 +102,13 @@ impl<'d> Grader<'d> {
         &self.concepts
     }
 
-    fn group_ids(&self, g: &ConceptGroup) -> Option<Vec<usize>> {
-        g.iter().map(|n| self.concepts.id(n)).collect()
-    }
-
     fn satisfied(&self, g: &ConceptGroup, present: &[bool]) -> bool {
-        self.group_ids(g).is_some_and(|ids| ids.iter().all(|&i| present[i]))
+        match self.groups.get(&(g as *const ConceptGroup as usize)) {
+            Some(Some(ids)) => ids.iter().all(|&i| present[i]),
+            Some(None) => false,
+            // Not one of the drill's own groups (never happens today): resolve by name.
+            None => g.iter().all(|n| self.concepts.id(n).is_some_and(|i| present[i])),
+        }
     }
 
     pub(crate) fn analyse(&self, text: &str, source: Source) -> Vec<Analysed> {
