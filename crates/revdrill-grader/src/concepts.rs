@@ -286,7 +286,7 @@ fn phrase_from(stems: &[String], s: &Statement, i: usize, key: fn(&crate::text::
 /// cancelled"), so phrases do not stretch across one; a negation the term itself names still
 /// matches.
 fn is_negation(t: &crate::text::Token) -> bool {
-    !t.cjk && crate::text::NEG_EN.contains(&t.text.as_str())
+    !t.cjk && !t.code && (crate::text::NEG_EN.contains(&t.text.as_str()) || crate::text::NEG_EN_AFTER.contains(&t.text.as_str()))
 }
 
 /// Where the Chinese pattern that starts at compact offset `p` ends, if it matches there.
@@ -300,6 +300,10 @@ fn chars_from(parts: &[Vec<char>], s: &Statement, p: usize) -> Option<usize> {
     for part in &parts[1..] {
         let limit = (end + CJK_GAP + part.len()).min(clause_end);
         let at = find_first(&s.compact, part, end, limit)?;
+        // A gap never holds a negation: `body*泄` must not read "body 不会泄漏" as a leak.
+        if s.compact[end..at].iter().any(|c| crate::text::NEG_ZH.contains(c)) {
+            return None;
+        }
         end = at + part.len();
     }
     Some(end)

@@ -461,10 +461,19 @@ impl<'d> Grader<'d> {
 fn telegraphic(s: &Statement) -> bool {
     let cjk = s.tokens.iter().filter(|t| t.cjk).count();
     if cjk * 3 > s.len() {
-        // Chinese without its grammar (的, 了, 会, 如果 ...) is a list of nouns.
+        // Chinese without its grammar (的, 了, 会, 如果 ...) in short space-separated chunks is a
+        // list of nouns; terse but real Chinese ("503 重试也没打日志，排查困难") runs on.
         let cjk_tokens: Vec<&crate::text::Token> = s.tokens.iter().filter(|t| t.cjk).collect();
         let function = cjk_tokens.iter().filter(|t| is_function_word(&t.text)).count();
-        cjk_tokens.len() >= 6 && (function as f64) < 0.12 * cjk_tokens.len() as f64
+        let mut chunks: Vec<usize> = s
+            .text
+            .split(|c: char| c.is_whitespace() || "，、,;；。:：".contains(c))
+            .map(|w| w.chars().filter(|&c| crate::text::is_cjk(c)).count())
+            .filter(|&n| n > 0)
+            .collect();
+        chunks.sort_unstable();
+        let choppy = chunks.len() >= 4 && chunks[chunks.len() / 2] <= 3;
+        cjk_tokens.len() >= 6 && choppy && (function as f64) < 0.12 * cjk_tokens.len() as f64
     } else {
         let words: Vec<&crate::text::Token> = s.tokens.iter().filter(|t| !t.cjk && !t.code).collect();
         let function = words.iter().filter(|t| is_function_word(&t.text)).count();

@@ -254,7 +254,7 @@ impl Statement {
 /// English words that negate what follows them in the clause.
 pub(crate) const NEG_EN: &[&str] = &["not", "no", "never", "without", "none", "neither", "nor", "hardly", "nothing", "nobody"];
 /// English words that negate what precedes them in the clause ("the race is fine").
-const NEG_EN_AFTER: &[&str] =
+pub(crate) const NEG_EN_AFTER: &[&str] =
     &["fine", "impossible", "harmless", "safe", "correct", "ok", "okay", "right", "acceptable", "reasonable", "unnecessary", "benign"];
 /// English phrases that dismiss what precedes them in the clause ("other errors don't matter").
 const DISMISS_EN: &[&[&str]] = &[
@@ -275,7 +275,7 @@ const DISMISS_ZH: &[&str] = &[
 /// A statement whose last clause is only one of these answers "no" to its own label ("Leak: none").
 const BARE_NO: &[&str] = &["none", "no", "nope", "n/a", "na", "没有", "无", "不存在", "没", "否"];
 /// Chinese characters that negate.
-const NEG_ZH: &[char] = &['不', '没', '无', '未', '非', '别', '勿'];
+pub(crate) const NEG_ZH: &[char] = &['不', '没', '无', '未', '非', '别', '勿'];
 /// Words that start with a negating character but do not negate.
 const NOT_NEG_ZH: &[&str] = &[
     "不断", "不同", "不过", "不仅", "不少", "不管", "不论", "不如", "不然", "不停", "无论", "非常", "别人", "别的", "别处", "未来", "无数",

@@ -82,6 +82,10 @@ fn negation_scope_follows_the_sentence() {
     // Words inside other words are not terms; code is not prose.
     check("I took some notes today.", "nothing");
     check("The `!errdefs.IsNotFound(err)` case: other errors are silently dropped.", "swallowed-errors=hit");
+    // Terse but real Chinese is not a keyword list.
+    check("Delete 失败也没打日志，排查困难。", "swallowed-errors=hit");
+    // A Chinese gap never swallows a negation.
+    check("Get 之后没有 Delete", "nothing");
     // A semicolon joins a cause to its consequence.
     check("Get then Delete is not atomic; a task re-created in between gets deleted.", "check-then-act-race=hit");
 }
