@@ -46,6 +46,12 @@ pub(crate) struct Analysed {
     /// `present[c]`: concept `c` occurs un-negated.
     pub(crate) present: Vec<bool>,
     pub(crate) set_aside: Option<SetAsideReason>,
+    /// Cached: says enough for a partial (see `Grader::specific`).
+    specific: bool,
+    /// Cached: fully states some finding.
+    hits_any: bool,
+    /// Cached: states a decoy's misreading.
+    flags_decoy: bool,
 }
 
 /// Grades answer sets for one drill. Build it once per drill; grading is then cheap.
@@ -130,8 +136,20 @@ impl<'d> Grader<'d> {
                         present[m.concept] = true;
                     }
                 }
-                let mut a = Analysed { stmt, source: source.clone(), matches, present, set_aside: None };
+                let mut a = Analysed {
+                    stmt,
+                    source: source.clone(),
+                    matches,
+                    present,
+                    set_aside: None,
+                    specific: false,
+                    hits_any: false,
+                    flags_decoy: false,
+                };
                 a.set_aside = self.set_aside_reason(&a);
+                a.specific = self.specific(&a);
+                a.hits_any = self.hits_any(&a);
+                a.flags_decoy = self.flags_decoy(&a);
                 a
             })
             .collect()
@@ -191,7 +209,7 @@ impl<'d> Grader<'d> {
             let si = sev_index(f.severity);
             let mut best: (Verdict, Option<usize>, Option<Localized>, Option<&ConceptGroup>) = (Verdict::Miss, None, None, None);
             for (k, a) in all.iter().enumerate() {
-                if a.set_aside.is_some() || self.flags_decoy(a) {
+                if a.set_aside.is_some() || a.flags_decoy {
                     continue;
                 }
                 let line = match a.source {
@@ -205,10 +223,10 @@ impl<'d> Grader<'d> {
                 let near = line.is_some_and(|l| f.lines.iter().any(|r| l + ANCHOR_SLACK >= *r.start() && l <= r.end() + ANCHOR_SLACK));
                 let hit = f.hit.iter().find(|g| self.satisfied(g, &a.present));
                 let partial = f.partial.iter().find(|g| self.satisfied(g, &a.present));
-                let states_other = hit.is_none() && self.hits_any(a);
+                let states_other = hit.is_none() && a.hits_any;
                 let (mut v, mut group) = match (hit, partial) {
                     (Some(g), _) => (Verdict::Hit, Some(g)),
-                    (None, Some(g)) if !states_other && (near || self.specific(a) || self.asserts_absence(a, g)) => {
+                    (None, Some(g)) if !states_other && (near || a.specific || self.asserts_absence(a, g)) => {
                         (Verdict::Partial, Some(g))
                     }
                     _ => (Verdict::Miss, None),
