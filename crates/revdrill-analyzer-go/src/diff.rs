@@ -165,10 +165,17 @@ fn missing_tests(files: &[FileDiff]) -> Vec<Diagnostic> {
             let t = f.lines.get(n).map(|s| s.trim()).unwrap_or("");
             !t.is_empty() && !t.starts_with("//") && !t.starts_with("import") && !t.starts_with('"')
         }).collect();
-        let Some(&first) = code_lines.iter().find(|n| f.lines.get(n).is_some_and(|t| t.starts_with("func "))).or(code_lines.first()) else {
-            continue;
-        };
+        let Some(&code) = code_lines.first() else { continue };
+        // Start at the comment block written just above the first added code line.
+        let mut first = code;
+        while first > 1
+            && f.added.contains(&(first - 1))
+            && f.lines.get(&(first - 1)).is_some_and(|t| t.trim_start().starts_with("//"))
+        {
+            first -= 1;
+        }
         let text = f.lines.get(&first).cloned().unwrap_or_default();
+        let end_text = f.lines.get(&code).cloned().unwrap_or_default();
         let info = &PackageWithoutTest::INFO;
         let d = dir(&f.path);
         let pkg = if d.is_empty() { ".".to_string() } else { d };
@@ -179,8 +186,8 @@ fn missing_tests(files: &[FileDiff]) -> Vec<Diagnostic> {
             path: f.path.clone(),
             line: first,
             column: 1,
-            end_line: first,
-            end_column: text.chars().count() as u32 + 1,
+            end_line: code,
+            end_column: end_text.chars().count() as u32 + 1,
             message: Text::new(
                 format!("`{}` changes code in `{pkg}` but the change adds or updates no test there", f.path),
                 format!("`{}` 修改了 `{pkg}` 中的代码，但这次改动没有在该包中新增或修改任何测试", f.path),

@@ -18,9 +18,10 @@ fn check(diff: &str, repo: Option<&Path>, options: &Options) -> String {
 fn go018_package_without_test() {
     let options = Options { select: vec!["GO018".into()], ..Options::default() };
     let report = analyze_diff(&fixture("GO018_package_without_test.diff"), None, &options);
-    let got: Vec<(String, u32)> = report.diagnostics.iter().map(|d| (d.path.clone(), d.line)).collect();
-    // Only the untested package; its first added function is the anchor.
-    assert_eq!(got, vec![("pkg/untested/worker.go".to_string(), 14)]);
+    let got: Vec<(String, u32, u32)> = report.diagnostics.iter().map(|d| (d.path.clone(), d.line, d.end_line)).collect();
+    // Only the untested package (the tested one and the comment-only change are quiet); the
+    // finding spans the first added code line and the comment above it.
+    assert_eq!(got, vec![("pkg/untested/worker.go".to_string(), 13, 14)]);
     insta::assert_snapshot!(check(&fixture("GO018_package_without_test.diff"), None, &options));
 }
 

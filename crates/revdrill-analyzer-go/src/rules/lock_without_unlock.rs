@@ -2,6 +2,8 @@
 //!
 //! Also hosts the path scan shared with GO010 (double lock).
 
+use std::collections::HashMap;
+
 use tree_sitter::Node;
 
 use crate::ast::{self, text};
@@ -88,6 +90,7 @@ pub(crate) fn scan<'c, 't>(c: &'c Checker<'t>) -> &'c [Event<'t>] {
 
 fn compute<'t>(c: &Checker<'t>) -> Vec<Event<'t>> {
     let mut events = Vec::new();
+    let lockers = locking_methods(c);
     for site in &c.index.expr_stmts {
         let Some(func) = site.func else { continue };
         if !text(site.node, c.src).ends_with("Lock()") {
@@ -113,29 +116,94 @@ fn compute<'t>(c: &Checker<'t>) -> Vec<Event<'t>> {
             // Unlocked elsewhere (a closure, or the lock is handed to the caller on purpose).
             continue;
         }
-        follow(c, site.node, mutex, unlock, site.in_loop, &mut events);
+        // `r.mu` held in a method of `r`: calls `r.m()` to methods that lock `r.mu` again.
+        let self_path = receiver_name(c, func).and_then(|r| Some((r, mutex.strip_prefix(r)?.strip_prefix('.')?)));
+        let held = Held { lock: site.node, mutex, unlock, in_loop: site.in_loop, self_path, lockers: &lockers };
+        follow(c, &held, &mut events);
     }
     events
 }
 
-fn follow<'t>(c: &Checker<'t>, lock: Node<'t>, mutex: &'t str, unlock: &str, in_loop: Option<Node<'t>>, events: &mut Vec<Event<'t>>) {
-    let unlocks = [unlock];
+/// A lock being followed through the rest of its block.
+struct Held<'a, 't> {
+    lock: Node<'t>,
+    mutex: &'t str,
+    unlock: &'a str,
+    in_loop: Option<Node<'t>>,
+    /// The method's receiver and the mutex path under it (`s`, `mu` for `s.mu`).
+    self_path: Option<(&'t str, &'t str)>,
+    lockers: &'a HashMap<&'t str, Vec<&'t str>>,
+}
+
+/// Methods of this file that lock a field of their receiver at the top of their body:
+/// method name → mutex paths under the receiver (`mu` for `s.mu.Lock()`).
+fn locking_methods<'t>(c: &Checker<'t>) -> HashMap<&'t str, Vec<&'t str>> {
+    let mut out: HashMap<&str, Vec<&str>> = HashMap::new();
+    for site in &c.index.functions {
+        let f = site.node;
+        if f.kind() != "method_declaration" {
+            continue;
+        }
+        let (Some(recv), Some(body)) = (receiver_name(c, f), ast::body(f)) else { continue };
+        for stmt in ast::statements(body).into_iter().take(4) {
+            let Some(call) = ast::stmt_call(stmt, c.src).filter(|k| stmt.kind() == "expression_statement" && matches!(k.name, "Lock" | "RLock")) else {
+                continue;
+            };
+            let Some(path) = call.receiver.and_then(|r| text(r, c.src).strip_prefix(recv)?.strip_prefix('.')) else { continue };
+            out.entry(ast::function_name(f, c.src)).or_default().push(path);
+            break;
+        }
+    }
+    out
+}
+
+/// The receiver variable of a method (`s` in `func (s *S) m()`).
+fn receiver_name<'t>(c: &Checker<'t>, func: Node<'t>) -> Option<&'t str> {
+    let list = func.child_by_field_name("receiver")?;
+    let decl = list.named_child(0)?;
+    decl.child_by_field_name("name").map(|n| text(n, c.src)).filter(|n| *n != "_")
+}
+
+/// `r.m(...)` where `m` locks the same path of its receiver.
+fn is_self_locking_call(c: &Checker, n: Node, held: &Held) -> bool {
+    let Some((recv, path)) = held.self_path else { return false };
+    let Some(call) = ast::call(n, c.src) else { return false };
+    call.receiver.is_some_and(|r| text(r, c.src) == recv)
+        && held.lockers.get(call.name).is_some_and(|paths| paths.contains(&path))
+}
+
+fn follow<'t>(c: &Checker<'t>, held: &Held<'_, 't>, events: &mut Vec<Event<'t>>) {
+    let (lock, mutex, in_loop) = (held.lock, held.mutex, held.in_loop);
+    let unlocks = [held.unlock];
+    // After `defer mu.Unlock()` the lock is held to the end: only double locks are looked for.
+    let mut deferred = false;
     for stmt in ast::following(lock) {
-        match stmt.kind() {
-            "defer_statement" if ast::any(stmt, true, &mut |n| is_call_on(c, n, mutex, &unlocks)) => return,
-            _ => {}
+        if stmt.kind() == "defer_statement" && ast::any(stmt, true, &mut |n| is_call_on(c, n, mutex, &unlocks)) {
+            deferred = true;
+            continue;
         }
         if ast::stmt_call(stmt, c.src).is_some_and(|k| is_call_on(c, k.node, mutex, &unlocks)) {
             return;
         }
-        // A second lock before any unlock in this statement.
-        let first_lock = ast::collect(stmt, false, &mut |n| is_call_on(c, n, mutex, &["Lock", "RLock"])).into_iter().next();
+        // A second lock before any unlock in this statement, directly or through a method
+        // of the same receiver that takes the same lock.
+        let first_lock = ast::collect(stmt, false, &mut |n| {
+            is_call_on(c, n, mutex, &["Lock", "RLock"]) || (n.kind() == "call_expression" && is_self_locking_call(c, n, held))
+        })
+        .into_iter()
+        .next();
         let first_unlock = ast::collect(stmt, false, &mut |n| is_call_on(c, n, mutex, &unlocks)).into_iter().next();
         if let Some(second) = first_lock {
             if first_unlock.is_none_or(|u| second.start_byte() < u.start_byte()) {
                 events.push(Event::Double { lock, mutex, second });
                 return;
             }
+        }
+        if deferred {
+            if first_unlock.is_some() {
+                return;
+            }
+            continue;
         }
         // Exits inside this statement with no unlock before them on their path.
         let exits = ast::collect(stmt, false, &mut |n| match n.kind() {
@@ -158,6 +226,9 @@ fn follow<'t>(c: &Checker<'t>, lock: Node<'t>, mutex: &'t str, unlock: &str, in_
             // Unlocked on some branch: paths beyond are not followed.
             return;
         }
+    }
+    if deferred {
+        return;
     }
     // End of the block with the lock held: a leak only at the end of a loop body.
     let list = lock.parent();

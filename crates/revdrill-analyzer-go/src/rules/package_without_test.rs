@@ -25,8 +25,9 @@ declare_rule! {
     /// fails without the change.
     ///
     /// ## Known problems
-    /// Tests in another package (integration tests) are not counted. Pure refactorings and
-    /// comment-only changes are flagged too when they add code lines.
+    /// Tests in another package (integration tests) are not counted. Pure refactorings are
+    /// flagged too when they add code lines. The finding spans the first added code line and
+    /// the comment block written just above it.
     ///
     /// ## References
     /// - [Google engineering practices: what to look for in a code review (tests)](https://google.github.io/eng-practices/review/reviewer/looking-for.html#tests)

@@ -1,0 +1,94 @@
+//! `revdrill analyze`: the Go analyzer on files, folders or a unified diff.
+//!
+//! Exit codes: 0 when nothing is found, 1 when there are findings, 2 on error (an unreadable
+//! input or diff), as `main` maps `Err`.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{bail, Context, Result};
+use clap::{Args, ValueEnum};
+use revdrill_analyzer_go::{analyze_diff, analyze_paths, render, Lang, Options};
+
+use crate::app::App;
+use crate::i18n::t;
+
+/// `revdrill analyze`.
+#[derive(Debug, Args)]
+pub struct AnalyzeArgs {
+    /// Go files or folders to analyse (folders recursively; `vendor/` and `testdata/` skipped).
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Analyse a unified diff instead (`-` for stdin): only findings on added lines.
+    #[arg(long, value_name = "FILE|-", conflicts_with = "paths")]
+    pub diff: Option<String>,
+    /// The repository the diff applies to: its post-change files are analysed whole, and its
+    /// go.mod decides the Go version.
+    #[arg(long, value_name = "DIR", requires = "diff")]
+    pub repo: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: AnalyzeFormat,
+    /// Also analyse `vendor/` folders.
+    #[arg(long)]
+    pub include_vendor: bool,
+    /// Only run these rule codes (repeatable, or comma-separated).
+    #[arg(long, value_name = "CODE", value_delimiter = ',')]
+    pub select: Vec<String>,
+    /// Never run these rule codes (repeatable, or comma-separated).
+    #[arg(long, value_name = "CODE", value_delimiter = ',')]
+    pub ignore: Vec<String>,
+}
+
+/// `revdrill analyze --format` values.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq, Default)]
+pub enum AnalyzeFormat {
+    /// rustc-like text with a code frame and the fix.
+    #[default]
+    Text,
+    /// A JSON array of findings, messages in English and Chinese.
+    Json,
+    /// SARIF 2.1.0, for code-scanning tools.
+    Sarif,
+    /// The body of a GitHub pull-request review (`POST .../pulls/N/reviews`).
+    Github,
+}
+
+pub fn run(app: &App, args: AnalyzeArgs) -> Result<ExitCode> {
+    let lang = match app.lang {
+        revdrill_pack::Lang::En => Lang::En,
+        revdrill_pack::Lang::Zh => Lang::Zh,
+    };
+    let options = Options { include_vendor: args.include_vendor, select: args.select, ignore: args.ignore, ..Options::default() };
+    let report = match &args.diff {
+        Some(file) => {
+            let text = if file == "-" {
+                std::io::read_to_string(std::io::stdin()).context("cannot read the diff from stdin")?
+            } else {
+                std::fs::read_to_string(file).with_context(|| format!("cannot read {file}"))?
+            };
+            analyze_diff(&text, args.repo.as_deref(), &options)
+        }
+        None if args.paths.is_empty() => bail!("{}", t(app.lang, "give PATH... or --diff FILE", "请提供 PATH... 或 --diff FILE")),
+        None => analyze_paths(&args.paths, &options),
+    };
+    if let Some(e) = report.errors.first() {
+        bail!("{}: {}", e.path.display(), e.reason);
+    }
+    let out = match args.format {
+        AnalyzeFormat::Text => render::text(&report.diagnostics, lang),
+        AnalyzeFormat::Json => render::json(&report.diagnostics),
+        AnalyzeFormat::Sarif => render::sarif(&report.diagnostics, lang),
+        AnalyzeFormat::Github => render::github(&report.diagnostics, lang),
+    };
+    let mut stdout = anstream::stdout();
+    stdout.write_all(out.as_bytes())?;
+    if !out.ends_with('\n') {
+        writeln!(stdout)?;
+    }
+    for s in &report.skipped {
+        eprintln!("{} {}: {}", t(app.lang, "skipped", "已跳过"), s.path.display(), s.reason);
+    }
+    Ok(if report.diagnostics.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
