@@ -12,9 +12,10 @@ declare_rule! {
     /// Checks for goroutines that can block forever on a channel made in the enclosing
     /// function:
     /// - an unbuffered send whose receiver can give up: the function returns before
-    ///   receiving, or receives in a `select` that can take another branch (`<-ctx.Done()`,
-    ///   `time.After`) instead;
-    /// - a receive (`<-ch`, `for range ch`) on a channel the function never sends on or closes.
+    ///   receiving, receives in a `select` that can take another branch (`<-ctx.Done()`,
+    ///   `time.After`) instead, or receives once while goroutines started in a loop all send;
+    /// - a receive (`<-ch`, `for range ch`) on a channel the function never sends on or closes,
+    ///   or a `for range ch` over a channel the function sends on but never closes.
     ///
     /// ## Why is this bad?
     /// A goroutine blocked on a channel operation is never collected. Each timed-out or
@@ -82,6 +83,7 @@ pub(crate) fn check(c: &Checker, out: &mut Vec<Diagnostic>) {
 enum Op {
     Send,
     Receive,
+    Range,
 }
 
 /// A send statement outside `select`, a bare receive statement, or `for range ch`.
@@ -97,7 +99,7 @@ fn channel_op<'t>(n: Node<'t>, src: &'t str) -> Option<(&'t str, Op)> {
         }
         "range_clause" => {
             let ch = n.child_by_field_name("right")?;
-            (ch.kind() == "identifier").then(|| (text(ch, src), Op::Receive))
+            (ch.kind() == "identifier").then(|| (text(ch, src), Op::Range))
         }
         _ => None,
     }
@@ -107,6 +109,10 @@ enum Why {
     EarlyReturn,
     SelectOtherBranch,
     NeverServed,
+    /// Goroutines started in a loop all send; the function receives once.
+    SingleReceive,
+    /// The function sends but never closes: the ranging goroutine waits forever at the end.
+    NeverClosed,
 }
 
 fn leak_reason<'t>(c: &Checker<'t>, func: Node<'t>, go: Node<'t>, lit: Node<'t>, ch: &str, op: Op) -> Option<Why> {
@@ -118,6 +124,16 @@ fn leak_reason<'t>(c: &Checker<'t>, func: Node<'t>, go: Node<'t>, lit: Node<'t>,
         .collect();
     match op {
         Op::Receive => uses.is_empty().then_some(Why::NeverServed),
+        Op::Range => {
+            if uses.is_empty() {
+                return Some(Why::NeverServed);
+            }
+            // Only sends from the function (no close, no escape): the range never ends.
+            let only_sends = uses.iter().all(|u| {
+                u.parent().is_some_and(|p| p.kind() == "send_statement" && p.child_by_field_name("channel").is_some_and(|ch| ch.id() == u.id()))
+            });
+            only_sends.then_some(Why::NeverClosed)
+        }
         Op::Send => {
             if !unbuffered {
                 return None;
@@ -131,6 +147,10 @@ fn leak_reason<'t>(c: &Checker<'t>, func: Node<'t>, go: Node<'t>, lit: Node<'t>,
                 return None;
             }
             let first = receives[0];
+            let loops = |n: Node| ast::ancestors(n, Some(func)).iter().any(|a| a.kind() == "for_statement");
+            if loops(go) && receives.len() == 1 && !loops(first) {
+                return Some(Why::SingleReceive);
+            }
             if let Some(select) = enclosing_select_case(first).and_then(|case| case.parent()) {
                 let in_loop = ast::ancestors(select, Some(func)).iter().any(|a| a.kind() == "for_statement");
                 if has_other_exit(c, select, first, in_loop) {
@@ -192,7 +212,7 @@ fn returns_between(_c: &Checker, func: Node, go: Node, receive: Node) -> bool {
 
 fn report(c: &Checker, out: &mut Vec<Diagnostic>, at: Node, ch: &str, op: Op, why: Why) {
     let (en, zh) = match (op, why) {
-        (_, Why::NeverServed) if op == Op::Receive => (
+        (_, Why::NeverServed) if op != Op::Send => (
             format!("this goroutine waits on `{ch}`, which the function never sends on or closes: it blocks forever"),
             format!("这个 goroutine 在等待 `{ch}`，但函数从未向它发送或关闭它：会永远阻塞"),
         ),
@@ -204,6 +224,14 @@ fn report(c: &Checker, out: &mut Vec<Diagnostic>, at: Node, ch: &str, op: Op, wh
             format!("when the `select` takes another branch nobody receives from unbuffered `{ch}`, so this send blocks forever"),
             format!("当 `select` 走了另一个分支时，没有人再从无缓冲的 `{ch}` 接收，这次发送会永远阻塞"),
         ),
+        (_, Why::SingleReceive) => (
+            format!("goroutines started in a loop all send on unbuffered `{ch}`, but the function receives once: the others block forever"),
+            format!("循环中启动的多个 goroutine 都向无缓冲的 `{ch}` 发送，但函数只接收一次：其余的会永远阻塞"),
+        ),
+        (_, Why::NeverClosed) => (
+            format!("this goroutine ranges over `{ch}`, which the function sends on but never closes: the loop never ends"),
+            format!("这个 goroutine 遍历 `{ch}`，函数向它发送却从不关闭：循环永远不会结束"),
+        ),
         (_, Why::EarlyReturn) => (
             format!("the function can return before receiving from unbuffered `{ch}`, so this send blocks forever"),
             format!("函数可能在从无缓冲的 `{ch}` 接收之前就返回，这次发送会永远阻塞"),
@@ -214,7 +242,7 @@ fn report(c: &Checker, out: &mut Vec<Diagnostic>, at: Node, ch: &str, op: Op, wh
             format!("give `{ch}` a buffer of 1 (`make(chan T, 1)`) so the send always completes, or select on a done channel too"),
             format!("给 `{ch}` 加一个容量为 1 的缓冲（`make(chan T, 1)`），让发送总能完成；或在发送时同时 select 一个 done channel"),
         ),
-        Op::Receive => Text::new(
+        Op::Receive | Op::Range => Text::new(
             format!("close `{ch}` when the producer is done (`defer close({ch})`), or select on a done channel too"),
             format!("生产者结束时关闭 `{ch}`（`defer close({ch})`），或者同时 select 一个 done channel"),
         ),
