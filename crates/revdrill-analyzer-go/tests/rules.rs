@@ -61,6 +61,7 @@ fixture_tests! {
     go015: "GO015_defer_in_loop.go";
     go016: "GO016_busy_loop.go";
     go017: "GO017_channel_closed_by_receiver.go";
+    go019: "GO019_lock_order_inversion.go";
 }
 
 /// Version-gated rules stay quiet on modules that already have the fix.

@@ -15,6 +15,7 @@ mod error_compared_by_value;
 mod goroutine_blocked_forever;
 mod goroutine_waits_only_on_context;
 mod ignored_error;
+mod lock_order_inversion;
 mod lock_without_unlock;
 pub(crate) use lock_without_unlock::Event as LockEvent;
 mod loop_variable_capture;
@@ -51,4 +52,5 @@ pub(crate) static RULES: &[Rule] = &[
     Rule { info: busy_loop::BusyLoop::INFO, check: busy_loop::check },
     Rule { info: channel_closed_by_receiver::ChannelClosedByReceiver::INFO, check: channel_closed_by_receiver::check },
     Rule { info: package_without_test::PackageWithoutTest::INFO, check: package_without_test::check },
+    Rule { info: lock_order_inversion::LockOrderInversion::INFO, check: lock_order_inversion::check },
 ];

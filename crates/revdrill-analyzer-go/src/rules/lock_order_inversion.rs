@@ -1,0 +1,118 @@
+//! GO019: two mutexes taken in opposite orders in the same file (AB-BA deadlock).
+
+use std::collections::HashMap;
+
+use tree_sitter::Node;
+
+use crate::ast::{self, text};
+use crate::checker::Checker;
+use crate::diagnostic::{Diagnostic, Text};
+use crate::registry::declare_rule;
+
+declare_rule! {
+    /// ## What it does
+    /// Checks for two mutexes that one function locks in the order A then B (B taken while A
+    /// is held) and another locks in the order B then A. Fields of a method's receiver are
+    /// compared across methods (`s.mu` in one method is `t.mu` in another).
+    ///
+    /// ## Why is this bad?
+    /// If two goroutines run the two functions at the same time, each can take its first lock
+    /// and wait forever for the other's: a deadlock that appears only under load and leaves no
+    /// error, just a stuck process.
+    ///
+    /// ## Example
+    /// ```go
+    /// func (s *S) a() {
+    ///     s.mu.Lock()
+    ///     defer s.mu.Unlock()
+    ///     s.cacheMu.Lock()
+    ///     defer s.cacheMu.Unlock()
+    /// }
+    ///
+    /// func (s *S) b() {
+    ///     s.cacheMu.Lock()
+    ///     defer s.cacheMu.Unlock()
+    ///     s.mu.Lock() // opposite order
+    ///     defer s.mu.Unlock()
+    /// }
+    /// ```
+    ///
+    /// Use instead: take the locks in one documented order everywhere (`mu` before `cacheMu`),
+    /// or restructure so that no function holds both.
+    ///
+    /// ## Known problems
+    /// Only locks taken in the same file and in the same block are seen; orders established
+    /// through calls to other functions are not.
+    ///
+    /// ## References
+    /// - [Tu et al., Understanding Real-World Concurrency Bugs in Go (ASPLOS 2019)](https://songlh.github.io/paper/go-study.pdf)
+    LockOrderInversion {
+        code: "GO019",
+        name: "lock-order-inversion",
+        level: Error,
+        summary: ("two mutexes are locked in opposite orders in different places (AB-BA deadlock)",
+                  "两个 mutex 在不同位置以相反的顺序加锁（AB-BA 死锁）"),
+    }
+}
+
+pub(crate) fn check(c: &Checker, out: &mut Vec<Diagnostic>) {
+    // (outer, inner) normalised mutex names → the inner lock call where the order is set.
+    let mut edges: HashMap<(String, String), Node> = HashMap::new();
+    for site in &c.index.expr_stmts {
+        let Some(func) = site.func else { continue };
+        if !text(site.node, c.src).ends_with("Lock()") {
+            continue;
+        }
+        let Some(call) = ast::stmt_call(site.node, c.src).filter(|k| matches!(k.name, "Lock" | "RLock") && k.args.is_empty()) else {
+            continue;
+        };
+        let Some(outer) = call.receiver.map(|r| text(r, c.src)) else { continue };
+        let unlock = if call.name == "Lock" { "Unlock" } else { "RUnlock" };
+        'stmts: for stmt in ast::following(site.node) {
+            let calls = ast::collect(stmt, false, &mut |n| n.kind() == "call_expression" && ast::callee_name(n, c.src).ends_with("ock"));
+            for n in calls {
+                let Some(k) = ast::call(n, c.src) else { continue };
+                let Some(recv) = k.receiver.map(|r| text(r, c.src)) else { continue };
+                if recv == outer && k.name == unlock && stmt.kind() != "defer_statement" {
+                    break 'stmts;
+                }
+                if recv != outer && matches!(k.name, "Lock" | "RLock") && k.args.is_empty() {
+                    let key = (normalise(c, func, outer), normalise(c, func, recv));
+                    edges.entry(key).or_insert(n);
+                }
+            }
+        }
+    }
+    for ((a, b), at) in &edges {
+        if a < b && edges.contains_key(&(b.clone(), a.clone())) {
+            let other = edges[&(b.clone(), a.clone())];
+            for (node, first, second) in [(*at, a, b), (other, b, a)] {
+                let (f, s) = (shown(first), shown(second));
+                c.report(out, &LockOrderInversion::INFO, node, Text::new(
+                    format!("`{s}` is locked while `{f}` is held, but elsewhere in this file `{f}` is locked while `{s}` is held: the two can deadlock"),
+                    format!("这里在持有 `{f}` 时对 `{s}` 加锁，而本文件另一处在持有 `{s}` 时对 `{f}` 加锁：两者可能互相死锁"),
+                ), Text::new(
+                    "take the two locks in one documented order everywhere, or never hold both at once",
+                    "在所有地方按同一个（写进文档的）顺序加这两把锁，或避免同时持有两把锁",
+                ));
+            }
+        }
+    }
+}
+
+/// `s.mu` in a method with receiver `s` becomes `$.mu`, so methods of one type agree.
+fn normalise(c: &Checker, func: Node, mutex: &str) -> String {
+    let recv = func
+        .child_by_field_name("receiver")
+        .and_then(|l| l.named_child(0))
+        .and_then(|d| d.child_by_field_name("name"))
+        .map(|n| text(n, c.src));
+    match recv.and_then(|r| mutex.strip_prefix(r)).filter(|rest| rest.starts_with('.')) {
+        Some(rest) => format!("${rest}"),
+        None => mutex.to_string(),
+    }
+}
+
+fn shown(name: &str) -> &str {
+    name.strip_prefix("$.").unwrap_or(name)
+}
