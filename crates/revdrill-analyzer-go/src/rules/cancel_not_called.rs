@@ -96,7 +96,10 @@ pub(crate) fn check(c: &Checker, out: &mut Vec<Diagnostic>) {
         if direct_calls.len() != uses.len() {
             continue;
         }
-        let returns = ast::collect(body, false, &mut |n| n.kind() == "return_statement" && n.start_byte() > decl.end_byte());
+        // Returns within the block that declares the context: past its end the variable is
+        // gone, and a call at the block's own level covers the way out.
+        let scope = decl.parent().unwrap_or(body);
+        let returns = ast::collect(scope, false, &mut |n| n.kind() == "return_statement" && n.start_byte() > decl.end_byte());
         if let Some(ret) = returns.into_iter().find(|r| !direct_calls.iter().any(|call| dominates(*call, *r))) {
             report(c, out, decl, ret, cancel, Text::new(
                 format!("`{cancel}` is not called before this return: the context from `context.{}` leaks on this path", call.name),

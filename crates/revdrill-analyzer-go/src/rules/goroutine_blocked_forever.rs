@@ -153,7 +153,8 @@ fn leak_reason<'t>(c: &Checker<'t>, func: Node<'t>, go: Node<'t>, lit: Node<'t>,
             }
             if let Some(select) = enclosing_select_case(first).and_then(|case| case.parent()) {
                 let in_loop = ast::ancestors(select, Some(func)).iter().any(|a| a.kind() == "for_statement");
-                if has_other_exit(c, select, first, in_loop) {
+                let received_later = receives.iter().any(|r| r.start_byte() > select.end_byte());
+                if has_other_exit(c, select, first, in_loop || received_later) {
                     return Some(Why::SelectOtherBranch);
                 }
             }
@@ -190,15 +191,16 @@ fn enclosing_select_case(n: Node) -> Option<Node> {
         .filter(|case| case.child_by_field_name("communication").is_some_and(|comm| ast::contains(comm, n)))
 }
 
-/// Another case (or `default`) that leaves without receiving: any, if the `select` is not in a
-/// loop; one that returns, if it is.
-fn has_other_exit(c: &Checker, select: Node, receive: Node, in_loop: bool) -> bool {
+/// Another case (or `default`) that leaves without receiving: any, if nothing after the
+/// `select` receives again (`must_return` false); one that returns, otherwise (in a loop, or
+/// with a later receive).
+fn has_other_exit(c: &Checker, select: Node, receive: Node, must_return: bool) -> bool {
     let mut cur = select.walk();
     let cases: Vec<Node> = select.named_children(&mut cur).filter(|n| n.kind() != "comment").collect();
     cases.iter().any(|case| {
         !ast::contains(*case, receive)
             && matches!(case.kind(), "communication_case" | "default_case")
-            && (!in_loop || ast::any(*case, false, &mut |n| ast::is_terminating(n, c.src)))
+            && (!must_return || ast::any(*case, false, &mut |n| ast::is_terminating(n, c.src)))
     })
 }
 

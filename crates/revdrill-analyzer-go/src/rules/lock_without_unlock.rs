@@ -118,7 +118,8 @@ fn compute<'t>(c: &Checker<'t>) -> Vec<Event<'t>> {
         }
         // `r.mu` held in a method of `r`: calls `r.m()` to methods that lock `r.mu` again.
         let self_path = receiver_name(c, func).and_then(|r| Some((r, mutex.strip_prefix(r)?.strip_prefix('.')?)));
-        let held = Held { lock: site.node, mutex, unlock, in_loop: site.in_loop, self_path, lockers: &lockers };
+        let recv_type = receiver_type(c, func);
+        let held = Held { lock: site.node, mutex, unlock, in_loop: site.in_loop, self_path, lockers: &lockers, recv_type };
         follow(c, &held, &mut events);
     }
     events
@@ -132,13 +133,15 @@ struct Held<'a, 't> {
     in_loop: Option<Node<'t>>,
     /// The method's receiver and the mutex path under it (`s`, `mu` for `s.mu`).
     self_path: Option<(&'t str, &'t str)>,
-    lockers: &'a HashMap<&'t str, Vec<&'t str>>,
+    lockers: &'a HashMap<(&'t str, &'t str), Vec<&'t str>>,
+    /// The receiver type of the method holding the lock.
+    recv_type: &'t str,
 }
 
 /// Methods of this file that lock a field of their receiver at the top of their body:
-/// method name → mutex paths under the receiver (`mu` for `s.mu.Lock()`).
-fn locking_methods<'t>(c: &Checker<'t>) -> HashMap<&'t str, Vec<&'t str>> {
-    let mut out: HashMap<&str, Vec<&str>> = HashMap::new();
+/// (receiver type, method name) → mutex paths under the receiver (`mu` for `s.mu.Lock()`).
+fn locking_methods<'t>(c: &Checker<'t>) -> HashMap<(&'t str, &'t str), Vec<&'t str>> {
+    let mut out: HashMap<(&str, &str), Vec<&str>> = HashMap::new();
     for site in &c.index.functions {
         let f = site.node;
         if f.kind() != "method_declaration" {
@@ -150,11 +153,22 @@ fn locking_methods<'t>(c: &Checker<'t>) -> HashMap<&'t str, Vec<&'t str>> {
                 continue;
             };
             let Some(path) = call.receiver.and_then(|r| text(r, c.src).strip_prefix(recv)?.strip_prefix('.')) else { continue };
-            out.entry(ast::function_name(f, c.src)).or_default().push(path);
+            out.entry((receiver_type(c, f), ast::function_name(f, c.src))).or_default().push(path);
             break;
         }
     }
     out
+}
+
+/// The receiver type of a method without pointer or type arguments (`S` in `func (s *S[T]) m()`).
+fn receiver_type<'t>(c: &Checker<'t>, func: Node<'t>) -> &'t str {
+    let ty = func
+        .child_by_field_name("receiver")
+        .and_then(|l| l.named_child(0))
+        .and_then(|d| d.child_by_field_name("type"))
+        .map_or("", |t| text(t, c.src));
+    let ty = ty.trim_start_matches('*');
+    ty.split('[').next().unwrap_or(ty).trim()
 }
 
 /// The receiver variable of a method (`s` in `func (s *S) m()`).
@@ -169,7 +183,7 @@ fn is_self_locking_call(c: &Checker, n: Node, held: &Held) -> bool {
     let Some((recv, path)) = held.self_path else { return false };
     let Some(call) = ast::call(n, c.src) else { return false };
     call.receiver.is_some_and(|r| text(r, c.src) == recv)
-        && held.lockers.get(call.name).is_some_and(|paths| paths.contains(&path))
+        && held.lockers.get(&(held.recv_type, call.name)).is_some_and(|paths| paths.contains(&path))
 }
 
 fn follow<'t>(c: &Checker<'t>, held: &Held<'_, 't>, events: &mut Vec<Event<'t>>) {
@@ -212,7 +226,9 @@ fn follow<'t>(c: &Checker<'t>, held: &Held<'_, 't>, events: &mut Vec<Event<'t>>)
             _ => false,
         });
         for exit in exits {
-            if !unlocked_before(c, exit, stmt, mutex, &unlocks) {
+            let unlocked_after_loop = exit.kind() == "break_statement"
+                && in_loop.is_some_and(|lp| ast::following(lp).iter().any(|s| ast::any(*s, false, &mut |n| is_call_on(c, n, mutex, &unlocks))));
+            if !unlocked_before(c, exit, stmt, mutex, &unlocks) && !unlocked_after_loop {
                 let kind = match exit.kind() {
                     "return_statement" => "return",
                     "break_statement" => "break",

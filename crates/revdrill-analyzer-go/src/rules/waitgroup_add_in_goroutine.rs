@@ -40,7 +40,8 @@ declare_rule! {
     ///
     /// ## Known problems
     /// Wait groups are recognised by name (`wg`, `...WaitGroup`, `...wg`) or by a
-    /// `sync.WaitGroup` declaration in the same file.
+    /// `sync.WaitGroup` declaration in the same file. A goroutine that adds for goroutines it
+    /// starts itself is not flagged.
     ///
     /// ## References
     /// - [`sync.WaitGroup.Add`](https://pkg.go.dev/sync#WaitGroup.Add)
@@ -74,6 +75,10 @@ pub(crate) fn check(c: &Checker, out: &mut Vec<Diagnostic>) {
             };
             let Some(recv) = add.receiver.map(|r| text(r, c.src)) else { continue };
             if !is_wait_group(c, recv) {
+                continue;
+            }
+            // A goroutine that adds for the goroutines it starts itself is fine.
+            if ast::following(stmt).iter().any(|s| ast::any(*s, false, &mut |n| n.kind() == "go_statement")) {
                 continue;
             }
             c.report(out, &WaitGroupAddInGoroutine::INFO, add.node, Text::new(
