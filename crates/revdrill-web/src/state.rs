@@ -1,10 +1,12 @@
 //! The one state every handler shares: the catalog, the attempts store and the default language.
 
+use std::collections::HashMap;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 
 use revdrill_catalog::Catalog;
+use revdrill_grader::Grader;
 use revdrill_pack::{Drill, Lang};
 use revdrill_store::{SqliteStore, StoreError};
 
@@ -17,7 +19,12 @@ pub struct AppState {
 }
 
 struct Inner {
-    catalog: Catalog,
+    // Leaked once per server so that the graders below can borrow their drills for good.
+    catalog: &'static Catalog,
+    // One grader per drill, built at start: building compiles every concept; grading is cheap.
+    graders: HashMap<&'static str, Grader<'static>>,
+    // Rendered drill-page bodies by (drill, language): the drill never changes while serving.
+    pages: RwLock<HashMap<(String, Lang), Arc<str>>>,
     // SQLite work is blocking: it runs on the blocking pool, one request at a time.
     store: Mutex<SqliteStore>,
     lang: Lang,
@@ -26,15 +33,44 @@ struct Inner {
 }
 
 impl AppState {
-    /// Opens the attempts store at `db_path` (the same file the CLI uses).
+    /// Opens the attempts store at `db_path` (the same file the CLI uses) and builds a grader
+    /// per drill. The catalog is kept for the life of the process.
     pub fn new(catalog: Catalog, db_path: &Path, lang: Lang) -> Result<AppState, StoreError> {
         let store = SqliteStore::open(db_path)?;
-        Ok(AppState { inner: Arc::new(Inner { catalog, store: Mutex::new(store), lang, csrf: random_token(), any_host: AtomicBool::new(false) }) })
+        let catalog: &'static Catalog = Box::leak(Box::new(catalog));
+        let graders = catalog.drills().iter().map(|d| (d.id.as_str(), Grader::new(d))).collect();
+        Ok(AppState {
+            inner: Arc::new(Inner {
+                catalog,
+                graders,
+                pages: RwLock::default(),
+                store: Mutex::new(store),
+                lang,
+                csrf: random_token(),
+                any_host: AtomicBool::new(false),
+            }),
+        })
     }
 
     /// Every drill.
     pub fn catalog(&self) -> &Catalog {
-        &self.inner.catalog
+        self.inner.catalog
+    }
+
+    /// The drill's grader (every drill of the catalog has one).
+    pub fn grader(&self, drill: &Drill) -> &Grader<'static> {
+        &self.inner.graders[drill.id.as_str()]
+    }
+
+    /// The cached HTML for (drill, language), rendered by `render` the first time.
+    pub fn cached_page(&self, id: &str, lang: Lang, render: impl FnOnce() -> String) -> Arc<str> {
+        let key = (id.to_string(), lang);
+        if let Some(p) = self.inner.pages.read().unwrap_or_else(|p| p.into_inner()).get(&key) {
+            return p.clone();
+        }
+        let page: Arc<str> = render().into();
+        self.inner.pages.write().unwrap_or_else(|p| p.into_inner()).insert(key, page.clone());
+        page
     }
 
     /// The drill with this id, or `UnknownDrill`.

@@ -8,7 +8,7 @@ use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use revdrill_grader::{Grader, Report, SetAsideReason, Source, Verdict};
+use revdrill_grader::{Report, SetAsideReason, Source, Verdict};
 use revdrill_pack::{AnswerSet, Drill, Lang};
 use revdrill_store::{Attempt, Graded, Store};
 use serde_json::json;
@@ -38,7 +38,7 @@ async fn submit(State(st): State<AppState>, Path(id): Path<String>, lang: ReqLan
     let drill_id = d.id.clone();
     // The answers are written before grading, so nothing typed is lost if grading fails.
     let attempt = st.with_store(move |s| s.start_attempt(&drill_id, lang.code(), &answers_json)).await?;
-    let report = Grader::new(d).grade(&answers);
+    let report = st.grader(d).grade(&answers);
     let graded = Graded {
         score: report.score,
         report_json: serde_json::to_string(&report).map_err(|e| ApiError::Internal(e.to_string()))?,
@@ -65,7 +65,7 @@ async fn load(st: &AppState, id: &str) -> Result<(Attempt, AnswerSet, Option<Rep
     let id: i64 = id.parse().map_err(|_| ApiError::NotFound)?;
     let a = st.with_store(move |s| s.attempt(id)).await?;
     let answers: AnswerSet = serde_json::from_str(&a.answers_json).map_err(|e| ApiError::Internal(e.to_string()))?;
-    let report = st.catalog().get(&a.summary.drill_id).map(|d| Grader::new(d).grade(&answers));
+    let report = st.catalog().get(&a.summary.drill_id).map(|d| st.grader(d).grade(&answers));
     Ok((a, answers, report))
 }
 

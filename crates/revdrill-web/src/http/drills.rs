@@ -7,7 +7,6 @@ use axum::http::Uri;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use revdrill_grader::Grader;
 use revdrill_pack::diff::{DiffLine, FileDiff, LineKind};
 use revdrill_pack::{AnswerSet, Drill, ItemKind, Lang, Severity, parse_answers};
 use serde_json::json;
@@ -62,7 +61,7 @@ async fn api(State(st): State<AppState>, Path(id): Path<String>, lang: ReqLang) 
 async fn grade(State(st): State<AppState>, Path(id): Path<String>, lang: ReqLang, JsonText(body): JsonText) -> Result<Json<serde_json::Value>, ApiError> {
     let d = st.drill(&id)?;
     let answers = parse_body(d, &body)?;
-    Ok(Json(Grader::new(d).grade(&answers).to_json(lang.lang)))
+    Ok(Json(st.grader(d).grade(&answers).to_json(lang.lang)))
 }
 
 /// The strings the page's script shows, as `data-s-*` attributes of `<body>`.
@@ -105,6 +104,12 @@ async fn page(State(st): State<AppState>, Path(id): Path<String>, lang: ReqLang,
         Ok(d) => d,
         Err(e) => return ctx.error_page(&e).into_response(),
     };
+    let body = st.cached_page(&d.id, l, || body(d, l));
+    ctx.page(Nav::Drill, &d.title, &script_strings(l), &body).into_response()
+}
+
+/// The page's body: everything but the frame.
+fn body(d: &Drill, l: Lang) -> String {
     let mut h = String::with_capacity(16 * 1024);
     let _ = write!(h, "<article class=\"drill\" id=\"drill\" data-drill=\"{}\" data-multi=\"{}\">", esc(&d.id), d.diff.len() > 1);
     header(&mut h, d, l);
@@ -157,7 +162,7 @@ async fn page(State(st): State<AppState>, Path(id): Path<String>, lang: ReqLang,
         esc(t(l, "Discard draft", "放弃草稿")),
         esc(t(l, "The reference review is shown after you submit.", "提交后才会显示参考评审。")),
     );
-    ctx.page(Nav::Drill, &d.title, &script_strings(l), &h).into_response()
+    h
 }
 
 /// The PR header: title, source, chips.
