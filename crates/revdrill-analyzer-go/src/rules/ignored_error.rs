@@ -64,7 +64,10 @@ pub(crate) fn check(c: &Checker, out: &mut Vec<Diagnostic>) {
             continue;
         }
         let Some(call) = ast::call(expr, c.src) else { continue };
-        let known = WELL_KNOWN.contains(&call.name) && (call.name != "Close" || written_before_close(c, &call, site.func));
+        let package = call.receiver.filter(|r| r.kind() == "identifier" && c.imports.contains(text(*r, c.src)));
+        let known = WELL_KNOWN.contains(&call.name)
+            && (call.name != "Close" || written_before_close(c, &call, site.func))
+            && package.is_none_or(|p| ERROR_PACKAGES.contains(&text(p, c.src)));
         let local = call.name.len() > 1
             && !GENERIC.contains(&call.name)
             && c.error_funcs.returns_error(call.name)
@@ -97,8 +100,12 @@ pub(crate) fn check(c: &Checker, out: &mut Vec<Diagnostic>) {
 const GENERIC: &[&str] = &[
     "Error", "Errorf", "Info", "Infof", "Warn", "Warnf", "Debug", "Debugf", "Print", "Printf", "Println",
     "Log", "Logf", "Fatal", "Fatalf", "Exit", "Cleanup", "Helper", "Parse", "Read", "Copy", "Handle",
-    "CloseWithError", "Store", "Load", "Swap",
+    "CloseWithError", "Store", "Load", "Swap", "Broadcast", "Signal",
 ];
+
+/// Packages whose well-known functions do return an error (`os.Remove`); in other packages a
+/// `Remove` may return anything (`heap.Remove`).
+const ERROR_PACKAGES: &[&str] = &["os", "syscall", "unix", "windows", "ioutil", "io"];
 
 /// The receiver is declared in this file as a type whose methods return no error.
 fn errorless_type(c: &Checker, recv: Node) -> bool {
