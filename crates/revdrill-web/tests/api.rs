@@ -352,6 +352,7 @@ async fn hostile_pack_and_answers_are_escaped_everywhere() {
     assert!(drill.text.contains("fix: &lt;script&gt;window.__xss=&#39;title&#39;&lt;/script&gt;&quot;&gt;&lt;img src=x onerror="));
     assert!(drill.text.contains("&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;&lt;script&gt;"), "the diff text is escaped");
     assert!(drill.text.contains("&quot;&gt;&lt;img src=x onerror=&quot;window.__xss=&#39;prompt&#39;&quot;&gt;"), "prompts escaped");
+    assert!(drill.text.contains("<code>&lt;img src=x onerror=&quot;window.__xss=&#39;code-span&#39;&quot;&gt;</code>"), "code spans escaped");
     assert_inert(&get(&e, "/").await.text, "catalog");
     assert_inert(&get(&e, "/?lang=zh").await.text, "catalog (zh)");
 
