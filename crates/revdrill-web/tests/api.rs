@@ -281,7 +281,7 @@ async fn submitted_attempts_are_stored_like_the_cli_stores_them() {
     }
     assert!(page.text.contains(&format!("<span>{score}</span>")));
     let zh = get(&e, &format!("/attempts/{id}?lang=zh")).await;
-    assert!(zh.text.contains("参考评审") && zh.text.contains("lang=\"zh-CN\""));
+    assert!(zh.text.contains("参考评审") && zh.text.contains("lang=\"zh-CN\"") && zh.text.contains("指向代码"));
     check(&get(&e, "/attempts/999").await, 404, None);
 
     let p = get(&e, "/api/progress").await;

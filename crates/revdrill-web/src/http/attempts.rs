@@ -75,6 +75,21 @@ async fn one(State(st): State<AppState>, Path(id): Path<String>, lang: ReqLang) 
     Ok(Json(json!({"attempt": a.summary, "answers": answers, "report": report.map(|r| r.to_json(lang.lang))})))
 }
 
+/// The comment rubric's dimensions, as the learner reads them.
+fn dimension_label(name: &str, l: Lang) -> &str {
+    let (en, zh) = match name {
+        "label" => ("label", "标签"),
+        "grounding" => ("grounding", "指向代码"),
+        "problem" => ("problem", "问题"),
+        "why" => ("why", "原因"),
+        "guidance" => ("guidance", "建议"),
+        "courtesy" => ("courtesy", "语气"),
+        "concise" => ("concise", "简洁"),
+        other => (other, other),
+    };
+    t(l, en, zh)
+}
+
 fn verdict_badge(v: Verdict, l: Lang) -> String {
     format!("<span class=\"verdict v-{}\">{}</span>", v.as_str(), esc(v.label(l)))
 }
@@ -242,7 +257,7 @@ async fn page(State(st): State<AppState>, Path(id): Path<String>, lang: ReqLang,
                 h,
                 "<tr class=\"{}\"><td>{}</td><td class=\"num\">{}/{}</td><td>{}</td></tr>",
                 if ok { "ok" } else { "todo" },
-                esc(dim.name),
+                esc(dimension_label(dim.name, l)),
                 dim.score,
                 dim.max,
                 rich(dim.feedback.get(l))
