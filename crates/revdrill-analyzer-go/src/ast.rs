@@ -138,13 +138,6 @@ pub(crate) fn stmt_call<'t>(stmt: Node<'t>, src: &'t str) -> Option<Call<'t>> {
     call(inner, src)
 }
 
-/// `recv.Method(...)` with this receiver text and one of these method names.
-pub(crate) fn is_method_call(node: Node, src: &str, receiver: &str, names: &[&str]) -> bool {
-    call(node, src).is_some_and(|c| {
-        names.contains(&c.name) && c.receiver.is_some_and(|r| text(r, src) == receiver)
-    })
-}
-
 /// For `<-x.Done()`, the node of `x`.
 pub(crate) fn done_receive_operand<'t>(node: Node<'t>, src: &'t str) -> Option<Node<'t>> {
     let node = strip_parens(node);
