@@ -14,6 +14,9 @@
 //!
 //! Parsing never fails and nothing here panics on bad input: malformed Go is analysed as far as
 //! the tree allows, binary or oversized files are skipped and counted in the [`Report`].
+//!
+//! A finding is silenced by `// revdrill:ignore GO006 why` on its line or the line above
+//! (without a code, every rule on that line).
 #![deny(missing_docs)]
 
 mod ast;
@@ -187,7 +190,22 @@ pub(crate) fn check_tree(
             (rule.check)(&checker, &mut out);
         }
     }
+    if src.contains("revdrill:ignore") {
+        out.retain(|d| !suppressed(src, d));
+    }
     out
+}
+
+/// A `// revdrill:ignore GO006 reason` comment on the finding's line or the line above hides
+/// it; without a code it hides every rule there.
+fn suppressed(src: &str, d: &Diagnostic) -> bool {
+    let line = d.line as usize;
+    src.lines().skip(line.saturating_sub(2)).take(if line >= 2 { 2 } else { 1 }).any(|l| {
+        l.split_once("revdrill:ignore").is_some_and(|(_, rest)| {
+            let codes: Vec<&str> = rest.split(|c: char| c == ',' || c.is_whitespace()).filter(|w| w.starts_with("GO")).collect();
+            codes.is_empty() || codes.iter().any(|c| c.eq_ignore_ascii_case(d.code))
+        })
+    })
 }
 
 /// Sorts findings and drops exact duplicates (same rule, same place).
