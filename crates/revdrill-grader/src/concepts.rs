@@ -5,7 +5,9 @@
 //! needle. Matching a statement returns every occurrence of every concept, each marked negated or
 //! not, so that verdicts can be explained by quoting the words that produced them.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap as HashMap;
 use std::sync::OnceLock;
 
 use revdrill_pack::{ConceptTerms, Drill};
@@ -50,8 +52,8 @@ struct Term {
 pub struct ConceptMatch {
     /// Index of the concept in [`Concepts::names`].
     pub concept: usize,
-    /// The term that matched, as written in the pack.
-    pub term: String,
+    /// Index of the term that matched in the concept's terms (see [`Concepts::term`]).
+    pub term: usize,
     /// Compact offsets of the matched text.
     pub start: usize,
     /// End (exclusive).
@@ -73,8 +75,9 @@ pub struct Concepts {
     by_stem: HashMap<String, Vec<(usize, usize)>>,
     /// (concept, term) by the first word of an exact phrase.
     by_word: HashMap<String, Vec<(usize, usize)>>,
-    /// (concept, term) by the first character of a Chinese pattern or code needle.
-    by_char: HashMap<char, Vec<(usize, usize)>>,
+    /// (concept, term) by the first two characters of a Chinese pattern or code needle
+    /// (the second is `\0` for one-character patterns).
+    by_chars: HashMap<(char, char), Vec<(usize, usize)>>,
 }
 
 impl Concepts {
@@ -88,11 +91,11 @@ impl Concepts {
         }
         let mut c = Concepts {
             names: Vec::new(),
-            index: HashMap::new(),
+            index: HashMap::default(),
             terms: Vec::new(),
-            by_stem: HashMap::new(),
-            by_word: HashMap::new(),
-            by_char: HashMap::new(),
+            by_stem: HashMap::default(),
+            by_word: HashMap::default(),
+            by_chars: HashMap::default(),
         };
         for (name, t) in merged {
             let mut terms = Vec::new();
@@ -106,8 +109,8 @@ impl Concepts {
                 match &t.pattern {
                     Pattern::Phrase(stems) => c.by_stem.entry(stems[0].clone()).or_default().push((ci, ti)),
                     Pattern::Words(words) => c.by_word.entry(words[0].clone()).or_default().push((ci, ti)),
-                    Pattern::Chars(parts) => c.by_char.entry(parts[0][0]).or_default().push((ci, ti)),
-                    Pattern::Code(needle) => c.by_char.entry(needle[0]).or_default().push((ci, ti)),
+                    Pattern::Chars(parts) => c.by_chars.entry(lead(&parts[0])).or_default().push((ci, ti)),
+                    Pattern::Code(needle) => c.by_chars.entry(lead(needle)).or_default().push((ci, ti)),
                 }
             }
             c.index.insert(name.clone(), ci);
@@ -127,6 +130,11 @@ impl Concepts {
         self.index.get(name).copied()
     }
 
+    /// The text of a term, as written in the pack.
+    pub fn term(&self, concept: usize, term: usize) -> &str {
+        &self.terms[concept][term].text
+    }
+
     /// Whether a backward cue closes its clause: an English judgement ("is fine") always does; a
     /// Chinese negation only when nothing it could negate follows it ("泄露应该不会(发生)", not
     /// "包一下就不会 panic").
@@ -144,7 +152,7 @@ impl Concepts {
     pub fn find(&self, s: &Statement) -> Vec<ConceptMatch> {
         let mut found = Vec::new();
         let mut push = |ci: usize, ti: usize, start: usize, end: usize| {
-            found.push(ConceptMatch { concept: ci, term: self.terms[ci][ti].text.clone(), start, end, negated: false, asserts_absence: false });
+            found.push(ConceptMatch { concept: ci, term: ti, start, end, negated: false, asserts_absence: false });
         };
         // Only the terms that can start at each token or character are tried.
         for (i, tok) in s.tokens.iter().enumerate().filter(|(_, t)| !t.cjk) {
@@ -164,8 +172,11 @@ impl Concepts {
             }
         }
         let (word_starts, word_ends) = word_edges(s);
-        for (p, ch) in s.compact.iter().enumerate() {
-            for &(ci, ti) in self.by_char.get(ch).into_iter().flatten() {
+        for (p, &ch) in s.compact.iter().enumerate() {
+            let next = s.compact.get(p + 1).copied().unwrap_or('\0');
+            let pairs = self.by_chars.get(&(ch, next)).into_iter().flatten();
+            let singles = self.by_chars.get(&(ch, '\0')).into_iter().flatten();
+            for &(ci, ti) in pairs.chain(singles) {
                 let end = match &self.terms[ci][ti].pattern {
                     Pattern::Chars(parts) => chars_from(parts, s, p),
                     Pattern::Code(needle) => s.compact[p..].starts_with(needle).then_some(p + needle.len()),
@@ -193,11 +204,11 @@ impl Concepts {
                             return false;
                         }
                         if cue.pos < m.start {
-                            cue.forward && tokens_between(s, cue.pos + cue.width, m.start) <= NEG_REACH_BEFORE
+                            cue.forward && s.tokens_between(cue.pos + cue.width, m.start) <= NEG_REACH_BEFORE
                         } else if cue.pos >= m.end && cue.backward {
                             cue.clause_wide
                                 || (self.ends_clause(s, cue, &found)
-                                    && (tokens_between(s, m.end, cue.pos) <= NEG_REACH_AFTER
+                                    && (s.tokens_between(m.end, cue.pos) <= NEG_REACH_AFTER
                                         || (is_cjk_final(s, cue) && nearest_before(&found, cue.pos) == Some(m.end))))
                         } else {
                             false
@@ -224,10 +235,6 @@ fn nearest_before(found: &[ConceptMatch], pos: usize) -> Option<usize> {
     found.iter().filter(|m| m.end <= pos).map(|m| m.end).max()
 }
 
-/// Tokens lying wholly in `from..to` (compact offsets).
-fn tokens_between(s: &Statement, from: usize, to: usize) -> usize {
-    s.tokens.iter().filter(|t| t.start >= from && t.end <= to).count()
-}
 
 fn compile_term(text: &str, zh_list: bool) -> Option<Pattern> {
     let t = text.trim();
@@ -256,6 +263,11 @@ fn compile_term(text: &str, zh_list: bool) -> Option<Pattern> {
     }
     let stems: Vec<String> = analyze(t).tokens.into_iter().filter(|tok| !tok.cjk).map(|tok| tok.stem).collect();
     (!stems.is_empty()).then_some(Pattern::Phrase(stems))
+}
+
+/// The index key of a pattern: its first two characters.
+fn lead(chars: &[char]) -> (char, char) {
+    (chars[0], chars.get(1).copied().unwrap_or('\0'))
 }
 
 /// Where the phrase that starts at token `i` ends (compact offset), if it matches there.

@@ -1,6 +1,8 @@
 //! From an answer set to a [`Report`]: statements, concept matches, verdicts, penalties, score.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
+
+use rustc_hash::FxHashMap as HashMap;
 
 use revdrill_pack::diff::LineKind;
 use revdrill_pack::{AnswerSet, Category, ConceptGroup, Drill, ItemKind, Localized, Severity};
@@ -59,8 +61,11 @@ pub struct Grader<'d> {
     drill: &'d Drill,
     concepts: Concepts,
     weights: Weights,
-    /// Token sets of the checklist prompts, both languages.
-    prompts: Vec<HashSet<String>>,
+    /// Each word of the checklist prompts (both languages), with a bit per prompt sentence
+    /// that holds it (the first 64 sentences).
+    prompt_words: HashMap<String, u64>,
+    /// Prompt sentences counted in `prompt_words`.
+    prompt_count: usize,
     /// Identifiers of the added lines, lower-cased, for the comment's grounding.
     pub(crate) idents: Vec<String>,
     /// Concept ids of every group of the drill, keyed by the group's address: the drill is
@@ -78,13 +83,15 @@ impl<'d> Grader<'d> {
     /// A grader with custom weights.
     pub fn with_weights(drill: &'d Drill, weights: Weights) -> Self {
         let concepts = Concepts::compile(drill);
-        let prompts = drill
-            .checklist
-            .iter()
-            .flat_map(|c| [c.prompt.en.as_str(), c.prompt.zh.as_str()])
-            .flat_map(statements)
-            .map(|s| token_set(&s))
-            .collect();
+        let mut prompt_words: HashMap<String, u64> = HashMap::default();
+        let prompts: Vec<Statement> =
+            drill.checklist.iter().flat_map(|c| [c.prompt.en.as_str(), c.prompt.zh.as_str()]).flat_map(statements).take(64).collect();
+        for (i, p) in prompts.iter().enumerate() {
+            for t in &p.tokens {
+                *prompt_words.entry(t.stem.clone()).or_default() |= 1u64 << i;
+            }
+        }
+        let prompt_count = prompts.len();
         let idents = diff_identifiers(drill);
         let all_groups = drill
             .findings
@@ -95,7 +102,7 @@ impl<'d> Grader<'d> {
         let groups = all_groups
             .map(|g| (g as *const ConceptGroup as usize, g.iter().map(|n| concepts.id(n)).collect::<Option<Vec<usize>>>()))
             .collect();
-        Grader { drill, concepts, weights, prompts, idents, groups }
+        Grader { drill, concepts, weights, prompt_words, prompt_count, idents, groups }
     }
 
     /// The drill being graded.
@@ -156,10 +163,23 @@ impl<'d> Grader<'d> {
     }
 
     fn set_aside_reason(&self, a: &Analysed) -> Option<SetAsideReason> {
-        let toks = token_set(&a.stmt);
+        let mut toks: Vec<&str> = a.stmt.tokens.iter().map(|t| t.stem.as_str()).collect();
+        toks.sort_unstable();
+        toks.dedup();
         if toks.len() >= 3 {
-            for p in &self.prompts {
-                let shared = toks.intersection(p).count() as f64 / toks.len() as f64;
+            // How many of the statement's distinct words each prompt holds.
+            let mut shared = vec![0usize; self.prompt_count];
+            for t in &toks {
+                if let Some(mask) = self.prompt_words.get(*t) {
+                    for (p, n) in shared.iter_mut().enumerate() {
+                        if mask & (1u64 << p) != 0 {
+                            *n += 1;
+                        }
+                    }
+                }
+            }
+            for n in shared {
+                let shared = n as f64 / toks.len() as f64;
                 if shared >= 0.85 || (a.stmt.question && toks.len() >= 5 && shared >= 0.6) {
                     return Some(SetAsideReason::EchoesPrompt);
                 }
@@ -168,7 +188,11 @@ impl<'d> Grader<'d> {
         // A keyword list: nearly every word is a concept term, and it names several findings.
         let n = a.stmt.len();
         if n >= 3 {
-            let covered = a.stmt.tokens.iter().filter(|t| a.matches.iter().any(|m| m.start <= t.start && t.end <= m.end)).count();
+            let mut marked = vec![false; a.stmt.compact.len()];
+            for m in &a.matches {
+                marked[m.start..m.end].iter_mut().for_each(|x| *x = true);
+            }
+            let covered = a.stmt.tokens.iter().filter(|t| marked[t.start..t.end].iter().all(|&x| x)).count();
             let findings_named = self
                 .drill
                 .findings
@@ -418,7 +442,7 @@ impl<'d> Grader<'d> {
                 let m = a.matches.iter().filter(|m| m.concept == id).min_by_key(|m| m.negated)?;
                 Some(ConceptEvidence {
                     concept: name.clone(),
-                    term: m.term.clone(),
+                    term: self.concepts.term(m.concept, m.term).to_string(),
                     words: a.stmt.compact[m.start..m.end].iter().collect(),
                     negated: m.negated,
                 })
@@ -436,7 +460,7 @@ impl<'d> Grader<'d> {
                     .iter()
                     .map(|m| ConceptEvidence {
                         concept: self.concepts.names()[m.concept].clone(),
-                        term: m.term.clone(),
+                        term: self.concepts.term(m.concept, m.term).to_string(),
                         words: a.stmt.compact[m.start..m.end].iter().collect(),
                         negated: m.negated,
                     })
@@ -514,9 +538,6 @@ fn is_function_word(w: &str) -> bool {
     EN.contains(&w) || ZH.contains(&w)
 }
 
-fn token_set(s: &Statement) -> HashSet<String> {
-    s.tokens.iter().map(|t| t.stem.clone()).collect()
-}
 
 /// Identifiers on the added lines: dotted names, calls, camelCase and snake_case words.
 fn diff_identifiers(drill: &Drill) -> Vec<String> {

@@ -22,6 +22,12 @@ pub struct Statement {
     pub clauses: Vec<std::ops::Range<usize>>,
     /// Whether it ends with a question mark.
     pub question: bool,
+    /// Clause of each compact offset (one more for the end).
+    clause_of: Vec<usize>,
+    /// `starts_before[p]`: tokens starting before offset `p`.
+    starts_before: Vec<usize>,
+    /// `ends_upto[p]`: tokens ending at or before offset `p`.
+    ends_upto: Vec<usize>,
 }
 
 /// A word (ASCII letters and digits) or one CJK character.
@@ -53,15 +59,34 @@ fn stemmer() -> &'static Stemmer {
 }
 
 /// The English stem of a lower-case word. Spelling variants are folded first.
+///
+/// Stems are cached for the life of the process (up to [`STEM_CACHE_MAX`] words): answers
+/// reuse a small vocabulary, and stemming was a quarter of grading time.
 pub fn stem(word: &str) -> String {
+    thread_local! {
+        static CACHE: std::cell::RefCell<rustc_hash::FxHashMap<String, String>> = Default::default();
+    }
+    if let Some(s) = CACHE.with(|c| c.borrow().get(word).cloned()) {
+        return s;
+    }
     let w = match word {
         "canceled" => "cancelled",
         "canceling" => "cancelling",
         "cancellation" | "cancelation" => "cancel",
         _ => word,
     };
-    stemmer().stem(w).into_owned()
+    let s = stemmer().stem(w).into_owned();
+    CACHE.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.len() < STEM_CACHE_MAX {
+            c.insert(word.to_string(), s.clone());
+        }
+    });
+    s
 }
+
+/// Most words the stem cache keeps per thread (a few MB at most).
+pub const STEM_CACHE_MAX: usize = 50_000;
 
 /// Words after which a new clause starts (negation does not cross them).
 const CLAUSE_WORDS_EN: &[&str] = &["but", "however", "although", "though", "whereas", "because", "since", "so", "which", "while", "unless", "otherwise"];
@@ -133,7 +158,11 @@ fn push_statement(out: &mut Vec<Statement>, raw: &str) {
 }
 
 fn expand_contractions(s: &str) -> String {
-    let lower = s.to_lowercase().replace(['\u{2019}', '\u{2018}'], "'");
+    let lower = s.to_lowercase();
+    if !lower.contains(['\'', '\u{2019}', '\u{2018}']) && !lower.contains("cannot") {
+        return lower;
+    }
+    let lower = lower.replace(['\u{2019}', '\u{2018}'], "'");
     let lower = lower
         .replace("can't", "can not")
         .replace("cannot", "can not")
@@ -201,9 +230,9 @@ pub fn analyze(text: &str) -> Statement {
         if is_cjk(c) {
             tokens.push(Token { text: c.to_string(), stem: c.to_string(), start: pos, end: pos + 1, clause, cjk: true, code: in_code });
             // A Chinese connective ending here starts a new clause after it.
-            for w in CLAUSE_WORDS_ZH {
-                let n = w.chars().count();
-                if compact.len() >= n && compact[compact.len() - n..].iter().copied().eq(w.chars()) {
+            for w in chars_of(&CLAUSE_ZH, CLAUSE_WORDS_ZH) {
+                let n = w.len();
+                if compact.len() >= n && compact[compact.len() - n..] == w[..] {
                     let first = compact.len() - n;
                     if first == 0 || clause_starts.last() == Some(&first) {
                         break;
@@ -236,19 +265,58 @@ pub fn analyze(text: &str) -> Statement {
         clauses.push(s..e.max(s));
     }
     let question = text.trim_end().ends_with(['?', '？']);
-    Statement { text: text.to_string(), compact, tokens, clauses, question }
+    let n = compact.len();
+    let mut clause_of = vec![0; n + 1];
+    for (i, r) in clauses.iter().enumerate() {
+        let end = clauses.get(i + 1).map_or(n + 1, |next| next.start.max(r.start));
+        for c in &mut clause_of[r.start.min(n + 1)..end.min(n + 1)] {
+            *c = i;
+        }
+    }
+    let mut starts_before = vec![0; n + 1];
+    let mut ends_upto = vec![0; n + 1];
+    for t in &tokens {
+        if t.start < n {
+            starts_before[t.start + 1] += 1;
+        }
+        ends_upto[t.end] += 1;
+    }
+    for p in 1..=n {
+        starts_before[p] += starts_before[p - 1];
+        ends_upto[p] += ends_upto[p - 1];
+    }
+    Statement { text: text.to_string(), compact, tokens, clauses, question, clause_of, starts_before, ends_upto }
 }
 
 impl Statement {
     /// The clause holding compact offset `pos`.
     pub fn clause_at(&self, pos: usize) -> usize {
-        self.clauses.iter().rposition(|r| r.start <= pos).unwrap_or(0)
+        self.clause_of.get(pos).copied().unwrap_or_else(|| self.clauses.len().saturating_sub(1))
+    }
+
+    /// Tokens lying wholly in `from..to` (compact offsets).
+    pub fn tokens_between(&self, from: usize, to: usize) -> usize {
+        let n = self.compact.len();
+        self.ends_upto[to.min(n)].saturating_sub(self.starts_before[from.min(n)])
     }
 
     /// Number of tokens (words and CJK characters).
     pub fn len(&self) -> usize {
         self.tokens.len()
     }
+}
+
+/// Phrase lists as characters, computed once: comparing `char` slices is what the hot loops do.
+fn chars_of(cell: &'static OnceLock<Vec<Vec<char>>>, words: &[&str]) -> &'static [Vec<char>] {
+    cell.get_or_init(|| words.iter().map(|w| w.chars().collect()).collect())
+}
+static CLAUSE_ZH: OnceLock<Vec<Vec<char>>> = OnceLock::new();
+static DISMISS_ZH_CHARS: OnceLock<Vec<Vec<char>>> = OnceLock::new();
+static NOT_NEG_ZH_CHARS: OnceLock<Vec<Vec<char>>> = OnceLock::new();
+
+/// Whether `c[i..]` starts with `w`.
+fn starts_at(c: &[char], i: usize, w: &[char]) -> bool {
+    c.len() >= i + w.len() && c[i..i + w.len()] == *w
 }
 
 /// English words that negate what follows them in the clause.
@@ -325,17 +393,23 @@ pub(crate) fn negation_cues(s: &Statement) -> Vec<Cue> {
     }
     let c = &s.compact;
     let mut i = 0;
+    let dismiss = chars_of(&DISMISS_ZH_CHARS, DISMISS_ZH);
+    let not_neg = chars_of(&NOT_NEG_ZH_CHARS, NOT_NEG_ZH);
     while i < c.len() {
-        if let Some(d) = DISMISS_ZH.iter().find(|d| c[i..].iter().take(d.chars().count()).copied().eq(d.chars())) {
-            let n = d.chars().count();
-            let forward = d.chars().next().is_some_and(|c| NEG_ZH.contains(&c));
+        if !is_cjk(c[i]) {
+            i += 1;
+            continue;
+        }
+        if let Some(d) = dismiss.iter().find(|d| starts_at(c, i, d)) {
+            let n = d.len();
+            let forward = NEG_ZH.contains(&d[0]);
             cues.push(Cue { pos: i, width: n, forward, backward: true, clause_wide: true });
             i += n;
             continue;
         }
         if NEG_ZH.contains(&c[i]) {
-            if let Some(w) = NOT_NEG_ZH.iter().find(|w| c[i..].iter().take(w.chars().count()).copied().eq(w.chars())) {
-                i += w.chars().count();
+            if let Some(w) = not_neg.iter().find(|w| starts_at(c, i, w)) {
+                i += w.len();
                 continue;
             }
             cues.push(Cue { pos: i, width: 1, forward: true, backward: true, clause_wide: false });
