@@ -15,8 +15,8 @@ pub(crate) fn statements(node: Node) -> Vec<Node> {
         Some(node)
     } else {
         let mut c = node.walk();
-        let found = node.named_children(&mut c).find(|n| n.kind() == "statement_list");
-        found
+        
+        node.named_children(&mut c).find(|n| n.kind() == "statement_list")
     };
     let Some(list) = list else { return Vec::new() };
     let mut c = list.walk();

@@ -81,7 +81,7 @@ impl ErrorFuncs {
 fn signature(line: &str) -> Option<(&str, bool)> {
     let rest = line.strip_prefix("func ")?;
     let rest = if rest.starts_with('(') { &rest[balanced(rest)?..] } else { rest }.trim_start();
-    let name_end = rest.find(|c: char| c == '(' || c == '[')?;
+    let name_end = rest.find(['(', '['])?;
     let name = &rest[..name_end];
     if name.is_empty() || name == "_" || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
         return None;

@@ -29,8 +29,8 @@ fn parse_diff(text: &str) -> Vec<FileDiff> {
     let mut in_hunk = false;
     let mut remaining_old = 0u32;
     let mut remaining_new = 0u32;
-    let mut lines = text.split('\n').peekable();
-    while let Some(raw) = lines.next() {
+    let lines = text.split('\n').peekable();
+    for raw in lines {
         let line = raw.strip_suffix('\r').unwrap_or(raw);
         if in_hunk && (remaining_old > 0 || remaining_new > 0) {
             let Some(f) = cur.as_mut() else { break };

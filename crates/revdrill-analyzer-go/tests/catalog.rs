@@ -16,11 +16,10 @@ fn anchor_lines(value: &toml::Value) -> Vec<u32> {
     for v in value.as_array().into_iter().flatten() {
         if let Some(n) = v.as_integer() {
             out.push(n as u32);
-        } else if let Some((a, b)) = v.as_str().and_then(|s| s.split_once('-')) {
-            if let (Ok(a), Ok(b)) = (a.trim().parse::<u32>(), b.trim().parse::<u32>()) {
+        } else if let Some((a, b)) = v.as_str().and_then(|s| s.split_once('-'))
+            && let (Ok(a), Ok(b)) = (a.trim().parse::<u32>(), b.trim().parse::<u32>()) {
                 out.extend(a..=b);
             }
-        }
     }
     out
 }

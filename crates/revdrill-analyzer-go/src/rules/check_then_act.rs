@@ -68,8 +68,8 @@ pub(crate) fn check(c: &Checker, out: &mut Vec<Diagnostic>) {
             }
         }
         // `v, ok := s.m.Load(k)` just before `if !ok { ... }`.
-        if let (Some(prev), Some(cond)) = (ast::previous(site.node), site.node.child_by_field_name("condition")) {
-            if prev.kind() == "short_var_declaration" || prev.kind() == "assignment_statement" {
+        if let (Some(prev), Some(cond)) = (ast::previous(site.node), site.node.child_by_field_name("condition"))
+            && (prev.kind() == "short_var_declaration" || prev.kind() == "assignment_statement") {
                 let prev_checks = verb_calls(c, prev, CHECKS);
                 if !prev_checks.is_empty() {
                     let names = ast::assigned_names(prev, c.src);
@@ -78,7 +78,6 @@ pub(crate) fn check(c: &Checker, out: &mut Vec<Diagnostic>) {
                     }
                 }
             }
-        }
         if checks.is_empty() {
             continue;
         }

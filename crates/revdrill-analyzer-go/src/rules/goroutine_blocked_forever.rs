@@ -68,12 +68,11 @@ pub(crate) fn check(c: &Checker, out: &mut Vec<Diagnostic>) {
             if reported {
                 return false;
             }
-            if let Some((ch, op)) = channel_op(n, c.src) {
-                if let Some(why) = leak_reason(c, func, site.node, lit, ch, op) {
+            if let Some((ch, op)) = channel_op(n, c.src)
+                && let Some(why) = leak_reason(c, func, site.node, lit, ch, op) {
                     report(c, out, n, ch, op, why);
                     reported = true;
                 }
-            }
             true
         });
     }

@@ -213,12 +213,11 @@ fn follow<'t>(c: &Checker<'t>, held: &Held<'_, 't>, events: &mut Vec<Event<'t>>)
         .into_iter()
         .next();
         let first_unlock = ast::collect(stmt, false, &mut |n| is_call_on(c, n, mutex, &unlocks)).into_iter().next();
-        if let Some(second) = first_lock {
-            if first_unlock.is_none_or(|u| second.start_byte() < u.start_byte()) {
+        if let Some(second) = first_lock
+            && first_unlock.is_none_or(|u| second.start_byte() < u.start_byte()) {
                 events.push(Event::Double { lock, mutex, second });
                 return;
             }
-        }
         if deferred {
             if first_unlock.is_some() {
                 return;
