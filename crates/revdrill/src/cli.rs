@@ -87,6 +87,11 @@ pub enum Command {
     Packs(PacksArgs),
     /// Serve the local web app: review drills in the browser, like a pull request.
     Serve(ServeArgs),
+    /// Analyze Go files, folders or a unified diff for leaks, races, context and error-path
+    /// problems. Exits 1 when it finds something, 0 when not, 2 on error.
+    Analyze(crate::commands::analyze::AnalyzeArgs),
+    /// List the analyzer's rules, or print one rule's documentation.
+    Rules(crate::commands::rules::RulesArgs),
 }
 
 /// `revdrill drill`.

@@ -363,3 +363,34 @@ fn invalid_extra_pack_is_a_clear_error_for_every_command() {
     assert_eq!(r.code, 2);
     assert!(r.err.contains("invalid drill pack") && r.err.contains("pack/broken/drill.toml"), "{}", r.err);
 }
+
+#[test]
+fn rules_lists_and_documents_the_analyzer_rules() {
+    let env = Env::new();
+    let r = env.run(&["rules"], "");
+    assert_eq!(r.code, 0, "{}", r.err);
+    assert!(r.out.contains("GO002") && r.out.contains("goroutine-waits-only-on-context"), "{}", r.out);
+    let r = env.run(&["rules", "GO003"], "");
+    assert!(r.out.contains("## What it does") && r.out.contains("## Why is this bad?"), "{}", r.out);
+    let r = env.run(&["rules", "GO999"], "");
+    assert_eq!(r.code, 2);
+}
+
+#[test]
+fn analyze_reports_the_seed_drill_findings_with_exit_code_1() {
+    let env = Env::new();
+    let diff = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../catalog").join(SEED).join("change.diff");
+    let r = env.run(&["analyze", "--diff", diff.to_str().unwrap(), "--format", "json"], "");
+    assert_eq!(r.code, 1, "{}", r.err);
+    let codes: Vec<String> = json(&r.out).as_array().unwrap().iter().map(|d| d["code"].as_str().unwrap().to_string()).collect();
+    for c in ["GO002", "GO003", "GO004", "GO005"] {
+        assert!(codes.iter().any(|x| x == c), "{c} missing from {codes:?}");
+    }
+    let sarif = json(&env.run(&["analyze", "--diff", diff.to_str().unwrap(), "--format", "sarif"], "").out);
+    assert_eq!(sarif["version"], "2.1.0");
+    let clean = env.write("clean/ok.go", "package ok\n\nfunc Add(a, b int) int { return a + b }\n");
+    let r = env.run(&["analyze", clean.parent().unwrap().to_str().unwrap()], "");
+    assert_eq!(r.code, 0, "{}{}", r.out, r.err);
+    let r = env.run(&["analyze", "no/such/dir"], "");
+    assert_eq!(r.code, 2, "{}", r.err);
+}

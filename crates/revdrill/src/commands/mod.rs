@@ -1,10 +1,12 @@
 //! One module per subcommand; `run` dispatches.
 
+pub mod analyze;
 mod drill;
 mod grade;
 mod history;
 mod list;
 mod packs;
+pub mod rules;
 mod serve;
 mod template;
 
@@ -27,6 +29,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::History(a) => history::history(&app, a.limit, a.format),
         Command::Stats(a) => history::stats(&app, a.format),
         Command::Serve(a) => serve::run(&app, a),
+        Command::Analyze(a) => analyze::run(&app, a),
+        Command::Rules(a) => rules::run(&app, a),
         Command::Packs(p) => match p.command {
             PacksCommand::Check { dirs } => packs::check(&app, &dirs),
         },
