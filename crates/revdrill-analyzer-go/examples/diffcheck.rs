@@ -1,4 +1,5 @@
-//! Prints the findings of a unified diff (or of paths): `diffcheck --diff FILE` / `diffcheck PATH...`.
+//! Prints the findings of a unified diff (or of paths): `diffcheck --diff FILE` / `diffcheck PATH...`;
+//! `FORMAT=sarif|github|json` picks another renderer.
 use revdrill_analyzer_go::{analyze_diff, analyze_paths, render, Lang, Options};
 
 fn main() {
@@ -9,6 +10,12 @@ fn main() {
     } else {
         analyze_paths(&args.iter().map(Into::into).collect::<Vec<_>>(), &options)
     };
-    print!("{}", render::text(&report.diagnostics, Lang::En));
+    let out = match std::env::var("FORMAT").as_deref() {
+        Ok("sarif") => render::sarif(&report.diagnostics, Lang::En),
+        Ok("github") => render::github(&report.diagnostics, Lang::En),
+        Ok("json") => render::json(&report.diagnostics),
+        _ => render::text(&report.diagnostics, Lang::En),
+    };
+    print!("{out}");
     eprintln!("files {} lines {}", report.files, report.lines);
 }

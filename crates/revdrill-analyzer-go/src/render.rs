@@ -116,11 +116,19 @@ pub fn sarif(diags: &[Diagnostic], lang: Lang) -> String {
     serde_json::to_string_pretty(&log).unwrap_or_default()
 }
 
-/// A relative URI reference: `/` separators, spaces and `%` escaped.
+/// A URI reference: relative paths stay relative, absolute ones become `file://` URIs; `/`
+/// separators, spaces and `%` escaped.
 fn uri(path: &str) -> String {
     let p = path.replace('\\', "/");
     let p = p.strip_prefix("./").unwrap_or(&p);
-    p.replace('%', "%25").replace(' ', "%20")
+    let escaped = p.replace('%', "%25").replace(' ', "%20");
+    if escaped.starts_with('/') {
+        format!("file://{escaped}")
+    } else if escaped.as_bytes().get(1) == Some(&b':') {
+        format!("file:///{escaped}") // C:/...
+    } else {
+        escaped
+    }
 }
 
 /// The body of `POST /repos/{owner}/{repo}/pulls/{number}/reviews`: one `COMMENT` review with
