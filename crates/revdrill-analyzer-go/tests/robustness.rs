@@ -55,6 +55,9 @@ fn deep_nesting() {
     s.push_str(&"}\n".repeat(3000));
     s.push_str("}\n");
     all_rules(s.as_bytes());
+    // Long `&&` chains and `==` chains: left-deep trees.
+    let chain = format!("package p\nfunc f() {{\n\tif err != nil{} {{\n\t}}\n\tx := a{}\n}}\n", " && errdefs.IsNotFound(err)".repeat(50_000), " == b".repeat(50_000));
+    all_rules(chain.as_bytes());
     let parens = format!("package p\nvar x = {}1{}\n", "(".repeat(20000), ")".repeat(20000));
     all_rules(parens.as_bytes());
 }

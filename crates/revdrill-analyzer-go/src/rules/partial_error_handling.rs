@@ -62,7 +62,7 @@ pub(crate) fn check(c: &Checker, out: &mut Vec<Diagnostic>) {
         if !text(cond, c.src).contains("Is") {
             continue;
         }
-        let Some((pred, err)) = kind_test(c, cond) else { continue };
+        let Some((pred, err)) = kind_test(c, cond, 0) else { continue };
         if site.func.is_some_and(|f| named_result(c, f, err)) {
             continue; // a bare `return` hands it back
         }
@@ -107,15 +107,19 @@ pub(crate) fn check(c: &Checker, out: &mut Vec<Diagnostic>) {
 
 /// In a condition made only of `&&`, a positive kind test on an error variable:
 /// returns the predicate name and the variable.
-fn kind_test<'t>(c: &Checker<'t>, cond: Node<'t>) -> Option<(&'t str, &'t str)> {
+fn kind_test<'t>(c: &Checker<'t>, cond: Node<'t>, depth: usize) -> Option<(&'t str, &'t str)> {
     let cond = ast::strip_parens(cond);
+    if depth > 32 {
+        return None; // a generated `a && b && ...` chain: not worth a deep recursion
+    }
     match cond.kind() {
         "binary_expression" => {
             let op = cond.child_by_field_name("operator")?;
             if op.kind() != "&&" {
                 return None;
             }
-            kind_test(c, cond.child_by_field_name("left")?).or_else(|| kind_test(c, cond.child_by_field_name("right")?))
+            kind_test(c, cond.child_by_field_name("left")?, depth + 1)
+                .or_else(|| kind_test(c, cond.child_by_field_name("right")?, depth + 1))
         }
         "call_expression" => {
             let call = ast::call(cond, c.src)?;
