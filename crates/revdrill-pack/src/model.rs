@@ -451,3 +451,93 @@ impl Drill {
         }
     }
 }
+
+/// What a learner may see of a drill: everything but the answer key, texts in one language.
+/// This is the shape of `revdrill show --format json` and of the web API's drill.
+#[derive(Debug, Clone, Serialize)]
+pub struct DrillView<'a> {
+    /// Stable id.
+    pub id: &'a str,
+    /// The PR title.
+    pub title: &'a str,
+    /// URL of the real PR.
+    pub source: &'a str,
+    /// Why the change was made.
+    pub purpose: &'a str,
+    /// Programming language.
+    pub language: &'a str,
+    /// How hard it is.
+    pub difficulty: Difficulty,
+    /// Free words.
+    pub tags: &'a [String],
+    /// Categories of its findings (names only: what to look for, not what is there).
+    pub categories: Vec<Category>,
+    /// What the new code does.
+    pub new_logic: &'a [String],
+    /// The questions.
+    pub checklist: Vec<ItemView<'a>>,
+    /// The unified diff text.
+    pub diff: &'a str,
+}
+
+/// A checklist item as the learner sees it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ItemView<'a> {
+    /// Item id (the key of the answer).
+    pub id: &'a str,
+    /// How it is graded.
+    pub kind: ItemKind,
+    /// The question.
+    pub prompt: &'a str,
+}
+
+/// One line of the catalog.
+#[derive(Debug, Clone, Serialize)]
+pub struct DrillSummary<'a> {
+    /// Stable id.
+    pub id: &'a str,
+    /// The PR title.
+    pub title: &'a str,
+    /// URL of the real PR.
+    pub source: &'a str,
+    /// Programming language.
+    pub language: &'a str,
+    /// How hard it is.
+    pub difficulty: Difficulty,
+    /// Categories of its findings.
+    pub categories: Vec<Category>,
+    /// Free words.
+    pub tags: &'a [String],
+}
+
+impl Drill {
+    /// The drill without its answer key, texts in `lang`.
+    pub fn view(&self, lang: Lang) -> DrillView<'_> {
+        DrillView {
+            id: &self.id,
+            title: &self.title,
+            source: &self.source,
+            purpose: self.purpose.get(lang),
+            language: &self.language,
+            difficulty: self.difficulty,
+            tags: &self.tags,
+            categories: self.categories(),
+            new_logic: self.new_logic.get(lang),
+            checklist: self.checklist.iter().map(|c| ItemView { id: &c.id, kind: c.kind, prompt: c.prompt.get(lang) }).collect(),
+            diff: &self.diff_text,
+        }
+    }
+
+    /// The drill's catalog line.
+    pub fn summary(&self) -> DrillSummary<'_> {
+        DrillSummary {
+            id: &self.id,
+            title: &self.title,
+            source: &self.source,
+            language: &self.language,
+            difficulty: self.difficulty,
+            categories: self.categories(),
+            tags: &self.tags,
+        }
+    }
+}

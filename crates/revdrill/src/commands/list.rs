@@ -6,7 +6,6 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 use revdrill_store::Store;
-use serde_json::json;
 
 use crate::app::App;
 use crate::cli::Format;
@@ -23,18 +22,13 @@ pub fn list(app: &App, format: Format) -> Result<ExitCode> {
         .unwrap_or_default();
     let mut out = anstream::stdout();
     if format == Format::Json {
-        let rows: Vec<_> = app
-            .catalog
-            .drills()
-            .iter()
-            .map(|d| {
-                json!({
-                    "id": d.id, "title": d.title, "source": d.source, "language": d.language,
-                    "difficulty": d.difficulty, "categories": d.categories(), "tags": d.tags,
-                    "best": best.get(&d.id),
-                })
-            })
-            .collect();
+        #[derive(serde::Serialize)]
+        struct Row<'a> {
+            #[serde(flatten)]
+            drill: revdrill_pack::DrillSummary<'a>,
+            best: Option<u8>,
+        }
+        let rows: Vec<Row> = app.catalog.drills().iter().map(|d| Row { drill: d.summary(), best: best.get(&d.id).copied() }).collect();
         writeln!(out, "{}", serde_json::to_string_pretty(&rows)?)?;
         return Ok(ExitCode::SUCCESS);
     }
@@ -65,19 +59,7 @@ pub fn show(app: &App, id: &str, format: Format) -> Result<ExitCode> {
     let d = app.drill(id)?;
     let mut out = anstream::stdout();
     if format == Format::Json {
-        let v = json!({
-            "id": d.id,
-            "title": d.title,
-            "source": d.source,
-            "purpose": d.purpose.get(lang),
-            "language": d.language,
-            "difficulty": d.difficulty,
-            "tags": d.tags,
-            "categories": d.categories(),
-            "new_logic": d.new_logic.get(lang),
-            "checklist": d.checklist.iter().map(|c| json!({"id": c.id, "kind": c.kind, "prompt": c.prompt.get(lang)})).collect::<Vec<_>>(),
-            "diff": d.diff_text,
-        });
+        let v = d.view(lang);
         writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
         return Ok(ExitCode::SUCCESS);
     }
