@@ -191,6 +191,28 @@ test('a hostile pack and hostile answers run no script', async () => {
   await page.close();
 });
 
+test('comments on a diff of two files stay on their file', async () => {
+  const page = await browser.context.newPage();
+  const errors = watch(page);
+  await page.goto(`${server.url}/drills/two-files?lang=en`);
+  const second = page.locator('.file[data-file="test_retry.py"]');
+  await second.locator('table.diff.unified tr[data-line="2"] td.nn').click();
+  await page.locator('tr.form-row textarea').fill('There is no test for failure.');
+  await page.locator('tr.form-row button.save').click();
+  await page.reload();
+  assert.equal(await second.locator('tr.comment-row[data-comment]').count(), 1);
+  assert.equal(await page.locator('.file[data-file="retry.py"] tr.comment-row').count(), 0);
+  await page.locator('#submit').click();
+  await page.waitForURL(/\/attempts\/\d+$/);
+  const id = page.url().match(/(\d+)$/)[1];
+  const res = await page.request.get(`${server.url}/api/attempts/${id}`);
+  const body = await res.json();
+  assert.deepEqual(body.answers.comments, [{ line: 2, file: 'test_retry.py', severity: 'major', body: 'There is no test for failure.' }]);
+  assert.equal(body.report.findings[0].verdict, 'hit');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('catalog filters and the review template', async () => {
   const page = await browser.context.newPage();
   const errors = watch(page);

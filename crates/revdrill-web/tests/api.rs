@@ -385,3 +385,18 @@ async fn only_loopback_host_names_are_answered() {
         check(&send(&e.app, with_host(bad)).await, 403, Some("bad_host"));
     }
 }
+
+#[tokio::test]
+async fn a_diff_of_two_files_renders_both_and_takes_comments_per_file() {
+    let e = env();
+    let page = get(&e, "/drills/two-files").await.text;
+    assert!(page.contains("data-multi=\"true\""));
+    assert!(page.contains("<div class=\"file\" data-file=\"retry.py\">") && page.contains("<div class=\"file\" data-file=\"test_retry.py\">"));
+    let body = json!({"answers": {"tests": "There is no test for failure."}, "comments": [{"line": 2, "file": "test_retry.py", "severity": "minor", "body": "no test for failure"}]});
+    let r = post(&e, "/api/drills/two-files/attempts", body.to_string()).await;
+    check(&r, 201, None);
+    let id = r.json()["attempt"].as_i64().unwrap();
+    assert_eq!(r.json()["report"]["findings"][0]["verdict"], "hit");
+    let one = get(&e, &format!("/api/attempts/{id}")).await.json();
+    assert_eq!(one["answers"]["comments"][0]["file"], "test_retry.py");
+}
