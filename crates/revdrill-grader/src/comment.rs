@@ -30,7 +30,9 @@ const GUIDANCE_CUES: &[&str] = &[
 const RUDE: &[&str] = &[
     "you forgot", "you didn't", "you did not", "you should have", "why did you", "why would you", "obviously", "clearly", "simply",
     "stupid", "dumb", "lazy", "terrible", "horrible", "awful", "wtf", "nonsense", "sloppy", "careless", "idiot", "ridiculous",
-    "any idiot", "come on", "seriously?", "just ", "your code", "you always", "you never",
+    "any idiot", "come on", "seriously?", "your code", "you always", "you never",
+    // "just" diminishes when it tells someone what to do; "was just cancelled" is only time.
+    "just fix", "just use", "just add", "just do ", "just make", "just change", "just remove", "just call", "just read",
 ];
 
 fn contains_any(hay: &str, needles: &[&str]) -> Vec<String> {
