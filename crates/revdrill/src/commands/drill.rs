@@ -71,6 +71,18 @@ pub fn run(app: &App, args: DrillArgs) -> Result<ExitCode> {
     match saver.where_saved() {
         Saved::Db(id, path) => {
             writeln!(out, "{} #{id} → {}", t(lang, "Saved as attempt", "已保存为第"), path.display())?;
+            if let Ok(store) = app.open_store() {
+                let next = next_drill(app, Some(&store));
+                let done = store.drill_stats().map(|s| s.len()).unwrap_or(0);
+                writeln!(
+                    out,
+                    "{} {done}/{} · {} `revdrill drill {}`",
+                    t(lang, "Progress:", "进度："),
+                    app.catalog.drills().len(),
+                    t(lang, "next:", "下一个："),
+                    next.id
+                )?;
+            }
             Ok(ExitCode::SUCCESS)
         }
         Saved::File(path) => {
