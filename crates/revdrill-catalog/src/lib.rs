@@ -49,7 +49,28 @@ impl Catalog {
     pub fn get(&self, id: &str) -> Option<&Drill> {
         self.drills.iter().find(|d| d.id == id)
     }
+
+    /// The drill to practise next: the seed drill first, then any not done yet, then the one
+    /// whose categories are weakest (ties go to the one with the lower best score).
+    ///
+    /// `best` maps drill ids done to their best score; `strength` maps category names to the
+    /// share of points earned in them (0.0-1.0).
+    pub fn next_drill(&self, best: &BTreeMap<String, u8>, strength: &BTreeMap<String, f64>) -> Option<&Drill> {
+        let mut order: Vec<&Drill> = self.drills.iter().collect();
+        order.sort_by_key(|d| d.id != SEED_DRILL);
+        if let Some(d) = order.iter().find(|d| !best.contains_key(&d.id)) {
+            return Some(d);
+        }
+        let weakness = |d: &Drill| -> f64 {
+            let worst = d.categories().iter().filter_map(|c| strength.get(c.as_str())).copied().fold(1.0, f64::min);
+            worst + best.get(&d.id).map_or(0.0, |b| *b as f64 / 100.0) * 0.5
+        };
+        order.into_iter().min_by(|a, b| weakness(a).total_cmp(&weakness(b)))
+    }
 }
+
+/// The drill from the user's original example: offered first.
+pub const SEED_DRILL: &str = "containerd-shimv1-leak";
 
 /// The drills compiled into the binary.
 pub fn embedded() -> Result<Vec<Drill>, PackErrors> {
@@ -86,5 +107,29 @@ pub fn review_template(lang: Lang) -> &'static str {
     match lang {
         Lang::En => include_str!("../templates/review-template.en.md"),
         Lang::Zh => include_str!("../templates/review-template.zh.md"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_drill_is_the_seed_then_undone_then_the_weakest() {
+        let c = Catalog::load(&[] as &[&Path]).unwrap();
+        let (none, flat): (BTreeMap<String, u8>, BTreeMap<String, f64>) = (BTreeMap::new(), BTreeMap::new());
+        assert_eq!(c.next_drill(&none, &flat).unwrap().id, SEED_DRILL);
+        let mut best: BTreeMap<String, u8> = BTreeMap::new();
+        best.insert(SEED_DRILL.into(), 50);
+        assert_ne!(c.next_drill(&best, &flat).unwrap().id, SEED_DRILL);
+        for d in c.drills() {
+            best.insert(d.id.clone(), 90);
+        }
+        let mut strength = BTreeMap::new();
+        for cat in revdrill_pack::Category::ALL {
+            strength.insert(cat.as_str().to_string(), 1.0);
+        }
+        strength.insert("security".into(), 0.1);
+        assert!(c.next_drill(&best, &strength).unwrap().categories().contains(&revdrill_pack::Category::Security));
     }
 }

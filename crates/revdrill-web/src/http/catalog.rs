@@ -73,11 +73,9 @@ async fn api(State(st): State<AppState>, uri: Uri) -> Result<Json<serde_json::Va
         .iter()
         .filter(|d| f.keeps(d, &best))
         .map(|d| {
-            json!({
-                "id": d.id, "title": d.title, "source": d.source, "language": d.language,
-                "difficulty": d.difficulty, "categories": d.categories(), "tags": d.tags,
-                "best": best.get(&d.id),
-            })
+            let mut v = json!(d.summary());
+            v["best"] = json!(best.get(&d.id));
+            v
         })
         .collect();
     Ok(Json(json!(rows)))

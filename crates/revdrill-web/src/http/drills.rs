@@ -9,7 +9,6 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use revdrill_pack::diff::{DiffLine, FileDiff, LineKind};
 use revdrill_pack::{AnswerSet, Drill, ItemKind, Lang, Severity, parse_answers};
-use serde_json::json;
 
 use super::{JsonText, PageCtx, ReqLang};
 use crate::error::ApiError;
@@ -41,20 +40,10 @@ pub fn parse_body(drill: &Drill, text: &str) -> Result<AnswerSet, ApiError> {
 async fn api(State(st): State<AppState>, Path(id): Path<String>, lang: ReqLang) -> Result<Json<serde_json::Value>, ApiError> {
     let d = st.drill(&id)?;
     let lang = lang.lang;
-    Ok(Json(json!({
-        "id": d.id,
-        "title": d.title,
-        "source": d.source,
-        "purpose": d.purpose.get(lang),
-        "language": d.language,
-        "difficulty": d.difficulty,
-        "tags": d.tags,
-        "categories": d.categories(),
-        "new_logic": d.new_logic.get(lang),
-        "checklist": d.checklist.iter().map(|c| json!({"id": c.id, "kind": c.kind, "prompt": c.prompt.get(lang)})).collect::<Vec<_>>(),
-        "diff": d.diff_text,
-        "files": d.diff,
-    })))
+    // The same view as `revdrill show --format json`, plus the parsed diff for the page.
+    let mut v = serde_json::to_value(d.view(lang)).map_err(|e| ApiError::Internal(e.to_string()))?;
+    v["files"] = serde_json::to_value(&d.diff).map_err(|e| ApiError::Internal(e.to_string()))?;
+    Ok(Json(v))
 }
 
 /// `POST /api/drills/{id}/grade`: grades an answers body and returns the report; saves nothing.

@@ -32,25 +32,12 @@ async fn load(st: &AppState) -> Result<Progress, ApiError> {
     st.with_store(|s| Ok(Progress { history: s.history(100)?, categories: s.category_stats()?, drills: s.drill_stats()? })).await
 }
 
-/// The next drill, as `revdrill drill` picks it: the first not done yet (the seed drill
-/// first), else the one whose categories were weakest.
+/// The next drill, as `revdrill drill` picks it (`Catalog::next_drill`).
 fn next_drill<'a>(catalog: &'a Catalog, p: &Progress) -> Option<&'a Drill> {
-    let mut order: Vec<&Drill> = catalog.drills().iter().collect();
-    order.sort_by_key(|d| d.id != "containerd-shimv1-leak");
-    if let Some(d) = order.iter().find(|d| !p.drills.iter().any(|s| s.drill_id == d.id)) {
-        return Some(d);
-    }
-    let weakness = |d: &Drill| -> f64 {
-        let worst = d
-            .categories()
-            .iter()
-            .filter_map(|c| p.categories.iter().find(|s| s.category == c.as_str()))
-            .map(|s| if s.max > 0.0 { s.earned / s.max } else { 1.0 })
-            .fold(1.0, f64::min);
-        let best = p.drills.iter().find(|s| s.drill_id == d.id).map_or(0.0, |s| s.best as f64 / 100.0);
-        worst + best * 0.5
-    };
-    order.into_iter().min_by(|a, b| weakness(a).total_cmp(&weakness(b)))
+    let best = p.drills.iter().map(|d| (d.drill_id.clone(), d.best)).collect();
+    let strength =
+        p.categories.iter().map(|c| (c.category.clone(), if c.max > 0.0 { c.earned / c.max } else { 1.0 })).collect();
+    catalog.next_drill(&best, &strength)
 }
 
 /// `GET /api/progress`: scores over time (oldest first), per-category and per-drill stats, and

@@ -107,31 +107,21 @@ fn render_bold(s: &str) -> String {
     format!("{}{s}{}", b.render(), b.render_reset())
 }
 
-/// The next drill: the first not done yet, else the one whose categories were weakest.
+/// The next drill, from the catalog's rule and the learner's stats.
 fn next_drill<'a>(app: &'a App, store: Option<&SqliteStore>) -> &'a Drill {
-    let drills = app.catalog.drills();
-    let done = store.and_then(|s| s.drill_stats().ok()).unwrap_or_default();
-    // The seed drill first, then catalog order.
-    let mut order: Vec<&Drill> = drills.iter().collect();
-    order.sort_by_key(|d| d.id != "containerd-shimv1-leak");
-    if let Some(d) = order.iter().find(|d| !done.iter().any(|s| s.drill_id == d.id)) {
-        return d;
-    }
-    let cats = store.and_then(|s| s.category_stats().ok()).unwrap_or_default();
-    let weakness = |d: &Drill| -> f64 {
-        let ratios: Vec<f64> = d
-            .categories()
-            .iter()
-            .filter_map(|c| cats.iter().find(|s| s.category == c.as_str()))
-            .map(|s| if s.max > 0.0 { s.earned / s.max } else { 1.0 })
-            .collect();
-        let best = done.iter().find(|s| s.drill_id == d.id).map_or(0.0, |s| s.best as f64 / 100.0);
-        ratios.iter().copied().fold(1.0, f64::min) + best * 0.5
-    };
-    order
+    let best = store
+        .and_then(|s| s.drill_stats().ok())
+        .unwrap_or_default()
         .into_iter()
-        .min_by(|a, b| weakness(a).partial_cmp(&weakness(b)).unwrap_or(std::cmp::Ordering::Equal))
-        .expect("the embedded catalog is never empty")
+        .map(|d| (d.drill_id, d.best))
+        .collect();
+    let strength = store
+        .and_then(|s| s.category_stats().ok())
+        .unwrap_or_default()
+        .into_iter()
+        .map(|c| (c.category, if c.max > 0.0 { c.earned / c.max } else { 1.0 }))
+        .collect();
+    app.catalog.next_drill(&best, &strength).expect("the embedded catalog is never empty")
 }
 
 enum Saved {
