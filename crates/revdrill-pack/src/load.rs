@@ -149,8 +149,10 @@ pub fn load_drill(files: &DrillFiles) -> Result<Drill, PackErrors> {
     if !is_id(&raw.id) {
         errs.at("id", format!("`{}` is not an id: use lower-case letters, digits and `-`", raw.id));
     }
-    if !(raw.source.starts_with("https://") || raw.source.starts_with("http://")) {
-        errs.at("source", "must be the URL of the real pull request or issue the drill is modeled on");
+    // `git:` and `file://` name where `revdrill import` read a commit or patch with no web URL.
+    let local = ["git:", "file://"].iter().any(|p| raw.source.strip_prefix(p).is_some_and(|r| !r.trim().is_empty()));
+    if !(raw.source.starts_with("https://") || raw.source.starts_with("http://") || local) {
+        errs.at("source", "must be the URL of the real pull request or issue the drill is modeled on (or, for an imported drill, `git:REPO@COMMIT` or `file://PATCH`)");
     }
     if raw.title.trim().is_empty() {
         errs.at("title", "must not be empty");

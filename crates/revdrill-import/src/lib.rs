@@ -1,0 +1,193 @@
+//! Turns a real commit into a drill pack: `revdrill import`.
+//!
+//! [`import_commit`] reads one commit of a local repository (bare or not) with gix and diffs it
+//! against its first parent (the empty tree for a root commit); [`import_patch`] reads a
+//! `git format-patch` file or a plain unified diff. Both keep source files and tests, drop
+//! generated, vendored, lock and binary files and submodule moves (each with a note), and draft
+//! a pack: checklist from what the change touches, answer key from the Go analyzer's findings
+//! on the added lines, `missing-tests` when no test changed. [`Imported::write`] writes the
+//! folder after checking that it loads, so a broken pack is never written.
+#![deny(missing_docs)]
+
+mod draft;
+mod error;
+mod git;
+mod patch;
+mod select;
+mod udiff;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+pub use error::ImportError;
+pub use select::{Dropped, FileChange, is_test, matches};
+
+/// How to import.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Only files matching one of these globs (`--path`).
+    pub paths: Vec<String>,
+    /// The drill id; derived from the subject when `None`.
+    pub id: Option<String>,
+    /// More files than this (after dropping) and the user must pick with `--path`.
+    pub max_files: usize,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options { paths: Vec::new(), id: None, max_files: 40 }
+    }
+}
+
+/// A drafted drill, not yet written.
+#[derive(Debug, Clone)]
+pub struct Imported {
+    /// The drill id.
+    pub id: String,
+    /// `drill.toml`.
+    pub drill_toml: String,
+    /// `change.diff`.
+    pub diff: String,
+    /// The files shown.
+    pub files: Vec<FileChange>,
+    /// The files left out, with why.
+    pub dropped: Vec<Dropped>,
+    /// Facts worth telling the user (merge commit, CRLF, non-UTF-8), in English and Chinese.
+    pub notes: Vec<(String, String)>,
+    /// How many findings the analyzer drafted (besides the testing one).
+    pub drafted_findings: usize,
+}
+
+/// Imports commit `rev` of the repository at `repo`.
+pub fn import_commit(repo: &Path, rev: &str, options: &Options) -> Result<Imported, ImportError> {
+    let c = git::read_commit(repo, rev)?;
+    let hex = c.id.to_string();
+    let mut notes = Vec::new();
+    if c.parents > 1 {
+        let p = c.parent.map(|p| p.to_hex_with_len(10).to_string()).unwrap_or_default();
+        notes.push((
+            format!("Merge commit with {} parents: the diff is against the first parent `{p}`.", c.parents),
+            format!("这是有 {} 个父提交的合并提交：diff 是相对第一个父提交 `{p}` 的。", c.parents),
+        ));
+    } else if c.parent.is_none() {
+        notes.push(("Root commit: the diff is against the empty tree.".into(), "根提交：diff 是相对空树的。".into()));
+    }
+    let repo_abs = std::fs::canonicalize(repo).unwrap_or_else(|_| repo.to_path_buf());
+    let source = c.remote_url.clone().unwrap_or_else(|| format!("git:{}@{hex}", repo_abs.display()));
+    let origin = format!("commit {hex} of {}", repo_abs.display());
+    build(&c.subject, &c.body, &source, &origin, Some(&hex), c.files, notes, c.workdir.as_deref(), options)
+}
+
+/// Imports a `git format-patch` file or a plain unified diff.
+pub fn import_patch(file: &Path, options: &Options) -> Result<Imported, ImportError> {
+    let bytes = std::fs::read(file).map_err(|source| ImportError::Io { path: file.to_path_buf(), source })?;
+    let text = String::from_utf8_lossy(&bytes);
+    let p = patch::parse(&text).ok_or_else(|| ImportError::NotAPatch {
+        path: file.to_path_buf(),
+        reason: "no `diff --git` or `---`/`+++` file header found".into(),
+    })?;
+    let abs = std::fs::canonicalize(file).unwrap_or_else(|_| file.to_path_buf());
+    let source = format!("file://{}", abs.display());
+    let subject = if p.subject.is_empty() { file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default() } else { p.subject };
+    let origin = format!("the patch {}", abs.display());
+    build(&subject, &p.body, &source, &origin, p.commit.as_deref(), p.files, Vec::new(), None, options)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn build(
+    subject: &str,
+    body: &str,
+    source: &str,
+    origin: &str,
+    commit: Option<&str>,
+    files: Vec<FileChange>,
+    mut notes: Vec<(String, String)>,
+    workdir: Option<&Path>,
+    options: &Options,
+) -> Result<Imported, ImportError> {
+    let (kept, dropped) = select::select(files, &options.paths, options.max_files)?;
+    if kept.iter().any(|f| f.crlf) {
+        notes.push(("Some files use CRLF line endings; they are shown without the `\\r`.".into(), "部分文件使用 CRLF 换行；展示时去掉了 `\\r`。".into()));
+    }
+    if kept.iter().any(|f| f.lossy) {
+        notes.push(("Some lines are not UTF-8; their invalid bytes are shown as `\u{fffd}`.".into(), "部分行不是 UTF-8；无效字节显示为 `\u{fffd}`。".into()));
+    }
+    let id = match &options.id {
+        Some(id) if is_id(id) => id.clone(),
+        Some(id) => return Err(ImportError::BadId { id: id.clone() }),
+        None => derive_id(subject, commit),
+    };
+    let title = if subject.trim().is_empty() { id.clone() } else { subject.trim().to_string() };
+    let diff: String = kept.iter().map(|f| f.text.as_str()).collect();
+    let parsed = revdrill_pack::diff::parse_unified(&diff).map_err(|e| ImportError::InvalidPack(format!("change.diff:{}: {}", e.line, e.message)))?;
+    let report = revdrill_analyzer_go::analyze_diff(&diff, workdir, &revdrill_analyzer_go::Options::default());
+    let meta = draft::Meta { id: &id, title: &title, source, body, notes: &notes, origin };
+    let drill_toml = draft::drill_toml(&meta, &kept, &dropped, &parsed, &report.diagnostics);
+    let drafted_findings = drill_toml.matches("\n[[findings]]").count().saturating_sub(1);
+    let imported = Imported { id, drill_toml, diff, files: kept, dropped, notes, drafted_findings };
+    imported.check()?;
+    Ok(imported)
+}
+
+impl Imported {
+    /// Loads the drafted pack from memory; any problem is a bug of the importer.
+    fn check(&self) -> Result<(), ImportError> {
+        let files = BTreeMap::from([("drill.toml".to_string(), self.drill_toml.clone()), ("change.diff".to_string(), self.diff.clone())]);
+        let dir = self.id.clone();
+        revdrill_pack::load_drill(&revdrill_pack::DrillFiles { dir: dir.clone(), origin: revdrill_pack::Origin::Dir(dir), files })
+            .map(|_| ())
+            .map_err(|e| ImportError::InvalidPack(e.0.iter().map(|p| p.to_string()).collect::<Vec<_>>().join("\n")))
+    }
+
+    /// Writes `DIR/<id>/drill.toml` and `change.diff`; refuses to overwrite an existing drill.
+    pub fn write(&self, dir: &Path) -> Result<PathBuf, ImportError> {
+        let folder = dir.join(&self.id);
+        if folder.join("drill.toml").exists() {
+            return Err(ImportError::Exists { path: folder });
+        }
+        let io = |path: &Path| {
+            let path = path.to_path_buf();
+            move |source| ImportError::Io { path, source }
+        };
+        std::fs::create_dir_all(&folder).map_err(io(&folder))?;
+        let diff_path = folder.join("change.diff");
+        std::fs::write(&diff_path, &self.diff).map_err(io(&diff_path))?;
+        let toml_path = folder.join("drill.toml");
+        std::fs::write(&toml_path, &self.drill_toml).map_err(io(&toml_path))?;
+        Ok(folder)
+    }
+}
+
+fn is_id(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+/// `fix: shimv1 leak issue` at `1a2b3c4...` -> `fix-shimv1-leak-issue-1a2b3c4`.
+fn derive_id(subject: &str, commit: Option<&str>) -> String {
+    let mut slug = String::new();
+    for ch in subject.chars().flat_map(char::to_lowercase) {
+        if ch.is_ascii_alphanumeric() {
+            slug.push(ch);
+        } else if !slug.ends_with('-') && !slug.is_empty() {
+            slug.push('-');
+        }
+        if slug.len() >= 48 {
+            break;
+        }
+    }
+    let slug = slug.trim_end_matches('-');
+    let slug = if slug.is_empty() { "imported" } else { slug };
+    match commit {
+        Some(c) => format!("{slug}-{}", &c[..c.len().min(7)].to_ascii_lowercase()),
+        None => slug.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn ids() {
+        assert_eq!(super::derive_id("fix: shimv1 leak issue", Some("1A2B3C4D5")), "fix-shimv1-leak-issue-1a2b3c4");
+        assert_eq!(super::derive_id("修复", None), "imported");
+    }
+}
