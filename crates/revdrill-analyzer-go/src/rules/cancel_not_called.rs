@@ -11,7 +11,8 @@ declare_rule! {
     /// ## What it does
     /// Checks that the cancel func returned by `context.WithCancel`, `WithTimeout`,
     /// `WithDeadline` (and their `Cause` variants) is called on every path: it is flagged when
-    /// it is discarded with `_`, never used, or called directly but not before some `return`.
+    /// it is discarded with `_`, never used, or called directly but not before some `return`
+    /// (or `break`/`continue` out of the loop body that created the context).
     ///
     /// ## Why is this bad?
     /// Until it is cancelled, a derived context stays registered with its parent, and the timer
@@ -99,14 +100,42 @@ pub(crate) fn check(c: &Checker, out: &mut Vec<Diagnostic>) {
         // Returns within the block that declares the context: past its end the variable is
         // gone, and a call at the block's own level covers the way out.
         let scope = decl.parent().unwrap_or(body);
-        let returns = ast::collect(scope, false, &mut |n| n.kind() == "return_statement" && n.start_byte() > decl.end_byte());
-        if let Some(ret) = returns.into_iter().find(|r| !direct_calls.iter().any(|call| dominates(*call, *r))) {
-            report(c, out, decl, ret, cancel, Text::new(
-                format!("`{cancel}` is not called before this return: the context from `context.{}` leaks on this path", call.name),
-                format!("在这个 return 之前没有调用 `{cancel}`：`context.{}` 创建的 context 在这条路径上泄露", call.name),
+        // Exits: returns, and `break`/`continue` that leave the loop body declaring the context.
+        let exits = ast::collect(scope, false, &mut |n| {
+            n.start_byte() > decl.end_byte()
+                && match n.kind() {
+                    "return_statement" => true,
+                    "break_statement" | "continue_statement" => leaves_scope(n, scope),
+                    _ => false,
+                }
+        });
+        if let Some(exit) = exits.into_iter().find(|r| !direct_calls.iter().any(|call| dominates(*call, *r))) {
+            let kind = match exit.kind() {
+                "return_statement" => "return",
+                "break_statement" => "break",
+                _ => "continue",
+            };
+            report(c, out, decl, exit, cancel, Text::new(
+                format!("`{cancel}` is not called before this `{kind}`: the context from `context.{}` leaks on this path", call.name),
+                format!("在这个 `{kind}` 之前没有调用 `{cancel}`：`context.{}` 创建的 context 在这条路径上泄露", call.name),
             ));
         }
     }
+}
+
+/// An unlabeled `break`/`continue` that jumps out of `scope` (no loop, or for `break` no
+/// `switch`/`select`, in between).
+fn leaves_scope(n: Node, scope: Node) -> bool {
+    if n.named_child(0).is_some() {
+        return false; // labeled: target unknown here
+    }
+    let in_loop_body = scope.parent().and_then(|b| b.parent()).is_some_and(|f| f.kind() == "for_statement");
+    in_loop_body
+        && !ast::ancestors(n, Some(scope)).iter().any(|a| match a.kind() {
+            "for_statement" | "func_literal" => true,
+            "expression_switch_statement" | "type_switch_statement" | "select_statement" => n.kind() == "break_statement",
+            _ => false,
+        })
 }
 
 /// The `cancel()` expression statement this identifier is the callee of, if it is one and
