@@ -92,6 +92,9 @@ pub enum Command {
     Analyze(crate::commands::analyze::AnalyzeArgs),
     /// List the analyzer's rules, or print one rule's documentation.
     Rules(crate::commands::rules::RulesArgs),
+    /// Turn a commit of a local repository, or a patch file, into a drill pack with a drafted
+    /// answer key.
+    Import(crate::commands::import::ImportArgs),
 }
 
 /// `revdrill drill`.

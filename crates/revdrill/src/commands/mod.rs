@@ -1,6 +1,7 @@
 //! One module per subcommand; `run` dispatches.
 
 pub mod analyze;
+pub mod import;
 mod drill;
 mod grade;
 mod history;
@@ -31,6 +32,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Serve(a) => serve::run(&app, a),
         Command::Analyze(a) => analyze::run(&app, a),
         Command::Rules(a) => rules::run(&app, a),
+        Command::Import(a) => import::run(&app, a),
         Command::Packs(p) => match p.command {
             PacksCommand::Check { dirs } => packs::check(&app, &dirs),
         },
