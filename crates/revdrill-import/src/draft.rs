@@ -249,6 +249,7 @@ fn findings(diff: &[FileDiff], diags: &[Diagnostic]) -> Vec<Draft> {
         };
         let label = if d.level == Level::Error { "issue (blocking)" } else { "issue" };
         let also = if c.len() > 1 { format!(" (and {} more like it nearby)", c.len() - 1) } else { String::new() };
+        let also_zh = if c.len() > 1 { format!("（附近还有 {} 处类似问题）", c.len() - 1) } else { String::new() };
         out.push(Draft {
             id,
             category: v.category,
@@ -257,7 +258,10 @@ fn findings(diff: &[FileDiff], diags: &[Diagnostic]) -> Vec<Draft> {
             rules: vec![d.code.to_string()],
             hit,
             partial,
-            problem: (format!("{}{also}.", d.message.en.trim_end_matches('.')), format!("{}。", d.message.zh.trim_end_matches('。'))),
+            problem: (
+                capital(&format!("{}{also}.", d.message.en.trim_end_matches('.'))),
+                format!("{}{also_zh}。", d.message.zh.trim_end_matches('。')),
+            ),
             risk: (risk_en, risk_zh),
             suggestion: (capital(&d.help.en), d.help.zh.clone()),
             comment: format!("{label}: {}{also}. Could we {}?", d.message.en.trim_end_matches('.'), lower_first(d.help.en.trim_end_matches('.'))),
@@ -303,7 +307,7 @@ fn testing_finding(files: &[FileChange], diff: &[FileDiff], diags: &[Diagnostic]
     let go018 = diags.iter().find(|d| d.code == "GO018");
     let (problem, suggestion, rules) = match go018 {
         Some(d) => (
-            (format!("{}.", d.message.en.trim_end_matches('.')), d.message.zh.clone()),
+            (capital(&format!("{}.", d.message.en.trim_end_matches('.'))), d.message.zh.clone()),
             (capital(&d.help.en), d.help.zh.clone()),
             vec!["GO018".to_string()],
         ),

@@ -166,6 +166,9 @@ fn is_id(s: &str) -> bool {
 fn derive_id(subject: &str, commit: Option<&str>) -> String {
     let mut slug = String::new();
     for ch in subject.chars().flat_map(char::to_lowercase) {
+        if ch == '\'' || ch == '\u{2019}' {
+            continue; // don't -> dont
+        }
         if ch.is_ascii_alphanumeric() {
             slug.push(ch);
         } else if !slug.ends_with('-') && !slug.is_empty() {

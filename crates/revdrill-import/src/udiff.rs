@@ -42,7 +42,8 @@ pub(crate) fn similarity(old: &[u8], new: &[u8]) -> u32 {
 pub(crate) fn hunks(old: &[u8], new: &[u8]) -> Hunks {
     let input = InternedInput::new(byte_lines_with_terminator(old), byte_lines_with_terminator(new));
     let mut changes: Vec<(Range<u32>, Range<u32>)> = Vec::new();
-    diff(Algorithm::Histogram, &input, |b: Range<u32>, a: Range<u32>| changes.push((b, a)));
+    diff(Algorithm::Myers, &input, |b: Range<u32>, a: Range<u32>| changes.push((b, a)));
+    slide_down(&mut changes, &input.before, &input.after);
     let mut out = Hunks::default();
     let line = |tok| -> &[u8] { input.interner[tok] };
     let nb = input.before.len() as u32;
@@ -60,7 +61,18 @@ pub(crate) fn hunks(old: &[u8], new: &[u8]) -> Hunks {
         let a_end = last.1.end + (b_end - last.0.end);
         let (bl, al) = (b_end - b_start, a_end - a_start);
         let shown = |start: u32, len: u32| if len == 0 { start } else { start + 1 };
-        out.text.push_str(&format!("@@ -{},{bl} +{},{al} @@\n", shown(b_start, bl), shown(a_start, al)));
+        out.text.push_str(&format!("@@ -{},{bl} +{},{al} @@", shown(b_start, bl), shown(a_start, al)));
+        // The section heading, as git's default: the last line before the hunk that starts
+        // with a letter, `_` or `$`.
+        let heading = (0..b_start).rev().map(|k| line(input.before[k as usize])).find(|l| l.first().is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_' || *c == b'$'));
+        if let Some(h) = heading {
+            let h = String::from_utf8_lossy(h);
+            let h = h.trim_end();
+            let cut = h.char_indices().nth(80).map_or(h.len(), |(i, _)| i);
+            out.text.push(' ');
+            out.text.push_str(&h[..cut]);
+        }
+        out.text.push('\n');
         let mut pos = b_start;
         for (b, a) in &changes[i..=j] {
             for k in pos..b.start {
@@ -82,6 +94,27 @@ pub(crate) fn hunks(old: &[u8], new: &[u8]) -> Hunks {
         i = j + 1;
     }
     out
+}
+
+/// Moves each pure insertion or deletion as far down as equal lines allow, as git does before
+/// its heuristics: `}` + new function + `}` becomes new function + `}` + `}`.
+fn slide_down(changes: &mut [(Range<u32>, Range<u32>)], before: &[imara_diff::intern::Token], after: &[imara_diff::intern::Token]) {
+    for i in 0..changes.len() {
+        let next_b = changes.get(i + 1).map_or(before.len() as u32, |c| c.0.start);
+        let next_a = changes.get(i + 1).map_or(after.len() as u32, |c| c.1.start);
+        let (b, a) = &mut changes[i];
+        if b.is_empty() && !a.is_empty() {
+            while a.end < next_a && b.start < next_b && after[a.start as usize] == after[a.end as usize] {
+                *a = a.start + 1..a.end + 1;
+                *b = b.start + 1..b.start + 1;
+            }
+        } else if a.is_empty() && !b.is_empty() {
+            while b.end < next_b && a.start < next_a && before[b.start as usize] == before[b.end as usize] {
+                *b = b.start + 1..b.end + 1;
+                *a = a.start + 1..a.start + 1;
+            }
+        }
+    }
 }
 
 fn push_line(out: &mut Hunks, mark: char, raw: &[u8]) {
@@ -123,6 +156,13 @@ mod tests {
         let old = "1\n2\n3\n4\n5\n6\n7\n8\n9\n10\n11\n12\n13\n14\n15\n16\n";
         let new = "1\n2\nthree\n4\n5\n6\n7\n8\nnine\n10\n11\n12\n13\n14\n15\n16\nseventeen\n";
         check(old, new, "@@ -1,12 +1,12 @@\n 1\n 2\n-3\n+three\n 4\n 5\n 6\n 7\n 8\n-9\n+nine\n 10\n 11\n 12\n@@ -14,3 +14,4 @@\n 14\n 15\n 16\n+seventeen\n");
+    }
+
+    #[test]
+    fn section_heading_is_the_last_line_starting_with_a_letter() {
+        let old = "package p\n\nfunc A() {\n\t1\n\t2\n\t3\n\t4\n}\n";
+        let new = "package p\n\nfunc A() {\n\t1\n\t2\n\t3\n\tfour\n}\n";
+        check(old, new, "@@ -4,5 +4,5 @@ func A() {\n \t1\n \t2\n \t3\n-\t4\n+\tfour\n }\n");
     }
 
     #[test]
