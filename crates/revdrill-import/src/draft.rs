@@ -220,7 +220,8 @@ fn findings(diff: &[FileDiff], diags: &[Diagnostic]) -> Vec<Draft> {
     let mut out = Vec::new();
     for c in clusters {
         let d = c[0];
-        let lines: Vec<(u32, u32)> = c.iter().filter_map(|d| shown_range(diff, &d.path, d.line, d.end_line)).collect();
+        let mut lines: Vec<(u32, u32)> = c.iter().filter_map(|d| shown_range(diff, &d.path, d.line, d.end_line)).collect();
+        lines.dedup();
         if lines.is_empty() {
             continue;
         }

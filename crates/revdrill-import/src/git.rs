@@ -32,6 +32,8 @@ pub(crate) struct Commit {
     pub remote_url: Option<String>,
     /// The work tree, for the analyzer to read whole files.
     pub workdir: Option<std::path::PathBuf>,
+    /// The commit's root `go.mod`.
+    pub go_mod: Option<String>,
 }
 
 #[derive(Clone, Copy)]
@@ -63,6 +65,11 @@ pub(crate) fn read_commit(repo_path: &Path, rev: &str) -> Result<Commit, ImportE
         }
     };
     let reader = Reader { repo: &repo };
+    // The commit's own go.mod decides the Go version, whatever the work tree holds.
+    let go_mod = match reader.entries(Some(tree))?.get("go.mod") {
+        Some(e) if e.mode != TREE && e.mode != GITLINK => Some(String::from_utf8_lossy(&reader.blob(*e)?).into_owned()),
+        _ => None,
+    };
     let mut raw = Vec::new();
     reader.diff_trees("", parent_tree, Some(tree), &mut raw)?;
     let files = reader.render(raw)?;
@@ -75,6 +82,7 @@ pub(crate) fn read_commit(repo_path: &Path, rev: &str) -> Result<Commit, ImportE
         files,
         remote_url: remote_url(&repo, &commit.id.to_string()),
         workdir: repo.workdir().map(|w| w.to_path_buf()),
+        go_mod,
     })
 }
 

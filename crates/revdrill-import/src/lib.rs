@@ -75,7 +75,8 @@ pub fn import_commit(repo: &Path, rev: &str, options: &Options) -> Result<Import
     let repo_abs = std::fs::canonicalize(repo).unwrap_or_else(|_| repo.to_path_buf());
     let source = c.remote_url.clone().unwrap_or_else(|| format!("git:{}@{hex}", repo_abs.display()));
     let origin = format!("commit {hex} of {}", repo_abs.display());
-    build(&c.subject, &c.body, &source, &origin, Some(&hex), c.files, notes, c.workdir.as_deref(), options)
+    let go = c.go_mod.as_deref().and_then(revdrill_analyzer_go::GoVersion::from_go_mod);
+    build(&c.subject, &c.body, &source, &origin, Some(&hex), c.files, notes, c.workdir.as_deref(), go, options)
 }
 
 /// Imports a `git format-patch` file or a plain unified diff.
@@ -90,7 +91,7 @@ pub fn import_patch(file: &Path, options: &Options) -> Result<Imported, ImportEr
     let source = format!("file://{}", abs.display());
     let subject = if p.subject.is_empty() { file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default() } else { p.subject };
     let origin = format!("the patch {}", abs.display());
-    build(&subject, &p.body, &source, &origin, p.commit.as_deref(), p.files, Vec::new(), None, options)
+    build(&subject, &p.body, &source, &origin, p.commit.as_deref(), p.files, Vec::new(), None, None, options)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -103,6 +104,7 @@ fn build(
     files: Vec<FileChange>,
     mut notes: Vec<(String, String)>,
     workdir: Option<&Path>,
+    go_version: Option<revdrill_analyzer_go::GoVersion>,
     options: &Options,
 ) -> Result<Imported, ImportError> {
     let (kept, dropped) = select::select(files, &options.paths, options.max_files)?;
@@ -120,7 +122,7 @@ fn build(
     let title = if subject.trim().is_empty() { id.clone() } else { subject.trim().to_string() };
     let diff: String = kept.iter().map(|f| f.text.as_str()).collect();
     let parsed = revdrill_pack::diff::parse_unified(&diff).map_err(|e| ImportError::InvalidPack(format!("change.diff:{}: {}", e.line, e.message)))?;
-    let report = revdrill_analyzer_go::analyze_diff(&diff, workdir, &revdrill_analyzer_go::Options::default());
+    let report = revdrill_analyzer_go::analyze_diff(&diff, workdir, &revdrill_analyzer_go::Options { go_version, ..Default::default() });
     let meta = draft::Meta { id: &id, title: &title, source, body, notes: &notes, origin };
     let drill_toml = draft::drill_toml(&meta, &kept, &dropped, &parsed, &report.diagnostics);
     let drafted_findings = drill_toml.matches("\n[[findings]]").count().saturating_sub(1);

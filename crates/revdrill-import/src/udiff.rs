@@ -103,12 +103,12 @@ fn slide_down(changes: &mut [(Range<u32>, Range<u32>)], before: &[imara_diff::in
         let next_b = changes.get(i + 1).map_or(before.len() as u32, |c| c.0.start);
         let next_a = changes.get(i + 1).map_or(after.len() as u32, |c| c.1.start);
         let (b, a) = &mut changes[i];
-        if b.is_empty() && !a.is_empty() {
+        if b.start == b.end && a.start < a.end {
             while a.end < next_a && b.start < next_b && after[a.start as usize] == after[a.end as usize] {
                 *a = a.start + 1..a.end + 1;
                 *b = b.start + 1..b.start + 1;
             }
-        } else if a.is_empty() && !b.is_empty() {
+        } else if a.start == a.end && b.start < b.end {
             while b.end < next_b && a.start < next_a && before[b.start as usize] == before[b.end as usize] {
                 *b = b.start + 1..b.end + 1;
                 *a = a.start + 1..a.start + 1;
