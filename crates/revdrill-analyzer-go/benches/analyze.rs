@@ -7,8 +7,8 @@
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use criterion::{criterion_group, criterion_main, Criterion};
-use revdrill_analyzer_go::{analyze_paths, go_files, Options};
+use criterion::{Criterion, criterion_group, criterion_main};
+use revdrill_analyzer_go::{Options, analyze_paths, go_files};
 
 /// Reads and parses every file on all cores, as `analyze_paths` does, and returns the number
 /// of nodes in the trees (so the work cannot be optimised away).

@@ -1,6 +1,6 @@
 //! Prints the findings of a unified diff (or of paths): `diffcheck --diff FILE` / `diffcheck PATH...`;
 //! `FORMAT=sarif|github|json` picks another renderer.
-use revdrill_analyzer_go::{analyze_diff, analyze_paths, render, Lang, Options};
+use revdrill_analyzer_go::{Lang, Options, analyze_diff, analyze_paths, render};
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();

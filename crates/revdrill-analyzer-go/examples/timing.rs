@@ -8,11 +8,12 @@ fn cpu() -> f64 {
     let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
     let after = stat.rsplit_once(')').map_or("", |(_, r)| r);
     let f: Vec<&str> = after.split_whitespace().collect();
-    let ticks = f.get(11).and_then(|x| x.parse::<f64>().ok()).unwrap_or(0.0) + f.get(12).and_then(|x| x.parse::<f64>().ok()).unwrap_or(0.0);
+    let ticks = f.get(11).and_then(|x| x.parse::<f64>().ok()).unwrap_or(0.0)
+        + f.get(12).and_then(|x| x.parse::<f64>().ok()).unwrap_or(0.0);
     ticks / 100.0
 }
 
-use revdrill_analyzer_go::{analyze_paths, go_files, Options};
+use revdrill_analyzer_go::{Options, analyze_paths, go_files};
 
 fn main() {
     let mut args = std::env::args().skip(1);
@@ -26,15 +27,23 @@ fn main() {
         let c0 = cpu();
         let n = std::thread::scope(|s| {
             let chunks: Vec<_> = files.chunks(files.len().div_ceil(2).max(1)).collect();
-            let hs: Vec<_> = chunks.into_iter().map(|chunk| s.spawn(move || {
-                let mut p = tree_sitter::Parser::new();
-                p.set_language(&tree_sitter_go::LANGUAGE.into()).unwrap();
-                chunk.iter().map(|f| {
-                    let b = std::fs::read(f).unwrap();
-                    let src = String::from_utf8_lossy(&b);
-                    p.parse(src.as_ref(), None).map_or(0, |t| t.root_node().descendant_count())
-                }).sum::<usize>()
-            })).collect();
+            let hs: Vec<_> = chunks
+                .into_iter()
+                .map(|chunk| {
+                    s.spawn(move || {
+                        let mut p = tree_sitter::Parser::new();
+                        p.set_language(&tree_sitter_go::LANGUAGE.into()).unwrap();
+                        chunk
+                            .iter()
+                            .map(|f| {
+                                let b = std::fs::read(f).unwrap();
+                                let src = String::from_utf8_lossy(&b);
+                                p.parse(src.as_ref(), None).map_or(0, |t| t.root_node().descendant_count())
+                            })
+                            .sum::<usize>()
+                    })
+                })
+                .collect();
             hs.into_iter().map(|h| h.join().unwrap()).sum::<usize>()
         });
         parse.push(t.elapsed().as_secs_f64());
@@ -44,7 +53,12 @@ fn main() {
         full.push(t.elapsed().as_secs_f64());
         let c2 = cpu();
         eprintln!("cpu: parse {:.2}s full {:.2}s ratio {:.2}", c1 - c0, c2 - c1, (c2 - c1) / (c1 - c0));
-        eprintln!("nodes {n} findings {} parse {:.3}s full {:.3}s", r.diagnostics.len(), parse.last().unwrap(), full.last().unwrap());
+        eprintln!(
+            "nodes {n} findings {} parse {:.3}s full {:.3}s",
+            r.diagnostics.len(),
+            parse.last().unwrap(),
+            full.last().unwrap()
+        );
     }
     if std::env::var_os("TIMING_SEQ").is_some() {
         // Single thread, interleaved per file so that load drift hits every variant alike.
@@ -81,7 +95,13 @@ fn main() {
         codes.extend(revdrill_analyzer_go::rules().map(|r| r.code));
         for code in codes {
             let o = Options { select: vec![code.to_string()], ..Options::default() };
-            let best = (0..2).map(|_| { let t = cpu(); analyze_paths(&paths, &o); cpu() - t }).fold(f64::MAX, f64::min);
+            let best = (0..2)
+                .map(|_| {
+                    let t = cpu();
+                    analyze_paths(&paths, &o);
+                    cpu() - t
+                })
+                .fold(f64::MAX, f64::min);
             println!("{code} {best:.3}s");
         }
     }

@@ -15,7 +15,7 @@ pub(crate) fn statements(node: Node) -> Vec<Node> {
         Some(node)
     } else {
         let mut c = node.walk();
-        
+
         node.named_children(&mut c).find(|n| n.kind() == "statement_list")
     };
     let Some(list) = list else { return Vec::new() };
@@ -65,11 +65,7 @@ pub(crate) fn any<'t>(node: Node<'t>, into_closures: bool, pred: &mut dyn FnMut(
 }
 
 /// All nodes under `node` (itself included) that satisfy `pred`, in source order.
-pub(crate) fn collect<'t>(
-    node: Node<'t>,
-    into_closures: bool,
-    pred: &mut dyn FnMut(Node<'t>) -> bool,
-) -> Vec<Node<'t>> {
+pub(crate) fn collect<'t>(node: Node<'t>, into_closures: bool, pred: &mut dyn FnMut(Node<'t>) -> bool) -> Vec<Node<'t>> {
     let mut out = Vec::new();
     walk(node, into_closures, &mut |n| {
         if pred(n) {
@@ -111,10 +107,7 @@ pub(crate) fn call<'t>(node: Node<'t>, src: &'t str) -> Option<Call<'t>> {
     }
     let func = node.child_by_field_name("function")?;
     let (receiver, name) = match func.kind() {
-        "selector_expression" => (
-            func.child_by_field_name("operand"),
-            text(func.child_by_field_name("field")?, src),
-        ),
+        "selector_expression" => (func.child_by_field_name("operand"), text(func.child_by_field_name("field")?, src)),
         "identifier" => (None, text(func, src)),
         _ => (None, ""),
     };
@@ -152,9 +145,7 @@ pub(crate) fn done_receive_operand<'t>(node: Node<'t>, src: &'t str) -> Option<N
 /// For `<-ch` (receive), the channel node.
 pub(crate) fn receive_operand(node: Node) -> Option<Node> {
     let node = strip_parens(node);
-    if node.kind() == "unary_expression"
-        && node.child_by_field_name("operator").map(|o| o.kind()) == Some("<-")
-    {
+    if node.kind() == "unary_expression" && node.child_by_field_name("operator").map(|o| o.kind()) == Some("<-") {
         return node.child_by_field_name("operand").map(strip_parens);
     }
     None

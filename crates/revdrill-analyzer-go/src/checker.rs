@@ -7,10 +7,10 @@ use std::collections::{HashMap, HashSet};
 
 use tree_sitter::{Node, Tree};
 
+use crate::GoVersion;
 use crate::ast::{self, text};
 use crate::diagnostic::{Diagnostic, Text};
 use crate::registry::RuleInfo;
-use crate::GoVersion;
 
 /// A node with the function and loop it sits in (the loop only if inside that same function).
 #[derive(Clone, Copy)]
@@ -240,18 +240,43 @@ fn slots() -> &'static [Slot] {
                 "go_statement" => Slot::Go,
                 "defer_statement" => Slot::Defer,
                 "select_statement" => Slot::Select,
-                "call_expression" | "argument_list" | "expression_list" | "selector_expression" | "composite_literal"
-                | "literal_value" | "index_expression" | "unary_expression" | "parenthesized_expression"
-                | "keyed_element" | "slice_expression" | "type_assertion_expression" => Slot::Expr,
+                "call_expression"
+                | "argument_list"
+                | "expression_list"
+                | "selector_expression"
+                | "composite_literal"
+                | "literal_value"
+                | "index_expression"
+                | "unary_expression"
+                | "parenthesized_expression"
+                | "keyed_element"
+                | "slice_expression"
+                | "type_assertion_expression" => Slot::Expr,
                 "binary_expression" => Slot::Binary,
                 "if_statement" => Slot::If,
                 "expression_statement" => Slot::ExprStmt,
                 "short_var_declaration" | "assignment_statement" => Slot::Assign,
                 "for_statement" => Slot::For,
-                "comment" | "import_declaration" | "package_clause" | "type_declaration" | "parameter_list"
-                | "interpreted_string_literal" | "raw_string_literal" | "type_identifier" | "qualified_type"
-                | "pointer_type" | "slice_type" | "array_type" | "map_type" | "struct_type" | "interface_type"
-                | "channel_type" | "generic_type" | "function_type" | "type_arguments" | "field_identifier" => Slot::Skip,
+                "comment"
+                | "import_declaration"
+                | "package_clause"
+                | "type_declaration"
+                | "parameter_list"
+                | "interpreted_string_literal"
+                | "raw_string_literal"
+                | "type_identifier"
+                | "qualified_type"
+                | "pointer_type"
+                | "slice_type"
+                | "array_type"
+                | "map_type"
+                | "struct_type"
+                | "interface_type"
+                | "channel_type"
+                | "generic_type"
+                | "function_type"
+                | "type_arguments"
+                | "field_identifier" => Slot::Skip,
                 _ => Slot::None,
             })
             .collect()

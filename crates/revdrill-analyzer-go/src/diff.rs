@@ -10,7 +10,7 @@ use std::path::Path;
 use crate::checker::ErrorFuncs;
 use crate::diagnostic::{Diagnostic, Text};
 use crate::rules::package_without_test::PackageWithoutTest;
-use crate::{check_tree, decode, find_go_version, parse, sort, Options, Report};
+use crate::{Options, Report, check_tree, decode, find_go_version, parse, sort};
 
 /// One file of a diff: its new path and the new-file lines the hunks show.
 #[derive(Debug, Default)]
@@ -109,9 +109,7 @@ fn reconstruct(f: &FileDiff) -> String {
 /// True when the file on disk shows the diff's lines at the diff's line numbers.
 fn agrees(src: &str, f: &FileDiff) -> bool {
     let lines: Vec<&str> = src.lines().collect();
-    f.added.iter().all(|n| {
-        lines.get(*n as usize - 1).map(|l| l.trim_end_matches('\r')) == f.lines.get(n).map(|s| s.as_str())
-    })
+    f.added.iter().all(|n| lines.get(*n as usize - 1).map(|l| l.trim_end_matches('\r')) == f.lines.get(n).map(|s| s.as_str()))
 }
 
 /// Analyses a unified diff. Only findings on added lines are kept. When `repo` is given and a
@@ -158,13 +156,19 @@ pub fn analyze_diff(diff_text: &str, repo: Option<&Path>, options: &Options) -> 
 /// GO018: for each non-test Go file with added code, a finding unless its folder gains a test.
 fn missing_tests(files: &[FileDiff]) -> Vec<Diagnostic> {
     let dir = |p: &str| p.rsplit_once('/').map_or(String::new(), |(d, _)| d.to_string());
-    let tested: BTreeSet<String> = files.iter().filter(|f| f.path.ends_with("_test.go") && !f.added.is_empty()).map(|f| dir(&f.path)).collect();
+    let tested: BTreeSet<String> =
+        files.iter().filter(|f| f.path.ends_with("_test.go") && !f.added.is_empty()).map(|f| dir(&f.path)).collect();
     let mut out = Vec::new();
     for f in files.iter().filter(|f| !f.path.ends_with("_test.go") && !tested.contains(&dir(&f.path))) {
-        let code_lines: Vec<u32> = f.added.iter().copied().filter(|n| {
-            let t = f.lines.get(n).map(|s| s.trim()).unwrap_or("");
-            !t.is_empty() && !t.starts_with("//") && !t.starts_with("import") && !t.starts_with('"')
-        }).collect();
+        let code_lines: Vec<u32> = f
+            .added
+            .iter()
+            .copied()
+            .filter(|n| {
+                let t = f.lines.get(n).map(|s| s.trim()).unwrap_or("");
+                !t.is_empty() && !t.starts_with("//") && !t.starts_with("import") && !t.starts_with('"')
+            })
+            .collect();
         let Some(&code) = code_lines.first() else { continue };
         // Start at the comment block written just above the first added code line.
         let mut first = code;

@@ -6,11 +6,11 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::checker::ErrorFuncs;
-use crate::{check_tree, decode, find_go_version, is_binary, parse, sort, GoVersion, Options, Report, Skipped};
+use crate::{GoVersion, Options, Report, Skipped, check_tree, decode, find_go_version, is_binary, parse, sort};
 
 /// Lists the `.go` files under `paths` (files are taken as given), sorted. Skips `vendor/`
 /// (unless [`Options::include_vendor`]), `testdata/`, and folders starting with `.` or `_`, as the

@@ -34,7 +34,7 @@ pub use checker::ErrorFuncs;
 pub use diagnostic::{Diagnostic, Lang, Level, Text};
 pub use diff::analyze_diff;
 pub use files::{analyze_paths, go_files};
-pub use registry::{rule, rules, RuleInfo};
+pub use registry::{RuleInfo, rule, rules};
 
 use serde::Serialize;
 
@@ -87,13 +87,7 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Options {
-        Options {
-            go_version: None,
-            include_vendor: false,
-            max_file_bytes: 8 << 20,
-            select: Vec::new(),
-            ignore: Vec::new(),
-        }
+        Options { go_version: None, include_vendor: false, max_file_bytes: 8 << 20, select: Vec::new(), ignore: Vec::new() }
     }
 }
 
@@ -210,15 +204,11 @@ fn suppressed(src: &str, d: &Diagnostic) -> bool {
 
 /// Sorts findings and drops exact duplicates (same rule, same place).
 pub(crate) fn sort(diags: &mut Vec<Diagnostic>) {
-    diags.sort_by(|a, b| {
-        (&a.path, a.line, a.column, a.code).cmp(&(&b.path, b.line, b.column, b.code))
-    });
+    diags.sort_by(|a, b| (&a.path, a.line, a.column, a.code).cmp(&(&b.path, b.line, b.column, b.code)));
     diags.dedup_by(|a, b| a.path == b.path && a.line == b.line && a.column == b.column && a.code == b.code);
 }
 
 /// Finds the `go` version of the module that contains `dir`, looking upwards for `go.mod`.
 pub fn find_go_version(dir: &Path) -> Option<GoVersion> {
-    dir.ancestors()
-        .find_map(|d| std::fs::read_to_string(d.join("go.mod")).ok())
-        .and_then(|t| GoVersion::from_go_mod(&t))
+    dir.ancestors().find_map(|d| std::fs::read_to_string(d.join("go.mod")).ok()).and_then(|t| GoVersion::from_go_mod(&t))
 }

@@ -4,10 +4,10 @@
 
 use std::fmt::Write;
 
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 use crate::diagnostic::{Diagnostic, Lang, Level};
-use crate::registry::{rules, RuleInfo};
+use crate::registry::{RuleInfo, rules};
 
 /// rustc-like text: a header, the location, a code frame with a caret underline and the help.
 /// Ends with a one-line count. No colours: callers may add them.

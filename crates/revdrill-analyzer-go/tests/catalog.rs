@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use revdrill_analyzer_go::{analyze_diff, Diagnostic, Options};
+use revdrill_analyzer_go::{Diagnostic, Options, analyze_diff};
 
 fn catalog() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../catalog")
@@ -17,9 +17,10 @@ fn anchor_lines(value: &toml::Value) -> Vec<u32> {
         if let Some(n) = v.as_integer() {
             out.push(n as u32);
         } else if let Some((a, b)) = v.as_str().and_then(|s| s.split_once('-'))
-            && let (Ok(a), Ok(b)) = (a.trim().parse::<u32>(), b.trim().parse::<u32>()) {
-                out.extend(a..=b);
-            }
+            && let (Ok(a), Ok(b)) = (a.trim().parse::<u32>(), b.trim().parse::<u32>())
+        {
+            out.extend(a..=b);
+        }
     }
     out
 }

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use revdrill_analyzer_go::{analyze_diff, render, Lang, Options};
+use revdrill_analyzer_go::{Lang, Options, analyze_diff, render};
 
 fn fixture(name: &str) -> String {
     std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)).unwrap()

@@ -1,6 +1,6 @@
 //! Output formats: SARIF 2.1.0 structure, GitHub review comments, JSON round trip, text frames.
 
-use revdrill_analyzer_go::{analyze_source, render, rules, Lang, Options};
+use revdrill_analyzer_go::{Lang, Options, analyze_source, render, rules};
 use serde_json::Value;
 
 const SRC: &str = "package p\n\nfunc f(s *S) {\n\ts.store.Delete(ctx, \"a\")\n\tfor {\n\t\tselect {\n\t\tcase <-ch:\n\t\tdefault:\n\t\t}\n\t}\n}\n";

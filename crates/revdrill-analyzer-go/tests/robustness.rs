@@ -1,7 +1,7 @@
 //! No input makes the analyzer panic: garbage, binary, non-UTF-8, deep nesting, huge files,
 //! truncated Go, and odd diffs.
 
-use revdrill_analyzer_go::{analyze_diff, analyze_source, Options};
+use revdrill_analyzer_go::{Options, analyze_diff, analyze_source};
 
 fn all_rules(src: &[u8]) -> usize {
     analyze_source("x.go", src, &Options::default()).len()
@@ -56,7 +56,11 @@ fn deep_nesting() {
     s.push_str("}\n");
     all_rules(s.as_bytes());
     // Long `&&` chains and `==` chains: left-deep trees.
-    let chain = format!("package p\nfunc f() {{\n\tif err != nil{} {{\n\t}}\n\tx := a{}\n}}\n", " && errdefs.IsNotFound(err)".repeat(50_000), " == b".repeat(50_000));
+    let chain = format!(
+        "package p\nfunc f() {{\n\tif err != nil{} {{\n\t}}\n\tx := a{}\n}}\n",
+        " && errdefs.IsNotFound(err)".repeat(50_000),
+        " == b".repeat(50_000)
+    );
     all_rules(chain.as_bytes());
     let parens = format!("package p\nvar x = {}1{}\n", "(".repeat(20000), ")".repeat(20000));
     all_rules(parens.as_bytes());

@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use revdrill_analyzer_go::{analyze_source, render, GoVersion, Lang, Options};
+use revdrill_analyzer_go::{GoVersion, Lang, Options, analyze_source, render};
 
 /// Runs one rule on one fixture, checks the `// want` annotations, and returns the text
 /// rendering in both languages.
@@ -12,18 +12,11 @@ fn check(fixture: &str, go_version: Option<&str>) -> String {
     let code = &fixture[..5];
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(fixture);
     let source = std::fs::read_to_string(&path).unwrap();
-    let options = Options {
-        select: vec![code.to_string()],
-        go_version: go_version.and_then(GoVersion::parse),
-        ..Options::default()
-    };
+    let options =
+        Options { select: vec![code.to_string()], go_version: go_version.and_then(GoVersion::parse), ..Options::default() };
     let diags = analyze_source(&format!("tests/fixtures/{fixture}"), source.as_bytes(), &options);
-    let want: BTreeSet<u32> = source
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| l.contains(&format!("// want {code}")))
-        .map(|(i, _)| i as u32 + 1)
-        .collect();
+    let want: BTreeSet<u32> =
+        source.lines().enumerate().filter(|(_, l)| l.contains(&format!("// want {code}"))).map(|(i, _)| i as u32 + 1).collect();
     let got: BTreeSet<u32> = diags.iter().map(|d| d.line).collect();
     assert!(!want.is_empty(), "{fixture}: no `// want {code}` hits");
     assert!(source.lines().count() > want.len() * 4, "{fixture}: needs non-hits too");
@@ -79,11 +72,14 @@ fn version_gates() {
 #[test]
 fn registry_is_complete() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
-    let names: Vec<String> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    let names: Vec<String> =
+        std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
     for rule in revdrill_analyzer_go::rules() {
         assert!(names.iter().any(|n| n.starts_with(rule.code)), "{} has no fixture", rule.code);
         let doc = rule.doc();
-        for section in ["## What it does", "## Why is this bad?", "## Example", "Use instead:", "## Known problems", "## References"] {
+        for section in
+            ["## What it does", "## Why is this bad?", "## Example", "Use instead:", "## Known problems", "## References"]
+        {
             assert!(doc.contains(section), "{}: doc lacks {section}", rule.code);
         }
         assert!(!rule.summary_en.is_empty() && !rule.summary_zh.is_empty());

@@ -11,28 +11,121 @@ use crate::report::{CommentReport, Dimension, SetAsideReason, Source, Verdict};
 use crate::text::is_cjk;
 
 const LABELS: &[&str] = &[
-    "praise", "nitpick", "nit", "suggestion", "issue", "todo", "question", "thought", "chore", "note", "typo", "polish", "quibble",
-    "optional", "consider", "fyi",
+    "praise",
+    "nitpick",
+    "nit",
+    "suggestion",
+    "issue",
+    "todo",
+    "question",
+    "thought",
+    "chore",
+    "note",
+    "typo",
+    "polish",
+    "quibble",
+    "optional",
+    "consider",
+    "fyi",
 ];
 
 const WHY_CUES: &[&str] = &[
-    "because", "so ", "so,", "otherwise", "which means", "this means", "that means", "meaning", "leads to", "lead to", "result in",
-    "results in", "cause", "would ", "will ", "since ", "as a result", "then ", "therefore", "means ", "risk", "can ", "could ",
+    "because",
+    "so ",
+    "so,",
+    "otherwise",
+    "which means",
+    "this means",
+    "that means",
+    "meaning",
+    "leads to",
+    "lead to",
+    "result in",
+    "results in",
+    "cause",
+    "would ",
+    "will ",
+    "since ",
+    "as a result",
+    "then ",
+    "therefore",
+    "means ",
+    "risk",
+    "can ",
+    "could ",
 ];
 
 const GUIDANCE_CUES: &[&str] = &[
-    "consider", "could we", "can we", "should we", "would it", "how about", "what about", "suggest", "instead", "prefer", "please",
-    "use ", "add ", "replace", "move ", "wrap", "let's", "recommend", "switch to", "pass ", "log ", "return ", "check ", "handle ",
-    "should ", "might want", "i'd ", "we could", "maybe ",
+    "consider",
+    "could we",
+    "can we",
+    "should we",
+    "would it",
+    "how about",
+    "what about",
+    "suggest",
+    "instead",
+    "prefer",
+    "please",
+    "use ",
+    "add ",
+    "replace",
+    "move ",
+    "wrap",
+    "let's",
+    "recommend",
+    "switch to",
+    "pass ",
+    "log ",
+    "return ",
+    "check ",
+    "handle ",
+    "should ",
+    "might want",
+    "i'd ",
+    "we could",
+    "maybe ",
 ];
 
 /// Blame, contempt and diminishing words (thoughtbot's list and Google's example).
 const RUDE: &[&str] = &[
-    "you forgot", "you didn't", "you did not", "you should have", "why did you", "why would you", "obviously", "clearly", "simply",
-    "stupid", "dumb", "lazy", "terrible", "horrible", "awful", "wtf", "nonsense", "sloppy", "careless", "idiot", "ridiculous",
-    "any idiot", "come on", "seriously?", "your code", "you always", "you never",
+    "you forgot",
+    "you didn't",
+    "you did not",
+    "you should have",
+    "why did you",
+    "why would you",
+    "obviously",
+    "clearly",
+    "simply",
+    "stupid",
+    "dumb",
+    "lazy",
+    "terrible",
+    "horrible",
+    "awful",
+    "wtf",
+    "nonsense",
+    "sloppy",
+    "careless",
+    "idiot",
+    "ridiculous",
+    "any idiot",
+    "come on",
+    "seriously?",
+    "your code",
+    "you always",
+    "you never",
     // "just" diminishes when it tells someone what to do; "was just cancelled" is only time.
-    "just fix", "just use", "just add", "just do ", "just make", "just change", "just remove", "just call", "just read",
+    "just fix",
+    "just use",
+    "just add",
+    "just do ",
+    "just make",
+    "just change",
+    "just remove",
+    "just call",
+    "just read",
 ];
 
 fn contains_any(hay: &str, needles: &[&str]) -> Vec<String> {
@@ -75,15 +168,34 @@ pub(crate) fn grade_comment(g: &Grader, text: &str) -> CommentReport {
     // 1. Label.
     let label = label_of(text);
     let (score, fb) = match (&label, finding) {
-        (None, _) => (0.0, Localized::new(
-            "Start with a label that says how much it matters: `issue (blocking):`, `suggestion:`, `nit:`, `question:`.",
-            "开头加一个表明轻重的标签：`issue (blocking):`、`suggestion:`、`nit:`、`question:`。",
-        )),
-        (Some((w, _)), Some(f)) if matches!(w.as_str(), "nit" | "nitpick" | "typo" | "polish" | "quibble") && f.severity <= Severity::Major => (4.0, Localized::new(
-            format!("`{w}:` undersells it: this is a {} problem; use `issue (blocking):` or `issue:`.", f.severity),
-            format!("`{w}:` 把问题说轻了：这是 {} 级别的问题，应使用 `issue (blocking):` 或 `issue:`。", f.severity.label(revdrill_pack::Lang::Zh)),
-        )),
-        (Some((w, _)), _) => (10.0, Localized::new(format!("Labelled `{w}`: the author knows how much it matters."), format!("使用了 `{w}` 标签：作者一眼就知道轻重。"))),
+        (None, _) => (
+            0.0,
+            Localized::new(
+                "Start with a label that says how much it matters: `issue (blocking):`, `suggestion:`, `nit:`, `question:`.",
+                "开头加一个表明轻重的标签：`issue (blocking):`、`suggestion:`、`nit:`、`question:`。",
+            ),
+        ),
+        (Some((w, _)), Some(f))
+            if matches!(w.as_str(), "nit" | "nitpick" | "typo" | "polish" | "quibble") && f.severity <= Severity::Major =>
+        {
+            (
+                4.0,
+                Localized::new(
+                    format!("`{w}:` undersells it: this is a {} problem; use `issue (blocking):` or `issue:`.", f.severity),
+                    format!(
+                        "`{w}:` 把问题说轻了：这是 {} 级别的问题，应使用 `issue (blocking):` 或 `issue:`。",
+                        f.severity.label(revdrill_pack::Lang::Zh)
+                    ),
+                ),
+            )
+        }
+        (Some((w, _)), _) => (
+            10.0,
+            Localized::new(
+                format!("Labelled `{w}`: the author knows how much it matters."),
+                format!("使用了 `{w}` 标签：作者一眼就知道轻重。"),
+            ),
+        ),
     };
     dims.push(Dimension { name: "label", score, max: 10.0, feedback: fb });
 
@@ -95,25 +207,46 @@ pub(crate) fn grade_comment(g: &Grader, text: &str) -> CommentReport {
         let what = ident.cloned().unwrap_or_else(|| "code".into());
         (15.0, Localized::new(format!("Grounded in the diff (`{what}`)."), format!("落到了 diff 中的具体代码（`{what}`）。")))
     } else {
-        (0.0, Localized::new(
-            "Name the code you mean: quote an identifier from the diff in backticks or give the line.",
-            "点名你说的代码：用反引号引用 diff 中的标识符，或给出行号。",
-        ))
+        (
+            0.0,
+            Localized::new(
+                "Name the code you mean: quote an identifier from the diff in backticks or give the line.",
+                "点名你说的代码：用反引号引用 diff 中的标识符，或给出行号。",
+            ),
+        )
     };
     dims.push(Dimension { name: "grounding", score, max: 15.0, feedback: fb });
 
     // 3. Problem.
     let (score, fb) = match best {
-        _ if stuffed => (0.0, Localized::new("A list of keywords is not a comment: say what goes wrong, in a sentence.", "关键词堆砌不是评论：用一句话说明出了什么问题。")),
-        Some((fi, Verdict::Hit, _)) => (25.0, Localized::new(
-            format!("States a real problem of this change (`{}`).", drill.findings[fi].id),
-            format!("指出了这个改动的真实问题（`{}`）。", drill.findings[fi].id),
-        )),
-        Some((fi, _, _)) => (12.0, Localized::new(
-            format!("Points towards `{}` but does not say exactly what is wrong or when.", drill.findings[fi].id),
-            format!("指向了 `{}`，但没有说清楚具体哪里错、在什么情况下出错。", drill.findings[fi].id),
-        )),
-        None => (0.0, Localized::new("No problem of this change is stated: what exactly is wrong?", "没有指出这个改动的具体问题：到底哪里不对？")),
+        _ if stuffed => (
+            0.0,
+            Localized::new(
+                "A list of keywords is not a comment: say what goes wrong, in a sentence.",
+                "关键词堆砌不是评论：用一句话说明出了什么问题。",
+            ),
+        ),
+        Some((fi, Verdict::Hit, _)) => (
+            25.0,
+            Localized::new(
+                format!("States a real problem of this change (`{}`).", drill.findings[fi].id),
+                format!("指出了这个改动的真实问题（`{}`）。", drill.findings[fi].id),
+            ),
+        ),
+        Some((fi, _, _)) => (
+            12.0,
+            Localized::new(
+                format!("Points towards `{}` but does not say exactly what is wrong or when.", drill.findings[fi].id),
+                format!("指向了 `{}`，但没有说清楚具体哪里错、在什么情况下出错。", drill.findings[fi].id),
+            ),
+        ),
+        None => (
+            0.0,
+            Localized::new(
+                "No problem of this change is stated: what exactly is wrong?",
+                "没有指出这个改动的具体问题：到底哪里不对？",
+            ),
+        ),
     };
     let problem_found = score > 0.0;
     dims.push(Dimension { name: "problem", score, max: 25.0, feedback: fb });
@@ -123,10 +256,13 @@ pub(crate) fn grade_comment(g: &Grader, text: &str) -> CommentReport {
     let (score, fb) = if !cues.is_empty() {
         (15.0, Localized::new(format!("Gives the consequence (\"{}\").", cues[0]), format!("说明了后果（“{}”）。", cues[0])))
     } else {
-        (0.0, Localized::new(
-            "Say why it matters: what happens if it is merged as is (\"so ...\", \"which means ...\").",
-            "说明为什么重要：原样合并会发生什么（“so ...”、“which means ...”）。",
-        ))
+        (
+            0.0,
+            Localized::new(
+                "Say why it matters: what happens if it is merged as is (\"so ...\", \"which means ...\").",
+                "说明为什么重要：原样合并会发生什么（“so ...”、“which means ...”）。",
+            ),
+        )
     };
     dims.push(Dimension { name: "why", score, max: 15.0, feedback: fb });
 
@@ -135,10 +271,13 @@ pub(crate) fn grade_comment(g: &Grader, text: &str) -> CommentReport {
     let (score, fb) = if !cues.is_empty() {
         (15.0, Localized::new(format!("Offers a way forward (\"{}\").", cues[0]), format!("给出了可行的改法（“{}”）。", cues[0])))
     } else {
-        (0.0, Localized::new(
-            "Offer a concrete alternative or ask about one: \"Could we ...?\", \"Consider ...\".",
-            "给出一个具体的替代方案，或以提问的方式提出：“Could we ...?”、“Consider ...”。",
-        ))
+        (
+            0.0,
+            Localized::new(
+                "Offer a concrete alternative or ask about one: \"Could we ...?\", \"Consider ...\".",
+                "给出一个具体的替代方案，或以提问的方式提出：“Could we ...?”、“Consider ...”。",
+            ),
+        )
     };
     dims.push(Dimension { name: "guidance", score, max: 15.0, feedback: fb });
 
@@ -150,10 +289,13 @@ pub(crate) fn grade_comment(g: &Grader, text: &str) -> CommentReport {
         (10.0, Localized::new("About the code, not the person.", "对事不对人。"))
     } else {
         let what = rude.first().cloned().unwrap_or_else(|| "!!".into());
-        (0.0, Localized::new(
-            format!("\"{what}\" reads as blame or contempt: talk about the code (\"this call ...\"), not the author."),
-            format!("“{what}” 听起来像指责或轻视：请就代码本身讨论（“this call ...”），而不是针对作者。"),
-        ))
+        (
+            0.0,
+            Localized::new(
+                format!("\"{what}\" reads as blame or contempt: talk about the code (\"this call ...\"), not the author."),
+                format!("“{what}” 听起来像指责或轻视：请就代码本身讨论（“this call ...”），而不是针对作者。"),
+            ),
+        )
     };
     dims.push(Dimension { name: "courtesy", score, max: 10.0, feedback: fb });
 
@@ -161,14 +303,20 @@ pub(crate) fn grade_comment(g: &Grader, text: &str) -> CommentReport {
     let words = text.split_whitespace().count() + text.chars().filter(|&c| is_cjk(c)).count() / 2;
     let (score, fb) = match words {
         12..=90 => (10.0, Localized::new(format!("{words} words: focused."), format!("{words} 个词：简洁聚焦。"))),
-        6..=11 | 91..=130 => (5.0, Localized::new(
-            format!("{words} words: aim for 12 to 90, one point per comment."),
-            format!("{words} 个词：建议 12 到 90 个词，一条评论只讲一件事。"),
-        )),
-        _ => (0.0, Localized::new(
-            format!("{words} words: too short to be actionable or too long to be read; aim for 12 to 90."),
-            format!("{words} 个词：太短无法执行，或太长没人读完；建议 12 到 90 个词。"),
-        )),
+        6..=11 | 91..=130 => (
+            5.0,
+            Localized::new(
+                format!("{words} words: aim for 12 to 90, one point per comment."),
+                format!("{words} 个词：建议 12 到 90 个词，一条评论只讲一件事。"),
+            ),
+        ),
+        _ => (
+            0.0,
+            Localized::new(
+                format!("{words} words: too short to be actionable or too long to be read; aim for 12 to 90."),
+                format!("{words} 个词：太短无法执行，或太长没人读完；建议 12 到 90 个词。"),
+            ),
+        ),
     };
     dims.push(Dimension { name: "concise", score, max: 10.0, feedback: fb });
 
@@ -189,7 +337,10 @@ pub(crate) fn grade_comment(g: &Grader, text: &str) -> CommentReport {
             name: "english",
             score: 0.0,
             max: 0.0,
-            feedback: Localized::new("Write the comment in English: it is what the PR author reads.", "请用英文写这条评论：PR 作者读的是英文。"),
+            feedback: Localized::new(
+                "Write the comment in English: it is what the PR author reads.",
+                "请用英文写这条评论：PR 作者读的是英文。",
+            ),
         });
     }
 
@@ -206,7 +357,14 @@ pub(crate) fn grade_comment(g: &Grader, text: &str) -> CommentReport {
 
 /// The learner's point, rebuilt to meet the rubric: their own sentence where it is usable,
 /// the answer key's words for what is missing.
-fn rewrite(text: &str, has_label: bool, dims: &[Dimension], f: &revdrill_pack::Finding, analysed: &[crate::grade::Analysed], at: Option<usize>) -> String {
+fn rewrite(
+    text: &str,
+    has_label: bool,
+    dims: &[Dimension],
+    f: &revdrill_pack::Finding,
+    analysed: &[crate::grade::Analysed],
+    at: Option<usize>,
+) -> String {
     let ok = |name: &str| dims.iter().any(|d| d.name == name && d.score >= d.max * 0.99 && d.max > 0.0);
     let label = match f.severity {
         Severity::Blocker => "issue (blocking):",

@@ -193,8 +193,7 @@ impl Concepts {
         }
         let cues: Vec<Cue> =
             all_cues.into_iter().filter(|c| !found.iter().any(|m| m.start <= c.pos && c.pos + c.width <= m.end)).collect();
-        let whole = bare_no(s)
-            || (judged_by_first_clause(s) && cues.iter().any(|c| c.clause_wide && s.clause_at(c.pos) == 0));
+        let whole = bare_no(s) || (judged_by_first_clause(s) && cues.iter().any(|c| c.clause_wide && s.clause_at(c.pos) == 0));
         let negated: Vec<bool> = found
             .iter()
             .map(|m| {
@@ -234,7 +233,6 @@ fn is_cjk_final(s: &Statement, cue: &Cue) -> bool {
 fn nearest_before(found: &[ConceptMatch], pos: usize) -> Option<usize> {
     found.iter().filter(|m| m.end <= pos).map(|m| m.end).max()
 }
-
 
 fn compile_term(text: &str, zh_list: bool) -> Option<Pattern> {
     let t = text.trim();

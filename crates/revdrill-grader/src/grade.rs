@@ -84,8 +84,13 @@ impl<'d> Grader<'d> {
     pub fn with_weights(drill: &'d Drill, weights: Weights) -> Self {
         let concepts = Concepts::compile(drill);
         let mut prompt_words: HashMap<String, u64> = HashMap::default();
-        let prompts: Vec<Statement> =
-            drill.checklist.iter().flat_map(|c| [c.prompt.en.as_str(), c.prompt.zh.as_str()]).flat_map(statements).take(64).collect();
+        let prompts: Vec<Statement> = drill
+            .checklist
+            .iter()
+            .flat_map(|c| [c.prompt.en.as_str(), c.prompt.zh.as_str()])
+            .flat_map(statements)
+            .take(64)
+            .collect();
         for (i, p) in prompts.iter().enumerate() {
             for t in &p.tokens {
                 *prompt_words.entry(t.stem.clone()).or_default() |= 1u64 << i;
@@ -244,7 +249,8 @@ impl<'d> Grader<'d> {
                 if line.is_some_and(|l| drill.decoys.iter().any(|d| d.covers_line(l))) {
                     continue;
                 }
-                let near = line.is_some_and(|l| f.lines.iter().any(|r| l + ANCHOR_SLACK >= *r.start() && l <= r.end() + ANCHOR_SLACK));
+                let near =
+                    line.is_some_and(|l| f.lines.iter().any(|r| l + ANCHOR_SLACK >= *r.start() && l <= r.end() + ANCHOR_SLACK));
                 let hit = f.hit.iter().find(|g| self.satisfied(g, &a.present));
                 let partial = f.partial.iter().find(|g| self.satisfied(g, &a.present));
                 let states_other = hit.is_none() && a.hits_any;
@@ -257,7 +263,8 @@ impl<'d> Grader<'d> {
                 };
                 // On the finding's own line, one idea of the finding says enough: the place says the rest.
                 if v == Verdict::Miss && near && !states_other {
-                    if let Some(g) = f.hit.iter().find(|g| g.iter().any(|n| drill.concepts.contains_key(n) && self.present(a, n))) {
+                    if let Some(g) = f.hit.iter().find(|g| g.iter().any(|n| drill.concepts.contains_key(n) && self.present(a, n)))
+                    {
                         v = Verdict::Partial;
                         group = Some(g);
                     }
@@ -342,10 +349,16 @@ impl<'d> Grader<'d> {
         for d in &drill.decoys {
             let by_line = answers.comments.iter().find(|c| d.covers_line(c.line));
             if let Some(c) = by_line {
-                decoys.push(DecoyResult { id: d.id.clone(), evidence: c.body.trim().to_string(), line: Some(c.line), why: d.why.clone() });
+                decoys.push(DecoyResult {
+                    id: d.id.clone(),
+                    evidence: c.body.trim().to_string(),
+                    line: Some(c.line),
+                    why: d.why.clone(),
+                });
                 continue;
             }
-            if let Some(a) = all.iter().find(|a| a.set_aside.is_none() && d.matches.iter().any(|g| self.satisfied(g, &a.present))) {
+            if let Some(a) = all.iter().find(|a| a.set_aside.is_none() && d.matches.iter().any(|g| self.satisfied(g, &a.present)))
+            {
                 decoys.push(DecoyResult { id: d.id.clone(), evidence: a.stmt.text.clone(), line: None, why: d.why.clone() });
             }
         }
@@ -363,7 +376,11 @@ impl<'d> Grader<'d> {
                 || decoys.iter().any(|d| d.evidence == a.stmt.text);
             let is_comment_item = matches!(&a.source, Source::Item { id } if drill.checklist.iter().any(|c| &c.id == id && c.kind == ItemKind::Comment));
             if !named_any && !is_comment_item && a.stmt.len() >= 4 {
-                set_aside.push(SetAside { text: a.stmt.text.clone(), source: a.source.clone(), reason: SetAsideReason::NotInKey });
+                set_aside.push(SetAside {
+                    text: a.stmt.text.clone(),
+                    source: a.source.clone(),
+                    reason: SetAsideReason::NotInKey,
+                });
             }
         }
 
@@ -382,16 +399,25 @@ impl<'d> Grader<'d> {
 
         let mut categories = Vec::new();
         for cat in Category::ALL {
-            let (e, m) = findings
-                .iter()
-                .filter(|f| f.category == cat)
-                .fold((0.0, 0.0), |(e, m), f| (e + f.points, m + f.max_points));
+            let (e, m) =
+                findings.iter().filter(|f| f.category == cat).fold((0.0, 0.0), |(e, m), f| (e + f.points, m + f.max_points));
             if m > 0.0 {
                 categories.push(CategoryScore { category: cat, score: (e / m * 100.0).round() as u8, earned: e, max: m });
             }
         }
 
-        Report { drill: drill.id.clone(), score, findings_score, penalty, findings, traps, decoys, set_aside, comment, categories }
+        Report {
+            drill: drill.id.clone(),
+            score,
+            findings_score,
+            penalty,
+            findings,
+            traps,
+            decoys,
+            set_aside,
+            comment,
+            categories,
+        }
     }
 
     fn present(&self, a: &Analysed, name: &str) -> bool {
@@ -421,7 +447,9 @@ impl<'d> Grader<'d> {
 
     /// Whether a concept of the group is claimed as missing or failing ("no tests", "没有测试").
     fn asserts_absence(&self, a: &Analysed, g: &ConceptGroup) -> bool {
-        g.iter().filter_map(|n| self.concepts.id(n)).any(|c| a.matches.iter().any(|m| m.concept == c && !m.negated && m.asserts_absence))
+        g.iter()
+            .filter_map(|n| self.concepts.id(n))
+            .any(|c| a.matches.iter().any(|m| m.concept == c && !m.negated && m.asserts_absence))
     }
 
     /// Whether the statement fully states some finding (then it earns no partials elsewhere:
@@ -526,18 +554,19 @@ fn telegraphic(s: &Statement) -> bool {
 /// Words that make a sentence a sentence: a keyword list has almost none of them.
 fn is_function_word(w: &str) -> bool {
     const EN: &[&str] = &[
-        "the", "a", "an", "is", "are", "was", "be", "been", "to", "of", "in", "on", "at", "if", "when", "this", "that", "it", "its",
-        "will", "can", "may", "might", "would", "could", "should", "does", "do", "and", "or", "but", "after", "before", "with", "by",
-        "for", "from", "so", "then", "because", "there", "which", "not", "never", "has", "have", "as", "than", "into", "we", "you",
+        "the", "a", "an", "is", "are", "was", "be", "been", "to", "of", "in", "on", "at", "if", "when", "this", "that", "it",
+        "its", "will", "can", "may", "might", "would", "could", "should", "does", "do", "and", "or", "but", "after", "before",
+        "with", "by", "for", "from", "so", "then", "because", "there", "which", "not", "never", "has", "have", "as", "than",
+        "into", "we", "you",
     ];
     const ZH: &[&str] = &[
-        "的", "了", "会", "在", "是", "都", "就", "被", "把", "和", "也", "还", "要", "能", "这", "那", "个", "有", "如", "果", "因", "为", "所",
-        "以", "时", "后", "再", "对", "让", "用", "从", "到", "里", "吗", "呢", "吧", "而", "但", "即", "使", "则", "可", "我", "你", "他",
-        "它", "之", "中", "说", "得", "地", "着", "过", "又", "才", "已", "经", "该", "应", "比", "很", "太", "更", "最",
+        "的", "了", "会", "在", "是", "都", "就", "被", "把", "和", "也", "还", "要", "能", "这", "那", "个", "有", "如", "果",
+        "因", "为", "所", "以", "时", "后", "再", "对", "让", "用", "从", "到", "里", "吗", "呢", "吧", "而", "但", "即", "使",
+        "则", "可", "我", "你", "他", "它", "之", "中", "说", "得", "地", "着", "过", "又", "才", "已", "经", "该", "应", "比",
+        "很", "太", "更", "最",
     ];
     EN.contains(&w) || ZH.contains(&w)
 }
-
 
 /// Identifiers on the added lines: dotted names, calls, camelCase and snake_case words.
 fn diff_identifiers(drill: &Drill) -> Vec<String> {

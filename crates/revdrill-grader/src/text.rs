@@ -89,9 +89,11 @@ pub fn stem(word: &str) -> String {
 pub const STEM_CACHE_MAX: usize = 50_000;
 
 /// Words after which a new clause starts (negation does not cross them).
-const CLAUSE_WORDS_EN: &[&str] = &["but", "however", "although", "though", "whereas", "because", "since", "so", "which", "while", "unless", "otherwise"];
+const CLAUSE_WORDS_EN: &[&str] =
+    &["but", "however", "although", "though", "whereas", "because", "since", "so", "which", "while", "unless", "otherwise"];
 /// Chinese connectives that start a new clause.
-const CLAUSE_WORDS_ZH: &[&str] = &["但是", "但", "不过", "而且", "并且", "所以", "因为", "因此", "从而", "然后", "否则", "如果", "那么", "可是", "然而"];
+const CLAUSE_WORDS_ZH: &[&str] =
+    &["但是", "但", "不过", "而且", "并且", "所以", "因为", "因此", "从而", "然后", "否则", "如果", "那么", "可是", "然而"];
 
 /// Whether `c` ends a clause: full-width marks always, ASCII `, ; :` only before white space
 /// (so `a::b`, `1,000` and `#[tokio::test]` stay whole).
@@ -197,7 +199,15 @@ pub fn analyze(text: &str) -> Statement {
             *clause += 1;
             clause_starts.push(start);
         }
-        tokens.push(Token { stem: stem(word), text: std::mem::take(word), start, end, clause: *clause, cjk: false, code: code || dotted });
+        tokens.push(Token {
+            stem: stem(word),
+            text: std::mem::take(word),
+            start,
+            end,
+            clause: *clause,
+            cjk: false,
+            code: code || dotted,
+        });
     };
 
     let mut in_code = false;
@@ -224,11 +234,22 @@ pub fn analyze(text: &str) -> Statement {
             continue;
         }
         // A word joined to a dot is part of an identifier (`errors.Is`, `s.tasks`), not prose.
-        let dotted = !word.is_empty() && (c == '.' && chars.peek().is_some_and(|n| n.is_ascii_alphanumeric()) || c == '(' || (word_start > 0 && compact.get(word_start - 1) == Some(&'.')));
+        let dotted = !word.is_empty()
+            && (c == '.' && chars.peek().is_some_and(|n| n.is_ascii_alphanumeric())
+                || c == '('
+                || (word_start > 0 && compact.get(word_start - 1) == Some(&'.')));
         flush(&mut word, word_start, pos, in_code, dotted, &mut tokens, &mut clause, &mut clause_starts);
         compact.push(c);
         if is_cjk(c) {
-            tokens.push(Token { text: c.to_string(), stem: c.to_string(), start: pos, end: pos + 1, clause, cjk: true, code: in_code });
+            tokens.push(Token {
+                text: c.to_string(),
+                stem: c.to_string(),
+                start: pos,
+                end: pos + 1,
+                clause,
+                cjk: true,
+                code: in_code,
+            });
             // A Chinese connective ending here starts a new clause after it.
             for w in chars_of(&CLAUSE_ZH, CLAUSE_WORDS_ZH) {
                 let n = w.len();
@@ -322,8 +343,20 @@ fn starts_at(c: &[char], i: usize, w: &[char]) -> bool {
 /// English words that negate what follows them in the clause.
 pub(crate) const NEG_EN: &[&str] = &["not", "no", "never", "without", "none", "neither", "nor", "hardly", "nothing", "nobody"];
 /// English words that negate what precedes them in the clause ("the race is fine").
-pub(crate) const NEG_EN_AFTER: &[&str] =
-    &["fine", "impossible", "harmless", "safe", "correct", "ok", "okay", "right", "acceptable", "reasonable", "unnecessary", "benign"];
+pub(crate) const NEG_EN_AFTER: &[&str] = &[
+    "fine",
+    "impossible",
+    "harmless",
+    "safe",
+    "correct",
+    "ok",
+    "okay",
+    "right",
+    "acceptable",
+    "reasonable",
+    "unnecessary",
+    "benign",
+];
 /// English phrases that dismiss what precedes them in the clause ("other errors don't matter").
 const DISMISS_EN: &[&[&str]] = &[
     &["not", "matter"],
@@ -337,8 +370,23 @@ const DISMISS_EN: &[&[&str]] = &[
 ];
 /// Chinese judgements that dismiss their clause ("task 还在时直接退出是对的").
 const DISMISS_ZH: &[&str] = &[
-    "是对的", "没问题", "没有问题", "不是问题", "不用处理", "不需要处理", "可以接受", "是合理的", "影响不大", "不存在", "不会有问题",
-    "是安全的", "是正确的", "没关系", "没必要", "不需要", "不用管",
+    "是对的",
+    "没问题",
+    "没有问题",
+    "不是问题",
+    "不用处理",
+    "不需要处理",
+    "可以接受",
+    "是合理的",
+    "影响不大",
+    "不存在",
+    "不会有问题",
+    "是安全的",
+    "是正确的",
+    "没关系",
+    "没必要",
+    "不需要",
+    "不用管",
 ];
 /// A statement whose last clause is only one of these answers "no" to its own label ("Leak: none").
 const BARE_NO: &[&str] = &["none", "no", "nope", "n/a", "na", "没有", "无", "不存在", "没", "否"];
@@ -346,10 +394,37 @@ const BARE_NO: &[&str] = &["none", "no", "nope", "n/a", "na", "没有", "无", "
 pub(crate) const NEG_ZH: &[char] = &['不', '没', '无', '未', '非', '别', '勿'];
 /// Words that start with a negating character but do not negate.
 const NOT_NEG_ZH: &[&str] = &[
-    "不断", "不同", "不过", "不仅", "不少", "不管", "不论", "不如", "不然", "不停", "无论", "非常", "别人", "别的", "别处", "未来", "无数",
-    "不得不", "无非", "非得", "不一定",
+    "不断",
+    "不同",
+    "不过",
+    "不仅",
+    "不少",
+    "不管",
+    "不论",
+    "不如",
+    "不然",
+    "不停",
+    "无论",
+    "非常",
+    "别人",
+    "别的",
+    "别处",
+    "未来",
+    "无数",
+    "不得不",
+    "无非",
+    "非得",
+    "不一定",
     // Potential complements: 退不出来, 删不掉, 关不了 say "cannot", which is the claim itself.
-    "不出", "不掉", "不了", "不下", "不到", "不住", "不动", "不起", "不完",
+    "不出",
+    "不掉",
+    "不了",
+    "不下",
+    "不到",
+    "不住",
+    "不动",
+    "不起",
+    "不完",
 ];
 
 /// A word that can cancel what a statement claims.
@@ -377,7 +452,10 @@ pub(crate) fn negation_cues(s: &Statement) -> Vec<Cue> {
     let mut cues = Vec::new();
     let prose: Vec<&Token> = s.tokens.iter().filter(|t| !t.code && !t.cjk).collect();
     for (i, t) in prose.iter().enumerate() {
-        if let Some(d) = DISMISS_EN.iter().find(|d| prose.len() >= i + d.len() && prose[i..i + d.len()].iter().zip(d.iter()).all(|(p, w)| p.text == *w)) {
+        if let Some(d) = DISMISS_EN
+            .iter()
+            .find(|d| prose.len() >= i + d.len() && prose[i..i + d.len()].iter().zip(d.iter()).all(|(p, w)| p.text == *w))
+        {
             let end = prose[i + d.len() - 1].end;
             cues.push(Cue { pos: t.start, width: end - t.start, forward: false, backward: true, clause_wide: true });
         } else if NEG_EN.contains(&t.text.as_str()) {

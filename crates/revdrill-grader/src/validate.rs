@@ -37,7 +37,12 @@ pub fn check_concepts(drill: &Drill) -> Vec<PackError> {
         for (k, name) in t.unless.iter().enumerate() {
             if !known(name) {
                 let field = format!("traps[{i}].unless[{k}]");
-                errs.push(PackError { file: drill.toml_path(), line: drill.line_of(&field), field, message: format!("unknown concept `{name}`") });
+                errs.push(PackError {
+                    file: drill.toml_path(),
+                    line: drill.line_of(&field),
+                    field,
+                    message: format!("unknown concept `{name}`"),
+                });
             }
         }
     }

@@ -84,7 +84,8 @@ fn grader_agrees_with_hand_labels() {
     for path in files.iter().filter(|p| p.extension().is_some_and(|e| e == "toml") && !p.ends_with("comments.toml")) {
         let text = std::fs::read_to_string(path).unwrap();
         let file: CorpusFile = toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        let d = drills.iter().find(|d| d.id == file.drill).unwrap_or_else(|| panic!("{}: no drill {}", path.display(), file.drill));
+        let d =
+            drills.iter().find(|d| d.id == file.drill).unwrap_or_else(|| panic!("{}: no drill {}", path.display(), file.drill));
         let g = Grader::new(d);
         for c in &file.cases {
             for key in c.expect.keys() {
@@ -102,7 +103,8 @@ fn grader_agrees_with_hand_labels() {
                 if want == got {
                     t.agree += 1;
                 } else {
-                    disagreements.push(format!("[{}] {} {} want {} got {:?}: {}", c.kind, d.id, f.id, label, f.verdict, c.answer));
+                    disagreements
+                        .push(format!("[{}] {} {} want {} got {:?}: {}", c.kind, d.id, f.id, label, f.verdict, c.answer));
                 }
                 if !want {
                     t.negatives += 1;
@@ -118,7 +120,8 @@ fn grader_agrees_with_hand_labels() {
     for (id, t) in &per_drill {
         let agreement = t.agree as f64 / t.pairs as f64;
         let false_credit = t.false_credit as f64 / t.negatives.max(1) as f64;
-        report += &format!("{id}: {} cases, {} pairs, agreement {agreement:.3}, false credit {false_credit:.3}\n", t.cases, t.pairs);
+        report +=
+            &format!("{id}: {} cases, {} pairs, agreement {agreement:.3}, false credit {false_credit:.3}\n", t.cases, t.pairs);
         failed |= agreement < 0.95 || false_credit > 0.03;
     }
     let total: usize = per_drill.values().map(|t| t.pairs).sum();

@@ -104,7 +104,10 @@ fn vague_lines_prompt_copies_and_keyword_lists_earn_nothing() {
 fn misconceptions_are_caught_unless_the_learner_sees_the_catch() {
     check("Add a 30s timeout with time.After so the goroutine exits.", "trap timeout-drops-cleanup");
     check("加一个 30 秒的超时，防止 goroutine 泄露", "goroutine-lifetime=partial | trap timeout-drops-cleanup");
-    check("A fixed time.After exit is not the fix: it just trades the leak for a cleanup that never runs.", "goroutine-lifetime=partial");
+    check(
+        "A fixed time.After exit is not the fix: it just trades the leak for a cleanup that never runs.",
+        "goroutine-lifetime=partial",
+    );
 }
 
 #[test]
@@ -181,7 +184,14 @@ fn every_catalog_drill_has_a_comment_item_and_its_model_comment_scores_high() {
         let item = d.checklist.iter().find(|c| c.kind == revdrill_pack::ItemKind::Comment).expect("comment item");
         for f in &d.findings {
             let r = g.grade(&answers(&d, &item.id, &f.comment, vec![]));
-            assert!(r.comment.score >= 70, "{}/{} model comment scored {}: {:?}", d.id, f.id, r.comment.score, r.comment.dimensions);
+            assert!(
+                r.comment.score >= 70,
+                "{}/{} model comment scored {}: {:?}",
+                d.id,
+                f.id,
+                r.comment.score,
+                r.comment.dimensions
+            );
         }
     }
 }

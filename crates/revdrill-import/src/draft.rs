@@ -53,46 +53,223 @@ struct Vocab {
 fn vocab(code: &str) -> Vocab {
     let v = |category, item, general, en, zh| Vocab { category, item, general, en, zh };
     match code {
-        "GO001" => v("resource-leak", "concurrency", Some("leak"), &["block forever", "never receive", "nobody receive", "no receiver", "never sent", "unbuffered"], &["永远阻塞", "没有接收", "无人接收", "没人读", "无缓冲"]),
-        "GO002" => v("concurrency", "concurrency", Some("leak"), &["never cancel", "not cancel", "only exit", "`ctx.Done`", "background context"], &["不*取消", "没有*取消", "唯一*退出", "ctx.done"]),
-        "GO003" => v("correctness", "error-paths", Some("error"), &["=cancelled context", "=canceled context", "already cancel", "after `<-ctx.Done`", "`context.Canceled`", "`context.WithoutCancel`"], &["已*取消", "已经*cancel", "context.canceled", "withoutcancel"]),
-        "GO004" => v("concurrency", "concurrency", Some("race"), &["check then act", "check-then-act", "not atomic", "between the check", "in between", "toctou"], &["非原子", "不是原子", "先*再", "之间"]),
-        "GO005" => v("error-handling", "error-paths", Some("error"), &["other error", "unexpected error", "only handle", "every other error", "all other errors"], &["其他错误", "其它错误", "只处理", "其他*错误"]),
-        "GO006" => v("error-handling", "error-paths", Some("error"), &["ignore", "unchecked", "not check", "swallow", "drop", "discard"], &["忽略", "没有检查", "未检查", "吞", "丢弃"]),
-        "GO007" => v("error-handling", "error-paths", Some("error"), &["`errors.Is`", "compare with ==", "wrapped error", "wrap", "string comparison", "compare the message"], &["errors.is", "包装", "比较*字符串", "比较*消息"]),
-        "GO008" => v("resource-leak", "concurrency", Some("leak"), &["cancel not called", "never call cancel", "missing cancel", "`defer cancel()`", "not cancel"], &["没有调用*cancel", "未调用*cancel", "defer cancel", "没*cancel"]),
-        "GO009" => v("concurrency", "concurrency", Some("lock"), &["not unlock", "never unlock", "missing unlock", "still held", "`Unlock`"], &["没有解锁", "未解锁", "忘记解锁", "没*unlock", "一直持有"]),
-        "GO010" => v("concurrency", "concurrency", Some("lock"), &["lock twice", "double lock", "locked again", "re-lock", "deadlock", "not reentrant"], &["两次加锁", "重复加锁", "死锁", "不可重入"]),
-        "GO011" => v("concurrency", "concurrency", Some("goroutine"), &["`wg.Add`", "add inside the goroutine", "before the goroutine", "wait return early", "return too early"], &["wg.add", "提前返回", "启动前"]),
-        "GO012" => v("performance", "concurrency", Some("goroutine"), &["wait in the loop", "one at a time", "serial", "sequential", "`wg.Wait`"], &["串行", "一个一个", "逐个", "wg.wait"]),
-        "GO013" => v("concurrency", "concurrency", Some("goroutine"), &["loop variable", "capture", "same variable", "last value"], &["循环变量", "捕获", "同一个变量", "最后一个值"]),
-        "GO014" => v("resource-leak", "concurrency", Some("leak"), &["new timer", "every iteration", "timer leak", "`time.NewTimer`", "`time.After`"], &["每次*定时器", "每轮", "新的*timer", "time.after", "time.newtimer"]),
-        "GO015" => v("resource-leak", "error-paths", Some("leak"), &["defer in the loop", "function exit", "not per iteration", "until the function returns", "accumulate"], &["循环*defer", "函数返回", "函数退出", "不会*每次", "累积"]),
-        "GO016" => v("performance", "concurrency", Some("performance"), &["busy loop", "spin", "cpu", "burn", "empty default", "`select {}`"], &["忙等", "空转", "cpu", "死循环"]),
-        "GO017" => v("concurrency", "concurrency", Some("close"), &["receiver close", "close on the receiver", "send on closed", "panic"], &["接收方*关闭", "向已关闭", "panic"]),
-        "GO019" => v("concurrency", "concurrency", Some("lock"), &["lock order", "opposite order", "deadlock", "ab-ba", "inversion"], &["加锁顺序", "相反*顺序", "死锁"]),
+        "GO001" => v(
+            "resource-leak",
+            "concurrency",
+            Some("leak"),
+            &["block forever", "never receive", "nobody receive", "no receiver", "never sent", "unbuffered"],
+            &["永远阻塞", "没有接收", "无人接收", "没人读", "无缓冲"],
+        ),
+        "GO002" => v(
+            "concurrency",
+            "concurrency",
+            Some("leak"),
+            &["never cancel", "not cancel", "only exit", "`ctx.Done`", "background context"],
+            &["不*取消", "没有*取消", "唯一*退出", "ctx.done"],
+        ),
+        "GO003" => v(
+            "correctness",
+            "error-paths",
+            Some("error"),
+            &[
+                "=cancelled context",
+                "=canceled context",
+                "already cancel",
+                "after `<-ctx.Done`",
+                "`context.Canceled`",
+                "`context.WithoutCancel`",
+            ],
+            &["已*取消", "已经*cancel", "context.canceled", "withoutcancel"],
+        ),
+        "GO004" => v(
+            "concurrency",
+            "concurrency",
+            Some("race"),
+            &["check then act", "check-then-act", "not atomic", "between the check", "in between", "toctou"],
+            &["非原子", "不是原子", "先*再", "之间"],
+        ),
+        "GO005" => v(
+            "error-handling",
+            "error-paths",
+            Some("error"),
+            &["other error", "unexpected error", "only handle", "every other error", "all other errors"],
+            &["其他错误", "其它错误", "只处理", "其他*错误"],
+        ),
+        "GO006" => v(
+            "error-handling",
+            "error-paths",
+            Some("error"),
+            &["ignore", "unchecked", "not check", "swallow", "drop", "discard"],
+            &["忽略", "没有检查", "未检查", "吞", "丢弃"],
+        ),
+        "GO007" => v(
+            "error-handling",
+            "error-paths",
+            Some("error"),
+            &["`errors.Is`", "compare with ==", "wrapped error", "wrap", "string comparison", "compare the message"],
+            &["errors.is", "包装", "比较*字符串", "比较*消息"],
+        ),
+        "GO008" => v(
+            "resource-leak",
+            "concurrency",
+            Some("leak"),
+            &["cancel not called", "never call cancel", "missing cancel", "`defer cancel()`", "not cancel"],
+            &["没有调用*cancel", "未调用*cancel", "defer cancel", "没*cancel"],
+        ),
+        "GO009" => v(
+            "concurrency",
+            "concurrency",
+            Some("lock"),
+            &["not unlock", "never unlock", "missing unlock", "still held", "`Unlock`"],
+            &["没有解锁", "未解锁", "忘记解锁", "没*unlock", "一直持有"],
+        ),
+        "GO010" => v(
+            "concurrency",
+            "concurrency",
+            Some("lock"),
+            &["lock twice", "double lock", "locked again", "re-lock", "deadlock", "not reentrant"],
+            &["两次加锁", "重复加锁", "死锁", "不可重入"],
+        ),
+        "GO011" => v(
+            "concurrency",
+            "concurrency",
+            Some("goroutine"),
+            &["`wg.Add`", "add inside the goroutine", "before the goroutine", "wait return early", "return too early"],
+            &["wg.add", "提前返回", "启动前"],
+        ),
+        "GO012" => v(
+            "performance",
+            "concurrency",
+            Some("goroutine"),
+            &["wait in the loop", "one at a time", "serial", "sequential", "`wg.Wait`"],
+            &["串行", "一个一个", "逐个", "wg.wait"],
+        ),
+        "GO013" => v(
+            "concurrency",
+            "concurrency",
+            Some("goroutine"),
+            &["loop variable", "capture", "same variable", "last value"],
+            &["循环变量", "捕获", "同一个变量", "最后一个值"],
+        ),
+        "GO014" => v(
+            "resource-leak",
+            "concurrency",
+            Some("leak"),
+            &["new timer", "every iteration", "timer leak", "`time.NewTimer`", "`time.After`"],
+            &["每次*定时器", "每轮", "新的*timer", "time.after", "time.newtimer"],
+        ),
+        "GO015" => v(
+            "resource-leak",
+            "error-paths",
+            Some("leak"),
+            &["defer in the loop", "function exit", "not per iteration", "until the function returns", "accumulate"],
+            &["循环*defer", "函数返回", "函数退出", "不会*每次", "累积"],
+        ),
+        "GO016" => v(
+            "performance",
+            "concurrency",
+            Some("performance"),
+            &["busy loop", "spin", "cpu", "burn", "empty default", "`select {}`"],
+            &["忙等", "空转", "cpu", "死循环"],
+        ),
+        "GO017" => v(
+            "concurrency",
+            "concurrency",
+            Some("close"),
+            &["receiver close", "close on the receiver", "send on closed", "panic"],
+            &["接收方*关闭", "向已关闭", "panic"],
+        ),
+        "GO019" => v(
+            "concurrency",
+            "concurrency",
+            Some("lock"),
+            &["lock order", "opposite order", "deadlock", "ab-ba", "inversion"],
+            &["加锁顺序", "相反*顺序", "死锁"],
+        ),
         _ => v("correctness", "error-paths", None, &["bug", "wrong", "incorrect"], &["错误", "不对", "有问题"]),
     }
 }
 
-const MISSING_TEST_EN: &[&str] = &["no test", "without test", "missing test", "not covered", "untested", "add a test", "needs a test", "write a test", "no coverage", "no unit test"];
-const MISSING_TEST_ZH: &[&str] = &["没有*测试", "缺少*测试", "缺*测试", "补*测试", "加*测试", "没有单测", "需要*测试", "没有*test", "补*单测", "加*单测"];
-const PROOF_EN: &[&str] = &["regression", "fail without", "would catch", "prove", "verify", "assert", "reproduce", "edge case", "error path"];
+const MISSING_TEST_EN: &[&str] = &[
+    "no test",
+    "without test",
+    "missing test",
+    "not covered",
+    "untested",
+    "add a test",
+    "needs a test",
+    "write a test",
+    "no coverage",
+    "no unit test",
+];
+const MISSING_TEST_ZH: &[&str] =
+    &["没有*测试", "缺少*测试", "缺*测试", "补*测试", "加*测试", "没有单测", "需要*测试", "没有*test", "补*单测", "加*单测"];
+const PROOF_EN: &[&str] =
+    &["regression", "fail without", "would catch", "prove", "verify", "assert", "reproduce", "edge case", "error path"];
 const PROOF_ZH: &[&str] = &["回归", "证明", "验证", "断言", "复现", "边界", "错误路径", "没有这次改动就会失败"];
 
 /// Keywords of the added lines that put a checklist item on the list.
-const CONCURRENCY: &[&str] = &["go func", "go ", "sync.", "Mutex", ".Lock()", "RLock()", "chan ", "<-", "select {", "WaitGroup", "atomic.", "thread", "spawn", "async ", "await", "Arc<"];
+const CONCURRENCY: &[&str] = &[
+    "go func",
+    "go ",
+    "sync.",
+    "Mutex",
+    ".Lock()",
+    "RLock()",
+    "chan ",
+    "<-",
+    "select {",
+    "WaitGroup",
+    "atomic.",
+    "thread",
+    "spawn",
+    "async ",
+    "await",
+    "Arc<",
+];
 const ERRORS: &[&str] = &["err ", "err)", "err.", "error", "Err(", "?;", "except", "catch", "throw", "panic", "unwrap", "raise"];
 const SECURITY: &[&str] = &[
-    "filepath.", "path.Join", "os.Open", "os.Create", "os.Remove", "ReadFile", "WriteFile", "../", "exec.Command", "os/exec", "subprocess", "Command::new",
-    "system(", "popen", "SELECT ", "INSERT ", "UPDATE ", "DELETE FROM", "db.Query", "db.Exec", "sql.", "std::fs", "open(", "Unmarshal", "template.HTML", "http.",
+    "filepath.",
+    "path.Join",
+    "os.Open",
+    "os.Create",
+    "os.Remove",
+    "ReadFile",
+    "WriteFile",
+    "../",
+    "exec.Command",
+    "os/exec",
+    "subprocess",
+    "Command::new",
+    "system(",
+    "popen",
+    "SELECT ",
+    "INSERT ",
+    "UPDATE ",
+    "DELETE FROM",
+    "db.Query",
+    "db.Exec",
+    "sql.",
+    "std::fs",
+    "open(",
+    "Unmarshal",
+    "template.HTML",
+    "http.",
 ];
 
 /// Writes `drill.toml`.
-pub(crate) fn drill_toml(meta: &Meta, files: &[FileChange], dropped: &[Dropped], diff: &[FileDiff], diags: &[Diagnostic]) -> String {
+pub(crate) fn drill_toml(
+    meta: &Meta,
+    files: &[FileChange],
+    dropped: &[Dropped],
+    diff: &[FileDiff],
+    diags: &[Diagnostic],
+) -> String {
     let added: Vec<(&str, u32, &str)> = diff
         .iter()
-        .flat_map(|f| f.lines().filter(|l| l.kind == LineKind::Added).map(move |l| (f.path(), l.new_line.unwrap_or(0), l.text.as_str())))
+        .flat_map(|f| {
+            f.lines().filter(|l| l.kind == LineKind::Added).map(move |l| (f.path(), l.new_line.unwrap_or(0), l.text.as_str()))
+        })
         .collect();
     let has = |words: &[&str]| added.iter().any(|(p, _, t)| !is_test(p) && words.iter().any(|w| t.contains(w)));
     let tests_changed = files.iter().any(|f| is_test(&f.path) && !f.deleted);
@@ -111,11 +288,20 @@ pub(crate) fn drill_toml(meta: &Meta, files: &[FileChange], dropped: &[Dropped],
     let mut tags: Vec<&str> = vec!["drafted", "imported"];
     tags.extend(items.iter().filter(|i| **i != "testing").copied());
     let total: usize = files.iter().map(FileChange::size).sum();
-    let difficulty = if total < 40 { "easy" } else if total < 200 { "medium" } else { "hard" };
+    let difficulty = if total < 40 {
+        "easy"
+    } else if total < 200 {
+        "medium"
+    } else {
+        "hard"
+    };
 
     let mut out = String::new();
     let _ = writeln!(out, "# Drafted by `revdrill import` from {}.", meta.origin);
-    let _ = writeln!(out, "# The checklist and answer key are drafts from the Go analyzer: read and edit them before relying on the grades.");
+    let _ = writeln!(
+        out,
+        "# The checklist and answer key are drafts from the Go analyzer: read and edit them before relying on the grades."
+    );
     for d in dropped {
         let _ = writeln!(out, "# not shown: {} ({})", d.path, d.why.0);
     }
@@ -134,7 +320,14 @@ pub(crate) fn drill_toml(meta: &Meta, files: &[FileChange], dropped: &[Dropped],
     for item in &items {
         let covers: Vec<&str> = drafts.iter().filter(|d| d.item == *item).map(|d| d.id.as_str()).collect();
         let (en, zh) = prompt(item);
-        let _ = writeln!(out, "\n[[checklist]]\nid = {}\ncovers = [{}]\nprompt = {{ en = {}, zh = {} }}", s(item), list(&covers), s(en), s(zh));
+        let _ = writeln!(
+            out,
+            "\n[[checklist]]\nid = {}\ncovers = [{}]\nprompt = {{ en = {}, zh = {} }}",
+            s(item),
+            list(&covers),
+            s(en),
+            s(zh)
+        );
     }
     let _ = writeln!(
         out,
@@ -151,11 +344,20 @@ pub(crate) fn drill_toml(meta: &Meta, files: &[FileChange], dropped: &[Dropped],
                 continue;
             }
             let v = vocab(code);
-            concepts.insert(rule_concept(code), (v.en.iter().map(|t| t.to_string()).collect(), v.zh.iter().map(|t| t.to_string()).collect()));
+            concepts.insert(
+                rule_concept(code),
+                (v.en.iter().map(|t| t.to_string()).collect(), v.zh.iter().map(|t| t.to_string()).collect()),
+            );
         }
     }
-    concepts.insert("missing-test".into(), (MISSING_TEST_EN.iter().map(|t| t.to_string()).collect(), MISSING_TEST_ZH.iter().map(|t| t.to_string()).collect()));
-    concepts.insert("regression-proof".into(), (PROOF_EN.iter().map(|t| t.to_string()).collect(), PROOF_ZH.iter().map(|t| t.to_string()).collect()));
+    concepts.insert(
+        "missing-test".into(),
+        (MISSING_TEST_EN.iter().map(|t| t.to_string()).collect(), MISSING_TEST_ZH.iter().map(|t| t.to_string()).collect()),
+    );
+    concepts.insert(
+        "regression-proof".into(),
+        (PROOF_EN.iter().map(|t| t.to_string()).collect(), PROOF_ZH.iter().map(|t| t.to_string()).collect()),
+    );
     for d in &drafts {
         let idents = identifiers(&d.problem.0);
         if !idents.is_empty() {
@@ -180,7 +382,8 @@ pub(crate) fn drill_toml(meta: &Meta, files: &[FileChange], dropped: &[Dropped],
         }
         let _ = writeln!(out, "\n# drafted from {}: check the lines, the severity and the texts", d.origin);
         let _ = writeln!(out, "[[findings]]\nid = {}\ncategory = {}\nseverity = {}", s(&d.id), s(d.category), s(d.severity));
-        let lines: Vec<String> = d.lines.iter().map(|&(a, b)| if a == b { a.to_string() } else { s(&format!("{a}-{b}")) }).collect();
+        let lines: Vec<String> =
+            d.lines.iter().map(|&(a, b)| if a == b { a.to_string() } else { s(&format!("{a}-{b}")) }).collect();
         let _ = writeln!(out, "lines = [{}]", lines.join(", "));
         if !d.rules.is_empty() {
             let _ = writeln!(out, "rules = [{}]", list(&d.rules));
@@ -265,7 +468,11 @@ fn findings(diff: &[FileDiff], diags: &[Diagnostic]) -> Vec<Draft> {
             ),
             risk: (risk_en, risk_zh),
             suggestion: (capital(&d.help.en), d.help.zh.clone()),
-            comment: format!("{label}: {}{also}. Could we {}?", d.message.en.trim_end_matches('.'), lower_first(d.help.en.trim_end_matches('.'))),
+            comment: format!(
+                "{label}: {}{also}. Could we {}?",
+                d.message.en.trim_end_matches('.'),
+                lower_first(d.help.en.trim_end_matches('.'))
+            ),
             item: v.item,
             origin: format!("{} ({}) at {}:{}", d.code, name, d.path, d.line),
         });
@@ -313,8 +520,14 @@ fn testing_finding(files: &[FileChange], diff: &[FileDiff], diags: &[Diagnostic]
             vec!["GO018".to_string()],
         ),
         None => (
-            ("The change adds or changes code but no test file.".into(), "这次改动新增或修改了代码，但没有改动任何测试文件。".into()),
-            ("Add a test that fails without this change, covering its error paths too.".into(), "补充一个没有这次改动就会失败的测试，并覆盖错误路径。".into()),
+            (
+                "The change adds or changes code but no test file.".into(),
+                "这次改动新增或修改了代码，但没有改动任何测试文件。".into(),
+            ),
+            (
+                "Add a test that fails without this change, covering its error paths too.".into(),
+                "补充一个没有这次改动就会失败的测试，并覆盖错误路径。".into(),
+            ),
             Vec::new(),
         ),
     };
@@ -327,9 +540,14 @@ fn testing_finding(files: &[FileChange], diff: &[FileDiff], diags: &[Diagnostic]
         hit: vec![vec!["missing-test".into(), "regression-proof".into()]],
         partial: vec![vec!["missing-test".into()]],
         problem,
-        risk: ("Nothing shows the change works, and nothing stops it from regressing unnoticed.".into(), "没有任何东西能证明这次改动是对的，也没有东西能防止它悄悄回退。".into()),
+        risk: (
+            "Nothing shows the change works, and nothing stops it from regressing unnoticed.".into(),
+            "没有任何东西能证明这次改动是对的，也没有东西能防止它悄悄回退。".into(),
+        ),
         suggestion,
-        comment: "issue: this change comes without a test: could we add one that fails without it and also covers the error path?".into(),
+        comment:
+            "issue: this change comes without a test: could we add one that fails without it and also covers the error path?"
+                .into(),
         item: "testing",
         origin: if go018.is_some() { "GO018 (package-without-test)".into() } else { "no test file in the change".into() },
     }
@@ -360,7 +578,8 @@ fn shown_range(diff: &[FileDiff], path: &str, line: u32, end: u32) -> Option<(u3
 fn section(doc: &str, heading: &str) -> String {
     let Some(start) = doc.find(heading) else { return String::new() };
     let rest = &doc[start + heading.len()..];
-    let para: Vec<&str> = rest.trim_start().lines().take_while(|l| !l.trim().is_empty() && !l.starts_with('#')).map(str::trim).collect();
+    let para: Vec<&str> =
+        rest.trim_start().lines().take_while(|l| !l.trim().is_empty() && !l.starts_with('#')).map(str::trim).collect();
     para.join(" ")
 }
 
@@ -385,7 +604,11 @@ fn purpose(meta: &Meta) -> (String, String) {
             format!("提交说明没有正文；标题是：{}", meta.title),
         )
     } else {
-        let short: String = if body.chars().count() > 1200 { format!("{}…", body.chars().take(1200).collect::<String>()) } else { body.to_string() };
+        let short: String = if body.chars().count() > 1200 {
+            format!("{}…", body.chars().take(1200).collect::<String>())
+        } else {
+            body.to_string()
+        };
         (short.clone(), format!("（提交说明原文，未翻译）\n{short}"))
     }
 }
@@ -417,18 +640,38 @@ fn new_logic(files: &[FileChange], dropped: &[Dropped], notes: &[(String, String
         let names: Vec<String> = dropped.iter().take(6).map(|d| format!("`{}` ({})", d.path, d.why.0)).collect();
         let names_zh: Vec<String> = dropped.iter().take(6).map(|d| format!("`{}`（{}）", d.path, d.why.1)).collect();
         let more = dropped.len().saturating_sub(6);
-        en.push(format!("Not shown: {}{}.", names.join(", "), if more > 0 { format!(" and {more} more") } else { String::new() }));
-        zh.push(format!("未展示：{}{}。", names_zh.join("、"), if more > 0 { format!("，以及另外 {more} 个") } else { String::new() }));
+        en.push(format!(
+            "Not shown: {}{}.",
+            names.join(", "),
+            if more > 0 { format!(" and {more} more") } else { String::new() }
+        ));
+        zh.push(format!(
+            "未展示：{}{}。",
+            names_zh.join("、"),
+            if more > 0 { format!("，以及另外 {more} 个") } else { String::new() }
+        ));
     }
     (en, zh)
 }
 
 fn prompt(item: &str) -> (&'static str, &'static str) {
     match item {
-        "concurrency" => ("Concurrency: can a goroutine, lock or channel here leak, deadlock or race?", "并发性：这里的 goroutine、锁或 channel 有没有可能泄露、死锁或产生 race？"),
-        "error-paths" => ("Error paths: what happens when a call fails? Are expected and unexpected errors told apart, and none dropped?", "错误路径：调用失败时会怎样？是否区分了预期和非预期的错误，有没有错误被丢掉？"),
-        "security" => ("Security: can input reach a file path, a command or a query unchecked?", "安全性：外部输入能否未经检查就进入文件路径、命令或查询？"),
-        _ => ("Regression risk and testability: is the change covered by tests that would fail without it?", "回归风险 / 可测试性：这个改动有没有测试覆盖？没有这次改动时测试会失败吗？"),
+        "concurrency" => (
+            "Concurrency: can a goroutine, lock or channel here leak, deadlock or race?",
+            "并发性：这里的 goroutine、锁或 channel 有没有可能泄露、死锁或产生 race？",
+        ),
+        "error-paths" => (
+            "Error paths: what happens when a call fails? Are expected and unexpected errors told apart, and none dropped?",
+            "错误路径：调用失败时会怎样？是否区分了预期和非预期的错误，有没有错误被丢掉？",
+        ),
+        "security" => (
+            "Security: can input reach a file path, a command or a query unchecked?",
+            "安全性：外部输入能否未经检查就进入文件路径、命令或查询？",
+        ),
+        _ => (
+            "Regression risk and testability: is the change covered by tests that would fail without it?",
+            "回归风险 / 可测试性：这个改动有没有测试覆盖？没有这次改动时测试会失败吗？",
+        ),
     }
 }
 

@@ -43,7 +43,8 @@ struct Entry {
 }
 
 pub(crate) fn read_commit(repo_path: &Path, rev: &str) -> Result<Commit, ImportError> {
-    let repo = gix::open(repo_path).map_err(|e| ImportError::NotARepository { path: repo_path.to_path_buf(), reason: e.to_string() })?;
+    let repo =
+        gix::open(repo_path).map_err(|e| ImportError::NotARepository { path: repo_path.to_path_buf(), reason: e.to_string() })?;
     let unknown = |reason: String| ImportError::UnknownRevision { rev: rev.to_string(), repo: repo_path.to_path_buf(), reason };
     let id = repo.rev_parse_single(rev).map_err(|e| unknown(e.to_string()))?;
     let object = id.object().map_err(|e| unknown(e.to_string()))?;
@@ -109,7 +110,13 @@ impl Reader<'_> {
         Ok(out)
     }
 
-    fn diff_trees(&self, prefix: &str, old: Option<ObjectId>, new: Option<ObjectId>, out: &mut Vec<Raw>) -> Result<(), ImportError> {
+    fn diff_trees(
+        &self,
+        prefix: &str,
+        old: Option<ObjectId>,
+        new: Option<ObjectId>,
+        out: &mut Vec<Raw>,
+    ) -> Result<(), ImportError> {
         let (a, b) = (self.entries(old)?, self.entries(new)?);
         let mut names: Vec<&String> = a.keys().chain(b.keys()).collect();
         names.sort();
@@ -139,7 +146,10 @@ impl Reader<'_> {
         if e.mode == GITLINK {
             return Ok(format!("Subproject commit {}\n", e.id).into_bytes());
         }
-        let obj = self.repo.find_object(e.id).map_err(|err| ImportError::Git { what: format!("blob {}", e.id), reason: err.to_string() })?;
+        let obj = self
+            .repo
+            .find_object(e.id)
+            .map_err(|err| ImportError::Git { what: format!("blob {}", e.id), reason: err.to_string() })?;
         Ok(obj.detach().data)
     }
 
@@ -210,7 +220,14 @@ impl Reader<'_> {
         Ok(files)
     }
 
-    fn section(&self, path: &str, old_path: Option<String>, old: Option<Entry>, new: Option<Entry>, score: Option<u32>) -> Result<FileChange, ImportError> {
+    fn section(
+        &self,
+        path: &str,
+        old_path: Option<String>,
+        old: Option<Entry>,
+        new: Option<Entry>,
+        score: Option<u32>,
+    ) -> Result<FileChange, ImportError> {
         let a_path = old_path.clone().unwrap_or_else(|| path.to_string());
         let mut head = format!("diff --git a/{a_path} b/{path}\n");
         let mode = |e: Entry| format!("{:06o}", e.mode);
@@ -322,7 +339,10 @@ mod tests {
     #[test]
     fn forge_urls() {
         let c = "abc";
-        assert_eq!(forge_url("git@github.com:containerd/containerd.git", c).as_deref(), Some("https://github.com/containerd/containerd/commit/abc"));
+        assert_eq!(
+            forge_url("git@github.com:containerd/containerd.git", c).as_deref(),
+            Some("https://github.com/containerd/containerd/commit/abc")
+        );
         assert_eq!(forge_url("https://github.com/o/r", c).as_deref(), Some("https://github.com/o/r/commit/abc"));
         assert_eq!(forge_url("ssh://git@gitlab.com/g/sub/r.git", c).as_deref(), Some("https://gitlab.com/g/sub/r/-/commit/abc"));
         assert_eq!(forge_url("https://example.org/o/r.git", c), None);

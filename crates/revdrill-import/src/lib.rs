@@ -89,7 +89,11 @@ pub fn import_patch(file: &Path, options: &Options) -> Result<Imported, ImportEr
     })?;
     let abs = std::fs::canonicalize(file).unwrap_or_else(|_| file.to_path_buf());
     let source = format!("file://{}", abs.display());
-    let subject = if p.subject.is_empty() { file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default() } else { p.subject };
+    let subject = if p.subject.is_empty() {
+        file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()
+    } else {
+        p.subject
+    };
     let origin = format!("the patch {}", abs.display());
     build(&subject, &p.body, &source, &origin, p.commit.as_deref(), p.files, Vec::new(), None, None, options)
 }
@@ -109,10 +113,16 @@ fn build(
 ) -> Result<Imported, ImportError> {
     let (kept, dropped) = select::select(files, &options.paths, options.max_files)?;
     if kept.iter().any(|f| f.crlf) {
-        notes.push(("Some files use CRLF line endings; they are shown without the `\\r`.".into(), "部分文件使用 CRLF 换行；展示时去掉了 `\\r`。".into()));
+        notes.push((
+            "Some files use CRLF line endings; they are shown without the `\\r`.".into(),
+            "部分文件使用 CRLF 换行；展示时去掉了 `\\r`。".into(),
+        ));
     }
     if kept.iter().any(|f| f.lossy) {
-        notes.push(("Some lines are not UTF-8; their invalid bytes are shown as `\u{fffd}`.".into(), "部分行不是 UTF-8；无效字节显示为 `\u{fffd}`。".into()));
+        notes.push((
+            "Some lines are not UTF-8; their invalid bytes are shown as `\u{fffd}`.".into(),
+            "部分行不是 UTF-8；无效字节显示为 `\u{fffd}`。".into(),
+        ));
     }
     let id = match &options.id {
         Some(id) if is_id(id) => id.clone(),
@@ -121,8 +131,10 @@ fn build(
     };
     let title = if subject.trim().is_empty() { id.clone() } else { subject.trim().to_string() };
     let diff: String = kept.iter().map(|f| f.text.as_str()).collect();
-    let parsed = revdrill_pack::diff::parse_unified(&diff).map_err(|e| ImportError::InvalidPack(format!("change.diff:{}: {}", e.line, e.message)))?;
-    let report = revdrill_analyzer_go::analyze_diff(&diff, workdir, &revdrill_analyzer_go::Options { go_version, ..Default::default() });
+    let parsed = revdrill_pack::diff::parse_unified(&diff)
+        .map_err(|e| ImportError::InvalidPack(format!("change.diff:{}: {}", e.line, e.message)))?;
+    let report =
+        revdrill_analyzer_go::analyze_diff(&diff, workdir, &revdrill_analyzer_go::Options { go_version, ..Default::default() });
     let meta = draft::Meta { id: &id, title: &title, source, body, notes: &notes, origin };
     let drill_toml = draft::drill_toml(&meta, &kept, &dropped, &parsed, &report.diagnostics);
     let drafted_findings = drill_toml.matches("\n[[findings]]").count().saturating_sub(1);
@@ -134,7 +146,8 @@ fn build(
 impl Imported {
     /// Loads the drafted pack from memory; any problem is a bug of the importer.
     fn check(&self) -> Result<(), ImportError> {
-        let files = BTreeMap::from([("drill.toml".to_string(), self.drill_toml.clone()), ("change.diff".to_string(), self.diff.clone())]);
+        let files =
+            BTreeMap::from([("drill.toml".to_string(), self.drill_toml.clone()), ("change.diff".to_string(), self.diff.clone())]);
         let dir = self.id.clone();
         revdrill_pack::load_drill(&revdrill_pack::DrillFiles { dir: dir.clone(), origin: revdrill_pack::Origin::Dir(dir), files })
             .map(|_| ())

@@ -19,7 +19,11 @@ pub(crate) fn parse(text: &str) -> Option<Patch> {
     let git_style = lines.iter().any(|l| l.starts_with("diff --git "));
     let is_start = |i: usize| {
         let l = lines[i];
-        if git_style { l.starts_with("diff --git ") } else { l.starts_with("--- ") && lines.get(i + 1).is_some_and(|n| n.starts_with("+++ ")) }
+        if git_style {
+            l.starts_with("diff --git ")
+        } else {
+            l.starts_with("--- ") && lines.get(i + 1).is_some_and(|n| n.starts_with("+++ "))
+        }
     };
     let first = (0..lines.len()).find(|&i| is_start(i))?;
     let (commit, subject, body) = header(&lines[..first]);
@@ -118,7 +122,8 @@ fn header(lines: &[&str]) -> (Option<String>, String, String) {
             }
         } else if in_headers && l.is_empty() {
             // The body runs to the `---` before the diffstat.
-            let rest: Vec<&str> = lines[i + 1..].iter().map(|l| l.trim_end_matches(['\n', '\r'])).take_while(|l| *l != "---").collect();
+            let rest: Vec<&str> =
+                lines[i + 1..].iter().map(|l| l.trim_end_matches(['\n', '\r'])).take_while(|l| *l != "---").collect();
             body = rest;
             break;
         }

@@ -47,8 +47,18 @@ pub struct Dropped {
 }
 
 const LOCK_FILES: &[&str] = &[
-    "go.sum", "Cargo.lock", "package-lock.json", "yarn.lock", "pnpm-lock.yaml", "poetry.lock", "Gemfile.lock",
-    "composer.lock", "Pipfile.lock", "uv.lock", "flake.lock", "go.work.sum",
+    "go.sum",
+    "Cargo.lock",
+    "package-lock.json",
+    "yarn.lock",
+    "pnpm-lock.yaml",
+    "poetry.lock",
+    "Gemfile.lock",
+    "composer.lock",
+    "Pipfile.lock",
+    "uv.lock",
+    "flake.lock",
+    "go.work.sum",
 ];
 const VENDOR_DIRS: &[&str] = &["vendor/", "third_party/", "node_modules/", "Godeps/"];
 const GENERATED_SUFFIXES: &[&str] =
@@ -98,7 +108,11 @@ fn drop_reason(f: &FileChange) -> Option<(&'static str, &'static str)> {
 }
 
 /// Keeps the files to review, in order, and says which were dropped.
-pub fn select(files: Vec<FileChange>, globs: &[String], max_files: usize) -> Result<(Vec<FileChange>, Vec<Dropped>), ImportError> {
+pub fn select(
+    files: Vec<FileChange>,
+    globs: &[String],
+    max_files: usize,
+) -> Result<(Vec<FileChange>, Vec<Dropped>), ImportError> {
     for g in globs {
         if g.starts_with('/') || g.split('/').any(|c| c == "..") || g.contains(':') && g.len() > 1 && g.as_bytes()[1] == b':' {
             return Err(ImportError::PathOutside { glob: g.clone() });
@@ -119,9 +133,9 @@ pub fn select(files: Vec<FileChange>, globs: &[String], max_files: usize) -> Res
         v
     };
     if !globs.is_empty() {
-        let (chosen, rest): (Vec<_>, Vec<_>) = kept.into_iter().partition(|f| {
-            globs.iter().any(|g| matches(g, &f.path) || f.old_path.as_deref().is_some_and(|o| matches(g, o)))
-        });
+        let (chosen, rest): (Vec<_>, Vec<_>) = kept
+            .into_iter()
+            .partition(|f| globs.iter().any(|g| matches(g, &f.path) || f.old_path.as_deref().is_some_and(|o| matches(g, o))));
         if chosen.is_empty() {
             return Err(ImportError::NoPathMatches { globs: globs.join(" "), largest: largest(&rest) });
         }

@@ -64,7 +64,10 @@ pub(crate) fn hunks(old: &[u8], new: &[u8]) -> Hunks {
         out.text.push_str(&format!("@@ -{},{bl} +{},{al} @@", shown(b_start, bl), shown(a_start, al)));
         // The section heading, as git's default: the last line before the hunk that starts
         // with a letter, `_` or `$`.
-        let heading = (0..b_start).rev().map(|k| line(input.before[k as usize])).find(|l| l.first().is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_' || *c == b'$'));
+        let heading = (0..b_start)
+            .rev()
+            .map(|k| line(input.before[k as usize]))
+            .find(|l| l.first().is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_' || *c == b'$'));
         if let Some(h) = heading {
             let h = String::from_utf8_lossy(h);
             let h = h.trim_end();
@@ -98,7 +101,11 @@ pub(crate) fn hunks(old: &[u8], new: &[u8]) -> Hunks {
 
 /// Moves each pure insertion or deletion as far down as equal lines allow, as git does before
 /// its heuristics: `}` + new function + `}` becomes new function + `}` + `}`.
-fn slide_down(changes: &mut [(Range<u32>, Range<u32>)], before: &[imara_diff::intern::Token], after: &[imara_diff::intern::Token]) {
+fn slide_down(
+    changes: &mut [(Range<u32>, Range<u32>)],
+    before: &[imara_diff::intern::Token],
+    after: &[imara_diff::intern::Token],
+) {
     for i in 0..changes.len() {
         let next_b = changes.get(i + 1).map_or(before.len() as u32, |c| c.0.start);
         let next_a = changes.get(i + 1).map_or(after.len() as u32, |c| c.1.start);
@@ -155,7 +162,11 @@ mod tests {
     fn context_and_merged_hunks() {
         let old = "1\n2\n3\n4\n5\n6\n7\n8\n9\n10\n11\n12\n13\n14\n15\n16\n";
         let new = "1\n2\nthree\n4\n5\n6\n7\n8\nnine\n10\n11\n12\n13\n14\n15\n16\nseventeen\n";
-        check(old, new, "@@ -1,12 +1,12 @@\n 1\n 2\n-3\n+three\n 4\n 5\n 6\n 7\n 8\n-9\n+nine\n 10\n 11\n 12\n@@ -14,3 +14,4 @@\n 14\n 15\n 16\n+seventeen\n");
+        check(
+            old,
+            new,
+            "@@ -1,12 +1,12 @@\n 1\n 2\n-3\n+three\n 4\n 5\n 6\n 7\n 8\n-9\n+nine\n 10\n 11\n 12\n@@ -14,3 +14,4 @@\n 14\n 15\n 16\n+seventeen\n",
+        );
     }
 
     #[test]

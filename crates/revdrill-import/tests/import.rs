@@ -25,7 +25,18 @@ impl Repo {
 
     fn git(&self, args: &[&str]) -> String {
         let out = Command::new("git")
-            .args(["-c", "user.name=T", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false", "-c", "core.autocrlf=false", "-c", "protocol.file.allow=always"])
+            .args([
+                "-c",
+                "user.name=T",
+                "-c",
+                "user.email=t@example.com",
+                "-c",
+                "commit.gpgsign=false",
+                "-c",
+                "core.autocrlf=false",
+                "-c",
+                "protocol.file.allow=always",
+            ])
             .args(args)
             .current_dir(&self.path)
             .env("GIT_CONFIG_NOSYSTEM", "1")
@@ -80,7 +91,9 @@ fn plain_commit_drafts_findings_from_the_analyzer() {
     r.commit("init");
     r.write("shim/service.go", LEAKY_GO);
     r.write("go.sum", "example.com/x v1.0.0 h1:abc=\n");
-    let sha = r.commit("fix: shimv1 leak issue\n\nRemove the task record once the container is gone.\n\nSigned-off-by: T <t@example.com>");
+    let sha = r.commit(
+        "fix: shimv1 leak issue\n\nRemove the task record once the container is gone.\n\nSigned-off-by: T <t@example.com>",
+    );
     let imp = import_commit(&r.path, "HEAD", &Options::default()).unwrap();
     assert_eq!(imp.id, format!("fix-shimv1-leak-issue-{}", &sha[..7]));
     let drill = check_pack(&imp);
@@ -97,8 +110,15 @@ fn plain_commit_drafts_findings_from_the_analyzer() {
     assert_eq!(drill.checklist.last().unwrap().kind, revdrill_pack::ItemKind::Comment);
     // A learner naming the leak and the cancelled context earns points.
     let mut answers = std::collections::BTreeMap::new();
-    answers.insert("concurrency".to_string(), "The goroutine can leak forever because nobody may cancel ctx; it only exits on `ctx.Done`.".to_string());
-    answers.insert("error-paths".to_string(), "After `<-ctx.Done` the calls use an already cancelled context, so `s.tasks.Get` fails with context.Canceled.".to_string());
+    answers.insert(
+        "concurrency".to_string(),
+        "The goroutine can leak forever because nobody may cancel ctx; it only exits on `ctx.Done`.".to_string(),
+    );
+    answers.insert(
+        "error-paths".to_string(),
+        "After `<-ctx.Done` the calls use an already cancelled context, so `s.tasks.Get` fails with context.Canceled."
+            .to_string(),
+    );
     let a = AnswerSet { drill: drill.id.clone(), answers, comments: Vec::new() };
     assert!(Grader::new(&drill).grade(&a).score > 0);
 }
@@ -172,7 +192,13 @@ fn rename_deleted_binary_and_submodule() {
     r.write("logo.png", b"\x89PNG\r\n\x1a\n\0\0\0other");
     r.commit("rename, delete, binary, submodule");
     let imp = import_commit(&r.path, "HEAD", &Options::default()).unwrap();
-    assert!(imp.diff.contains("diff --git a/old/name.go b/new/name.go\nsimilarity index 98%\nrename from old/name.go\nrename to new/name.go\n"), "{}", imp.diff);
+    assert!(
+        imp.diff.contains(
+            "diff --git a/old/name.go b/new/name.go\nsimilarity index 98%\nrename from old/name.go\nrename to new/name.go\n"
+        ),
+        "{}",
+        imp.diff
+    );
     assert!(imp.diff.contains("deleted file mode 100644\n--- a/gone.go\n+++ /dev/null\n"));
     let dropped: Vec<(&str, &str)> = imp.dropped.iter().map(|d| (d.path.as_str(), d.why.0)).collect();
     assert_eq!(dropped, [("deps/sub", "submodule moved to another commit"), ("logo.png", "binary file")]);
@@ -220,7 +246,10 @@ fn three_hundred_files_need_path() {
     let none = Options { paths: vec!["nothing/**".into()], ..Options::default() };
     assert!(matches!(import_commit(&r.path, "HEAD", &none), Err(ImportError::NoPathMatches { .. })));
     let outside = Options { paths: vec!["../etc/*".into()], ..Options::default() };
-    assert_eq!(import_commit(&r.path, "HEAD", &outside).unwrap_err().to_string(), "--path `../etc/*` points outside the repository: give a path relative to its root");
+    assert_eq!(
+        import_commit(&r.path, "HEAD", &outside).unwrap_err().to_string(),
+        "--path `../etc/*` points outside the repository: give a path relative to its root"
+    );
 }
 
 #[test]
@@ -278,5 +307,10 @@ fn format_patch_and_plain_diff() {
     check_pack(&imp);
     let not_patch = r._tmp.path().join("notes.txt");
     std::fs::write(&not_patch, "hello\n").unwrap();
-    assert!(import_patch(&not_patch, &Options::default()).unwrap_err().to_string().ends_with("is not a patch: no `diff --git` or `---`/`+++` file header found"));
+    assert!(
+        import_patch(&not_patch, &Options::default())
+            .unwrap_err()
+            .to_string()
+            .ends_with("is not a patch: no `diff --git` or `---`/`+++` file header found")
+    );
 }

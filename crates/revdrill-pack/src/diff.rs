@@ -100,8 +100,8 @@ pub fn parse_unified(text: &str) -> Result<Vec<FileDiff>, DiffError> {
             let Some(file) = files.last_mut() else {
                 return Err(DiffError { line: i + 1, message: "hunk before any `---`/`+++` file header".into() });
             };
-            let (old_start, old_len, new_start, new_len) =
-                parse_hunk_header(line).ok_or_else(|| DiffError { line: i + 1, message: format!("malformed hunk header `{line}`") })?;
+            let (old_start, old_len, new_start, new_len) = parse_hunk_header(line)
+                .ok_or_else(|| DiffError { line: i + 1, message: format!("malformed hunk header `{line}`") })?;
             let header_line = i + 1;
             i += 1;
             let (mut old_no, mut new_no) = (old_start, new_start);
@@ -224,12 +224,18 @@ mod tests {
 
     #[test]
     fn new_file_and_no_newline_marker() {
-        check("--- /dev/null\n+++ b/new.rs\n@@ -0,0 +1,2 @@\n+fn a() {}\n+fn b() {}\n\\ No newline at end of file\n", "new.rs: +_/1 +_/2");
+        check(
+            "--- /dev/null\n+++ b/new.rs\n@@ -0,0 +1,2 @@\n+fn a() {}\n+fn b() {}\n\\ No newline at end of file\n",
+            "new.rs: +_/1 +_/2",
+        );
     }
 
     #[test]
     fn short_hunk_is_an_error_with_its_line() {
-        check("--- a/x\n+++ b/x\n@@ -1,3 +1,3 @@\n a\n", "error: line 3: hunk header promises 3 old and 3 new lines but the hunk has 1 and 1");
+        check(
+            "--- a/x\n+++ b/x\n@@ -1,3 +1,3 @@\n a\n",
+            "error: line 3: hunk header promises 3 old and 3 new lines but the hunk has 1 and 1",
+        );
     }
 
     #[test]

@@ -133,7 +133,12 @@ fn is_id(s: &str) -> bool {
 pub fn load_drill(files: &DrillFiles) -> Result<Drill, PackErrors> {
     let toml_file = format!("{}/drill.toml", files.dir);
     let Some(text) = files.files.get("drill.toml") else {
-        return Err(PackErrors(vec![PackError { file: toml_file, line: None, field: String::new(), message: "missing file".into() }]));
+        return Err(PackErrors(vec![PackError {
+            file: toml_file,
+            line: None,
+            field: String::new(),
+            message: "missing file".into(),
+        }]));
     };
     let raw: RawDrill = match toml::from_str(text) {
         Ok(raw) => raw,
@@ -175,7 +180,12 @@ pub fn load_drill(files: &DrillFiles) -> Result<Drill, PackErrors> {
         Some(t) => match parse_unified(t) {
             Ok(d) => (t.clone(), d),
             Err(e) => {
-                errs.list.push(PackError { file: diff_file.clone(), line: Some(e.line), field: String::new(), message: e.message });
+                errs.list.push(PackError {
+                    file: diff_file.clone(),
+                    line: Some(e.line),
+                    field: String::new(),
+                    message: e.message,
+                });
                 (t.clone(), Vec::new())
             }
         },
@@ -390,7 +400,8 @@ pub fn load_dir(dir: &Path) -> Result<Drill, PackErrors> {
                 stack.push(path);
             } else {
                 let rel = path.strip_prefix(dir).unwrap_or(&path).to_string_lossy().replace('\\', "/");
-                let interesting = rel == "drill.toml" || rel.ends_with(".diff") || rel.ends_with(".patch") || rel.ends_with(".json");
+                let interesting =
+                    rel == "drill.toml" || rel.ends_with(".diff") || rel.ends_with(".patch") || rel.ends_with(".json");
                 if interesting {
                     let text = std::fs::read_to_string(&path).map_err(|e| io_error(&path.display().to_string(), e))?;
                     files.insert(rel, text);

@@ -77,7 +77,9 @@ fn classify(path: &str, e: rusqlite::Error) -> StoreError {
     match e.sqlite_error_code() {
         Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => StoreError::Locked { path },
         Some(ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase) => StoreError::Corrupt { path, detail: e.to_string() },
-        Some(ErrorCode::CannotOpen | ErrorCode::PermissionDenied | ErrorCode::ReadOnly) => StoreError::Open { path, detail: e.to_string() },
+        Some(ErrorCode::CannotOpen | ErrorCode::PermissionDenied | ErrorCode::ReadOnly) => {
+            StoreError::Open { path, detail: e.to_string() }
+        }
         _ => StoreError::Other { path, detail: e.to_string() },
     }
 }
@@ -161,7 +163,9 @@ impl Store for SqliteStore {
     fn category_stats(&self) -> Result<Vec<CategoryStat>, StoreError> {
         let mut stmt = self
             .conn
-            .prepare("SELECT category, SUM(earned), SUM(max), COUNT(*) FROM attempt_categories GROUP BY category ORDER BY category")
+            .prepare(
+                "SELECT category, SUM(earned), SUM(max), COUNT(*) FROM attempt_categories GROUP BY category ORDER BY category",
+            )
             .map_err(|e| self.err(e))?;
         let rows = stmt
             .query_map([], |r| Ok(CategoryStat { category: r.get(0)?, earned: r.get(1)?, max: r.get(2)?, attempts: r.get(3)? }))

@@ -69,7 +69,8 @@ async fn post(e: &Env, uri: &str, body: impl Into<String>) -> Resp {
 }
 
 fn model_answers() -> String {
-    std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../catalog/containerd-shimv1-leak/answers/model-en.json")).unwrap()
+    std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../catalog/containerd-shimv1-leak/answers/model-en.json"))
+        .unwrap()
 }
 
 /// Asserts a status and, for errors, the JSON error code.
@@ -85,13 +86,9 @@ fn check(r: &Resp, status: u16, code: Option<&str>) {
 #[tokio::test]
 async fn pages_render_with_security_headers() {
     let e = env();
-    for uri in [
-        "/",
-        "/?language=go&category=concurrency&difficulty=medium&todo=1",
-        &format!("/drills/{SEED}"),
-        "/progress",
-        "/template",
-    ] {
+    for uri in
+        ["/", "/?language=go&category=concurrency&difficulty=medium&todo=1", &format!("/drills/{SEED}"), "/progress", "/template"]
+    {
         let r = get(&e, uri).await;
         check(&r, 200, None);
         assert!(r.headers[header::CONTENT_TYPE].to_str().unwrap().starts_with("text/html"), "{uri}");
@@ -159,7 +156,10 @@ async fn drill_page_has_diff_checklist_and_no_reference_review() {
     assert!(page.contains("<span class=\"hl-k\">func</span>"), "highlighted");
     assert!(page.contains("data-item=\"concurrency\"") && page.contains("data-item=\"expression\""));
     assert!(page.contains("https://github.com/containerd/containerd/pull/9344"));
-    assert!(!page.contains("Reference review") && !page.contains("WithoutCancel(ctx), 10"), "the key stays hidden before submitting");
+    assert!(
+        !page.contains("Reference review") && !page.contains("WithoutCancel(ctx), 10"),
+        "the key stays hidden before submitting"
+    );
 }
 
 #[tokio::test]
@@ -192,7 +192,11 @@ async fn bad_bodies_get_clear_json_errors() {
     check(&post(&e, "/api/drills/nope/grade", "{}").await, 404, Some("unknown_drill"));
     check(&post(&e, "/api/drills/nope/attempts", "{}").await, 404, Some("unknown_drill"));
     // Not JSON at all.
-    let req = Request::post(&uri).header("x-revdrill-csrf", &e.csrf).header(header::CONTENT_TYPE, "text/plain").body(Body::from("{}")).unwrap();
+    let req = Request::post(&uri)
+        .header("x-revdrill-csrf", &e.csrf)
+        .header(header::CONTENT_TYPE, "text/plain")
+        .body(Body::from("{}"))
+        .unwrap();
     check(&send(&e.app, req).await, 415, Some("not_json"));
     // Over the limit: a clear JSON error, whether or not the client announced the length.
     let big = json!({"answers": {"concurrency": "x".repeat(BODY_LIMIT)}}).to_string();
@@ -224,10 +228,12 @@ async fn posts_without_the_token_or_from_elsewhere_are_refused() {
         .body(Body::from("{}"))
         .unwrap();
     check(&send(&e.app, other_origin).await, 403, Some("csrf"));
-    let cross_site = base().header("x-revdrill-csrf", &e.csrf).header("sec-fetch-site", "cross-site").body(Body::from("{}")).unwrap();
+    let cross_site =
+        base().header("x-revdrill-csrf", &e.csrf).header("sec-fetch-site", "cross-site").body(Body::from("{}")).unwrap();
     check(&send(&e.app, cross_site).await, 403, Some("csrf"));
     // A form post (what a cross-site page can send without a preflight) never gets through.
-    let form = Request::post(&uri).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded").body(Body::from("a=1")).unwrap();
+    let form =
+        Request::post(&uri).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded").body(Body::from("a=1")).unwrap();
     check(&send(&e.app, form).await, 403, Some("csrf"));
     // The same request from our own origin passes.
     let ok = base()
@@ -276,7 +282,8 @@ async fn submitted_attempts_are_stored_like_the_cli_stores_them() {
 
     let page = get(&e, &format!("/attempts/{id}")).await;
     check(&page, 200, None);
-    for needle in ["Reference review", "id=\"score\"", "v-hit", "context.WithoutCancel", "Your English comment", "Model comment"] {
+    for needle in ["Reference review", "id=\"score\"", "v-hit", "context.WithoutCancel", "Your English comment", "Model comment"]
+    {
         assert!(page.text.contains(needle), "feedback page lacks {needle}");
     }
     assert!(page.text.contains(&format!("<span>{score}</span>")));
@@ -318,7 +325,12 @@ async fn template_view_and_download() {
     let api = get(&e, "/api/template").await;
     assert_eq!(api.headers[header::CONTENT_DISPOSITION], "inline");
     assert_eq!(api.text, revdrill_catalog::review_template(Lang::En));
-    assert!(get(&e, "/api/template?download=1").await.headers[header::CONTENT_DISPOSITION].to_str().unwrap().starts_with("attachment"));
+    assert!(
+        get(&e, "/api/template?download=1").await.headers[header::CONTENT_DISPOSITION]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment")
+    );
     assert!(get(&e, "/template").await.text.contains("href=\"/template.md?lang=en\""));
 }
 
@@ -329,7 +341,11 @@ async fn unknown_routes() {
     let r = get(&e, "/nope").await;
     check(&r, 404, None);
     assert!(r.headers[header::CONTENT_TYPE].to_str().unwrap().starts_with("text/html"));
-    let r = send(&e.app, Request::delete(format!("/api/drills/{SEED}")).header("x-revdrill-csrf", &e.csrf).body(Body::empty()).unwrap()).await;
+    let r = send(
+        &e.app,
+        Request::delete(format!("/api/drills/{SEED}")).header("x-revdrill-csrf", &e.csrf).body(Body::empty()).unwrap(),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::METHOD_NOT_ALLOWED);
 }
 
@@ -349,10 +365,18 @@ async fn hostile_pack_and_answers_are_escaped_everywhere() {
     let drill = get(&e, "/drills/xss-drill").await;
     check(&drill, 200, None);
     assert_inert(&drill.text, "drill page");
-    assert!(drill.text.contains("fix: &lt;script&gt;window.__xss=&#39;title&#39;&lt;/script&gt;&quot;&gt;&lt;img src=x onerror="));
+    assert!(
+        drill.text.contains("fix: &lt;script&gt;window.__xss=&#39;title&#39;&lt;/script&gt;&quot;&gt;&lt;img src=x onerror=")
+    );
     assert!(drill.text.contains("&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;&lt;script&gt;"), "the diff text is escaped");
-    assert!(drill.text.contains("&quot;&gt;&lt;img src=x onerror=&quot;window.__xss=&#39;prompt&#39;&quot;&gt;"), "prompts escaped");
-    assert!(drill.text.contains("<code>&lt;img src=x onerror=&quot;window.__xss=&#39;code-span&#39;&quot;&gt;</code>"), "code spans escaped");
+    assert!(
+        drill.text.contains("&quot;&gt;&lt;img src=x onerror=&quot;window.__xss=&#39;prompt&#39;&quot;&gt;"),
+        "prompts escaped"
+    );
+    assert!(
+        drill.text.contains("<code>&lt;img src=x onerror=&quot;window.__xss=&#39;code-span&#39;&quot;&gt;</code>"),
+        "code spans escaped"
+    );
     assert_inert(&get(&e, "/").await.text, "catalog");
     assert_inert(&get(&e, "/?lang=zh").await.text, "catalog (zh)");
 
@@ -366,7 +390,10 @@ async fn hostile_pack_and_answers_are_escaped_everywhere() {
     let fb = get(&e, &format!("/attempts/{id}")).await;
     check(&fb, 200, None);
     assert_inert(&fb.text, "feedback page");
-    assert!(fb.text.contains("&lt;script&gt;window.__xss=&#39;answer&#39;&lt;/script&gt;"), "the learner's answer is shown, escaped");
+    assert!(
+        fb.text.contains("&lt;script&gt;window.__xss=&#39;answer&#39;&lt;/script&gt;"),
+        "the learner's answer is shown, escaped"
+    );
     assert!(fb.text.contains("&lt;/pre&gt;&lt;script&gt;window.__xss=&#39;code&#39;"), "the answer key's code is escaped");
     let progress = get(&e, "/progress").await;
     assert_inert(&progress.text, "progress page");
@@ -391,7 +418,10 @@ async fn a_diff_of_two_files_renders_both_and_takes_comments_per_file() {
     let e = env();
     let page = get(&e, "/drills/two-files").await.text;
     assert!(page.contains("data-multi=\"true\""));
-    assert!(page.contains("<div class=\"file\" data-file=\"retry.py\">") && page.contains("<div class=\"file\" data-file=\"test_retry.py\">"));
+    assert!(
+        page.contains("<div class=\"file\" data-file=\"retry.py\">")
+            && page.contains("<div class=\"file\" data-file=\"test_retry.py\">")
+    );
     let body = json!({"answers": {"tests": "There is no test for failure."}, "comments": [{"line": 2, "file": "test_retry.py", "severity": "minor", "body": "no test for failure"}]});
     let r = post(&e, "/api/drills/two-files/attempts", body.to_string()).await;
     check(&r, 201, None);

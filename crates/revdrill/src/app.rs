@@ -28,9 +28,8 @@ impl App {
             Some(LangArg::Zh) => Lang::Zh,
             None => lang_from_env(),
         };
-        let catalog = Catalog::load(&g.packs).map_err(|e| {
-            anyhow::anyhow!("{}\n{e}", t(lang, "invalid drill pack:", "drill pack 有误："))
-        })?;
+        let catalog = Catalog::load(&g.packs)
+            .map_err(|e| anyhow::anyhow!("{}\n{e}", t(lang, "invalid drill pack:", "drill pack 有误：")))?;
         let db_path = match &g.db {
             Some(p) => p.clone(),
             None => default_db_path().context("cannot find the user's data folder: pass --db PATH")?,

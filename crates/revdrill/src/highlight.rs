@@ -38,7 +38,9 @@ fn config(language: &str) -> Option<&'static HighlightConfiguration> {
     };
     match language {
         "go" => GO.get_or_init(|| make(tree_sitter_go::LANGUAGE.into(), "go", tree_sitter_go::HIGHLIGHTS_QUERY)).as_ref(),
-        "rust" => RUST.get_or_init(|| make(tree_sitter_rust::LANGUAGE.into(), "rust", tree_sitter_rust::HIGHLIGHTS_QUERY)).as_ref(),
+        "rust" => {
+            RUST.get_or_init(|| make(tree_sitter_rust::LANGUAGE.into(), "rust", tree_sitter_rust::HIGHLIGHTS_QUERY)).as_ref()
+        }
         _ => None,
     }
 }

@@ -20,7 +20,11 @@ fn main() -> ExitCode {
     match commands::run(args) {
         Ok(code) => code,
         // `revdrill list | head` closes the pipe early: not an error.
-        Err(err) if err.chain().any(|e| e.downcast_ref::<std::io::Error>().is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)) => {
+        Err(err)
+            if err
+                .chain()
+                .any(|e| e.downcast_ref::<std::io::Error>().is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)) =>
+        {
             ExitCode::SUCCESS
         }
         Err(err) => {

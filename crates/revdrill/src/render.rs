@@ -94,7 +94,13 @@ pub fn diff(out: &mut impl Write, d: &Drill) -> io::Result<()> {
                     LineKind::Removed => ('-', REMOVED),
                     LineKind::Context => (' ', Style::new()),
                 };
-                write!(out, "{} {} {}", styled(DIM, &num(l.old_line)), styled(DIM, &num(l.new_line)), styled(mark_style, &mark.to_string()))?;
+                write!(
+                    out,
+                    "{} {} {}",
+                    styled(DIM, &num(l.old_line)),
+                    styled(DIM, &num(l.new_line)),
+                    styled(mark_style, &mark.to_string())
+                )?;
                 for (s, text) in segs {
                     write!(out, "{}", styled(*s, &text.replace('\t', "    ")))?;
                 }
@@ -219,11 +225,26 @@ pub fn final_report(out: &mut impl Write, d: &Drill, r: &Report, lang: Lang) -> 
     if let Some(m) = &c.model {
         writeln!(out, "  {}\n    {m}", styled(Style::new().bold(), t(lang, "Model comment:", "范例评论：")))?;
     }
-    writeln!(out, "  {}", styled(DIM, t(lang,
-        "Template: <label> (<decoration>): <what is wrong, naming the code> — <why it matters> — <what to do instead>?",
-        "句式：<label> (<decoration>): <哪里不对，点名代码> — <为什么重要> — <建议怎么改>?")))?;
+    writeln!(
+        out,
+        "  {}",
+        styled(
+            DIM,
+            t(
+                lang,
+                "Template: <label> (<decoration>): <what is wrong, naming the code> — <why it matters> — <what to do instead>?",
+                "句式：<label> (<decoration>): <哪里不对，点名代码> — <为什么重要> — <建议怎么改>?"
+            )
+        )
+    )?;
     heading(out, t(lang, "Score", "得分"))?;
-    let style = if r.score >= 80 { GOOD } else if r.score >= 50 { WARN } else { BAD };
+    let style = if r.score >= 80 {
+        GOOD
+    } else if r.score >= 50 {
+        WARN
+    } else {
+        BAD
+    };
     writeln!(out, "  {} / 100", styled(style, &r.score.to_string()))?;
     for c in &r.categories {
         writeln!(out, "  {} {:>3}  {}", pad(c.category.label(lang), 16), c.score, bar(c.score))?;

@@ -147,12 +147,16 @@ fn grade_reads_stdin_and_explains_in_chinese() {
 #[test]
 fn grade_rejects_bad_answers_with_file_line_and_field() {
     let env = Env::new();
-    let bad_item = env.write("bad-item.json", "{\n  \"drill\": \"containerd-shimv1-leak\",\n  \"answers\": {\n    \"concurency\": \"typo\"\n  }\n}\n");
+    let bad_item = env.write(
+        "bad-item.json",
+        "{\n  \"drill\": \"containerd-shimv1-leak\",\n  \"answers\": {\n    \"concurency\": \"typo\"\n  }\n}\n",
+    );
     let r = env.run(&["grade", "--drill", SEED, "--answers", bad_item.to_str().unwrap()], "");
     assert_eq!(r.code, 2);
     assert!(r.err.contains("bad-item.json:4: answers.concurency: no checklist item `concurency`"), "{}", r.err);
 
-    let bad_line = env.write("bad-line.json", "{\"drill\": \"containerd-shimv1-leak\",\n \"comments\": [{\"line\": 9999, \"body\": \"x\"}]}");
+    let bad_line = env
+        .write("bad-line.json", "{\"drill\": \"containerd-shimv1-leak\",\n \"comments\": [{\"line\": 9999, \"body\": \"x\"}]}");
     let r = env.run(&["grade", "--drill", SEED, "--answers", bad_line.to_str().unwrap()], "");
     assert_eq!(r.code, 2);
     assert!(r.err.contains("bad-line.json:2: comments[0].line: line 9999 is not shown"), "{}", r.err);
@@ -336,8 +340,10 @@ fn packs_check_reports_each_problem_with_file_line_and_field() {
     for e in expect {
         assert!(r.err.contains(e), "missing `{e}` in:\n{}", r.err);
     }
-    let r = env.run(&["--packs", "pack/good", "grade", "--drill", "good-one", "--answers", "-", "--format", "json"],
-        r#"{"answers": {"concurrency": "This goroutine has no way to stop."}}"#);
+    let r = env.run(
+        &["--packs", "pack/good", "grade", "--drill", "good-one", "--answers", "-", "--format", "json"],
+        r#"{"answers": {"concurrency": "This goroutine has no way to stop."}}"#,
+    );
     assert_eq!(json(&r.out)["findings"][0]["verdict"], "hit", "{}", r.err);
 }
 

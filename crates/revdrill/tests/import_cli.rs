@@ -22,7 +22,11 @@ fn revdrill(dir: &Path, args: &[&str], stdin: &str) -> (i32, String, String) {
         .unwrap();
     child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
     let o = child.wait_with_output().unwrap();
-    (o.status.code().unwrap_or(-1), String::from_utf8_lossy(&o.stdout).into_owned(), String::from_utf8_lossy(&o.stderr).into_owned())
+    (
+        o.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
 }
 
 fn git(repo: &Path, args: &[&str]) {
@@ -53,7 +57,8 @@ fn import_then_check_then_drill() {
     git(&repo, &["add", "-A"]);
     git(&repo, &["commit", "-q", "-m", "watch: call done when the context ends"]);
 
-    let (code, out, err) = revdrill(tmp.path(), &["import", "--repo", "repo", "--commit", "HEAD", "--id", "watch-done", "-o", "packs"], "");
+    let (code, out, err) =
+        revdrill(tmp.path(), &["import", "--repo", "repo", "--commit", "HEAD", "--id", "watch-done", "-o", "packs"], "");
     assert_eq!(code, 0, "{err}");
     assert!(out.starts_with("wrote packs/watch-done\n"), "{out}");
     assert!(out.contains("next: revdrill drill --packs packs watch-done"), "{out}");

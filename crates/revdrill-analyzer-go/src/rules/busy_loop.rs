@@ -55,43 +55,57 @@ pub(crate) fn check(c: &Checker, out: &mut Vec<Diagnostic>) {
         if cases.is_empty() {
             let in_main = site.func.is_some_and(|f| f.kind() == "function_declaration" && ast::function_name(f, c.src) == "main");
             if !in_main && !site.node.has_error() {
-                c.report(out, &BusyLoop::INFO, site.node, Text::new(
-                    "`select {}` blocks this goroutine forever",
-                    "`select {}` 会让这个 goroutine 永远阻塞",
-                ), Text::new(
-                    "wait on a channel or context that ends, so the goroutine can exit",
-                    "改为等待一个会结束的 channel 或 context，让 goroutine 能够退出",
-                ));
+                c.report(
+                    out,
+                    &BusyLoop::INFO,
+                    site.node,
+                    Text::new("`select {}` blocks this goroutine forever", "`select {}` 会让这个 goroutine 永远阻塞"),
+                    Text::new(
+                        "wait on a channel or context that ends, so the goroutine can exit",
+                        "改为等待一个会结束的 channel 或 context，让 goroutine 能够退出",
+                    ),
+                );
             }
             continue;
         }
         let Some(lp) = site.in_loop else { continue };
         let Some(body) = lp.child_by_field_name("body") else { continue };
-        let whole_body = ast::statements(body).len() == 1 && ast::contains(body, site.node)
+        let whole_body = ast::statements(body).len() == 1
+            && ast::contains(body, site.node)
             && site.node.parent().and_then(|p| p.parent()).is_some_and(|b| b.id() == body.id());
         let empty_default = cases.iter().find(|n| n.kind() == "default_case" && ast::statements(**n).is_empty());
         if let (true, Some(default)) = (whole_body, empty_default) {
-            c.report(out, &BusyLoop::INFO, *default, Text::new(
-                "the empty `default` makes this loop spin: it polls the channels at full CPU instead of blocking",
-                "空的 `default` 让这个循环空转：它以满 CPU 轮询 channel，而不是阻塞等待",
-            ), Text::new(
-                "remove the `default` case so the `select` blocks until a case is ready",
-                "删除 `default` 分支，让 `select` 阻塞直到某个 case 就绪",
-            ));
+            c.report(
+                out,
+                &BusyLoop::INFO,
+                *default,
+                Text::new(
+                    "the empty `default` makes this loop spin: it polls the channels at full CPU instead of blocking",
+                    "空的 `default` 让这个循环空转：它以满 CPU 轮询 channel，而不是阻塞等待",
+                ),
+                Text::new(
+                    "remove the `default` case so the `select` blocks until a case is ready",
+                    "删除 `default` 分支，让 `select` 阻塞直到某个 case 就绪",
+                ),
+            );
         }
     }
     for site in &c.index.fors {
         let mut cur = site.node.walk();
         let header = site.node.named_children(&mut cur).filter(|n| n.kind() != "block" && n.kind() != "comment").count();
-        let empty = site.node.child_by_field_name("body").is_some_and(|b| ast::statements(b).is_empty() && b.named_child_count() == 0);
+        let empty =
+            site.node.child_by_field_name("body").is_some_and(|b| ast::statements(b).is_empty() && b.named_child_count() == 0);
         if header == 0 && empty && !site.node.has_error() {
-            c.report(out, &BusyLoop::INFO, site.node, Text::new(
-                "`for {}` spins forever at full CPU",
-                "`for {}` 会以满 CPU 永远空转",
-            ), Text::new(
-                "block on a channel, context or `select {}` in `main` instead",
-                "改为阻塞在 channel、context 上，或在 `main` 中使用 `select {}`",
-            ));
+            c.report(
+                out,
+                &BusyLoop::INFO,
+                site.node,
+                Text::new("`for {}` spins forever at full CPU", "`for {}` 会以满 CPU 永远空转"),
+                Text::new(
+                    "block on a channel, context or `select {}` in `main` instead",
+                    "改为阻塞在 channel、context 上，或在 `main` 中使用 `select {}`",
+                ),
+            );
         }
     }
 }

@@ -52,9 +52,8 @@ declare_rule! {
     }
 }
 
-const DERIVES: &[&str] = &[
-    "WithCancel", "WithTimeout", "WithDeadline", "WithCancelCause", "WithTimeoutCause", "WithDeadlineCause",
-];
+const DERIVES: &[&str] =
+    &["WithCancel", "WithTimeout", "WithDeadline", "WithCancelCause", "WithTimeoutCause", "WithDeadlineCause"];
 
 pub(crate) fn check(c: &Checker, out: &mut Vec<Diagnostic>) {
     for site in &c.index.short_vars {
@@ -75,10 +74,17 @@ pub(crate) fn check(c: &Checker, out: &mut Vec<Diagnostic>) {
         }
         let decl = site.node;
         if cancel == "_" {
-            report(c, out, decl, decl, cancel, Text::new(
-                format!("the cancel func of `context.{}` is discarded: the context is never released", call.name),
-                format!("`context.{}` 返回的 cancel 函数被丢弃了：这个 context 永远不会被释放", call.name),
-            ));
+            report(
+                c,
+                out,
+                decl,
+                decl,
+                cancel,
+                Text::new(
+                    format!("the cancel func of `context.{}` is discarded: the context is never released", call.name),
+                    format!("`context.{}` 返回的 cancel 函数被丢弃了：这个 context 永远不会被释放", call.name),
+                ),
+            );
             continue;
         }
         let Some(body) = ast::body(func) else { continue };
@@ -86,10 +92,17 @@ pub(crate) fn check(c: &Checker, out: &mut Vec<Diagnostic>) {
             n.kind() == "identifier" && text(n, c.src) == cancel && n.start_byte() > decl.end_byte()
         });
         if uses.is_empty() {
-            report(c, out, decl, decl, cancel, Text::new(
-                format!("`{cancel}` is never called: the context from `context.{}` is never released", call.name),
-                format!("`{cancel}` 从未被调用：`context.{}` 创建的 context 永远不会被释放", call.name),
-            ));
+            report(
+                c,
+                out,
+                decl,
+                decl,
+                cancel,
+                Text::new(
+                    format!("`{cancel}` is never called: the context from `context.{}` is never released", call.name),
+                    format!("`{cancel}` 从未被调用：`context.{}` 创建的 context 永远不会被释放", call.name),
+                ),
+            );
             continue;
         }
         // Anything but a plain `cancel()` statement in this function's own code: assume handled.
@@ -115,10 +128,20 @@ pub(crate) fn check(c: &Checker, out: &mut Vec<Diagnostic>) {
                 "break_statement" => "break",
                 _ => "continue",
             };
-            report(c, out, decl, exit, cancel, Text::new(
-                format!("`{cancel}` is not called before this `{kind}`: the context from `context.{}` leaks on this path", call.name),
-                format!("在这个 `{kind}` 之前没有调用 `{cancel}`：`context.{}` 创建的 context 在这条路径上泄露", call.name),
-            ));
+            report(
+                c,
+                out,
+                decl,
+                exit,
+                cancel,
+                Text::new(
+                    format!(
+                        "`{cancel}` is not called before this `{kind}`: the context from `context.{}` leaks on this path",
+                        call.name
+                    ),
+                    format!("在这个 `{kind}` 之前没有调用 `{cancel}`：`context.{}` 创建的 context 在这条路径上泄露", call.name),
+                ),
+            );
         }
     }
 }
@@ -155,8 +178,15 @@ fn dominates(stmt: Node, later: Node) -> bool {
 
 fn report(c: &Checker, out: &mut Vec<Diagnostic>, start: Node, end: Node, cancel: &str, message: Text) {
     let name = if cancel == "_" { "cancel" } else { cancel };
-    c.report_span(out, &CancelNotCalled::INFO, start, end, message, Text::new(
-        format!("call `defer {name}()` right after creating the context"),
-        format!("创建 context 之后立即 `defer {name}()`"),
-    ));
+    c.report_span(
+        out,
+        &CancelNotCalled::INFO,
+        start,
+        end,
+        message,
+        Text::new(
+            format!("call `defer {name}()` right after creating the context"),
+            format!("创建 context 之后立即 `defer {name}()`"),
+        ),
+    );
 }

@@ -112,8 +112,7 @@ fn scan(c: &Checker, out: &mut Vec<Diagnostic>, ctx: &str, stmts: Vec<Node>) {
 
 /// True when the statement gives `ctx` a new value (`ctx = ...`, `ctx, cancel := ...`).
 fn reassigns(stmt: Node, src: &str, ctx: &str) -> bool {
-    matches!(stmt.kind(), "short_var_declaration" | "assignment_statement")
-        && ast::assigned_names(stmt, src).contains(&ctx)
+    matches!(stmt.kind(), "short_var_declaration" | "assignment_statement") && ast::assigned_names(stmt, src).contains(&ctx)
 }
 
 /// Callees that only read values (loggers, tracing), or derive a detached context.

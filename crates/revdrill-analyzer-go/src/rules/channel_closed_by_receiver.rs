@@ -66,7 +66,8 @@ pub(crate) fn check(c: &Checker, out: &mut Vec<Diagnostic>) {
         }
         let Some(body) = ast::body(func) else { continue };
         let receives = ast::any(body, false, &mut |n| {
-            (n.kind() == "unary_expression" && n.child_by_field_name("operator").is_some_and(|o| o.kind() == "<-")
+            (n.kind() == "unary_expression"
+                && n.child_by_field_name("operator").is_some_and(|o| o.kind() == "<-")
                 && n.child_by_field_name("operand").is_some_and(|o| text(o, c.src) == ch))
                 || (n.kind() == "range_clause" && n.child_by_field_name("right").is_some_and(|r| text(r, c.src) == ch))
         });
@@ -74,19 +75,26 @@ pub(crate) fn check(c: &Checker, out: &mut Vec<Diagnostic>) {
             continue;
         }
         let sent_elsewhere = ast::any(c.root, true, &mut |n| {
-            !ast::contains(body, n) && n.kind() == "send_statement"
+            !ast::contains(body, n)
+                && n.kind() == "send_statement"
                 && n.child_by_field_name("channel").is_some_and(|x| text(x, c.src) == ch)
         });
         if !sent_elsewhere {
             continue;
         }
-        c.report(out, &ChannelClosedByReceiver::INFO, node, Text::new(
-            format!("`{ch}` is closed by a function that receives from it while other code sends on it: a late send panics"),
-            format!("`{ch}` 被从它接收数据的函数关闭，而其他代码仍在向它发送：晚到的发送会 panic"),
-        ), Text::new(
-            "let the sender close the channel; signal the senders to stop with a separate done channel or context",
-            "由发送方关闭 channel；用单独的 done channel 或 context 通知发送方停止",
-        ));
+        c.report(
+            out,
+            &ChannelClosedByReceiver::INFO,
+            node,
+            Text::new(
+                format!("`{ch}` is closed by a function that receives from it while other code sends on it: a late send panics"),
+                format!("`{ch}` 被从它接收数据的函数关闭，而其他代码仍在向它发送：晚到的发送会 panic"),
+            ),
+            Text::new(
+                "let the sender close the channel; signal the senders to stop with a separate done channel or context",
+                "由发送方关闭 channel；用单独的 done channel 或 context 通知发送方停止",
+            ),
+        );
     }
 }
 

@@ -69,15 +69,16 @@ pub(crate) fn check(c: &Checker, out: &mut Vec<Diagnostic>) {
         }
         // `v, ok := s.m.Load(k)` just before `if !ok { ... }`.
         if let (Some(prev), Some(cond)) = (ast::previous(site.node), site.node.child_by_field_name("condition"))
-            && (prev.kind() == "short_var_declaration" || prev.kind() == "assignment_statement") {
-                let prev_checks = verb_calls(c, prev, CHECKS);
-                if !prev_checks.is_empty() {
-                    let names = ast::assigned_names(prev, c.src);
-                    if names.iter().any(|n| *n != "_" && ast::mentions(cond, c.src, n, false)) {
-                        checks.extend(prev_checks);
-                    }
+            && (prev.kind() == "short_var_declaration" || prev.kind() == "assignment_statement")
+        {
+            let prev_checks = verb_calls(c, prev, CHECKS);
+            if !prev_checks.is_empty() {
+                let names = ast::assigned_names(prev, c.src);
+                if names.iter().any(|n| *n != "_" && ast::mentions(cond, c.src, n, false)) {
+                    checks.extend(prev_checks);
                 }
             }
+        }
         if checks.is_empty() {
             continue;
         }
@@ -87,9 +88,7 @@ pub(crate) fn check(c: &Checker, out: &mut Vec<Diagnostic>) {
                 acts.extend(verb_calls(c, n, ACTS));
             }
         }
-        let found = checks.iter().find_map(|chk| {
-            acts.iter().find(|act| same_target(c, chk, act)).map(|act| (chk, act))
-        });
+        let found = checks.iter().find_map(|chk| acts.iter().find(|act| same_target(c, chk, act)).map(|act| (chk, act)));
         let Some((chk, act)) = found else { continue };
         let name = ast::function_name(func, c.src);
         if name.ends_with("Locked") || name.ends_with("locked") || locks_before(c, func, site.node) {
@@ -117,15 +116,18 @@ fn verb_calls<'t>(c: &Checker<'t>, node: Node<'t>, verbs: &[&str]) -> Vec<ast::C
     // Cheap filter on the method name before splitting the call.
     ast::collect(node, false, &mut |n| {
         n.kind() == "call_expression"
-            && n.child_by_field_name("function").filter(|f| f.kind() == "selector_expression").and_then(|f| f.child_by_field_name("field")).is_some_and(|f| {
-                let name = text(f, c.src);
-                verbs.iter().any(|v| name.starts_with(v))
-            })
+            && n.child_by_field_name("function")
+                .filter(|f| f.kind() == "selector_expression")
+                .and_then(|f| f.child_by_field_name("field"))
+                .is_some_and(|f| {
+                    let name = text(f, c.src);
+                    verbs.iter().any(|v| name.starts_with(v))
+                })
     })
     .into_iter()
-        .filter_map(|n| ast::call(n, c.src))
-        .filter(|call| verbs.iter().any(|v| call.name.starts_with(v)) && shared_receiver(c, call))
-        .collect()
+    .filter_map(|n| ast::call(n, c.src))
+    .filter(|call| verbs.iter().any(|v| call.name.starts_with(v)) && shared_receiver(c, call))
+    .collect()
 }
 
 /// A field of something (`s.tasks`), not a package, header or query value.
@@ -136,8 +138,7 @@ fn shared_receiver(c: &Checker, call: &ast::Call) -> bool {
     }
     let field = recv.child_by_field_name("field").map(|f| text(f, c.src)).unwrap_or("");
     let root = recv.child_by_field_name("operand").map(|o| text(o, c.src)).unwrap_or("");
-    !c.imports.contains(root)
-        && !["Header", "header", "Values", "Query", "Form", "Trailer"].iter().any(|s| field.contains(s))
+    !c.imports.contains(root) && !["Header", "header", "Values", "Query", "Form", "Trailer"].iter().any(|s| field.contains(s))
 }
 
 fn same_target<'t>(c: &Checker<'t>, chk: &ast::Call<'t>, act: &ast::Call<'t>) -> bool {
@@ -147,9 +148,7 @@ fn same_target<'t>(c: &Checker<'t>, chk: &ast::Call<'t>, act: &ast::Call<'t>) ->
 
 /// The first argument text both calls share, contexts left out.
 fn shared_key<'t>(c: &Checker<'t>, chk: &ast::Call<'t>, act: &ast::Call<'t>) -> Option<&'t str> {
-    chk.args.iter().map(|a| text(*a, c.src)).filter(|k| !is_context(k)).find(|k| {
-        act.args.iter().any(|b| text(*b, c.src) == *k)
-    })
+    chk.args.iter().map(|a| text(*a, c.src)).filter(|k| !is_context(k)).find(|k| act.args.iter().any(|b| text(*b, c.src) == *k))
 }
 
 fn is_context(arg: &str) -> bool {

@@ -61,12 +61,18 @@ pub(crate) fn check(c: &Checker, out: &mut Vec<Diagnostic>) {
         if crate::ast::following(site.node).last().is_some_and(|s| crate::ast::is_terminating(*s, c.src)) {
             continue;
         }
-        c.report(out, &DeferInLoop::INFO, site.node, Text::new(
-            "this `defer` is inside a loop: it runs when the function returns, not at the end of each iteration",
-            "这个 `defer` 位于循环内：它在函数返回时才执行，而不是每次迭代结束时",
-        ), Text::new(
-            "move the loop body into a function (or closure) so the deferred call runs per iteration",
-            "把循环体提取成函数（或闭包），让 defer 在每次迭代结束时执行",
-        ));
+        c.report(
+            out,
+            &DeferInLoop::INFO,
+            site.node,
+            Text::new(
+                "this `defer` is inside a loop: it runs when the function returns, not at the end of each iteration",
+                "这个 `defer` 位于循环内：它在函数返回时才执行，而不是每次迭代结束时",
+            ),
+            Text::new(
+                "move the loop body into a function (or closure) so the deferred call runs per iteration",
+                "把循环体提取成函数（或闭包），让 defer 在每次迭代结束时执行",
+            ),
+        );
     }
 }

@@ -3,7 +3,7 @@
 use crate::checker::Checker;
 use crate::diagnostic::{Diagnostic, Text};
 use crate::registry::declare_rule;
-use crate::rules::lock_without_unlock::{scan, Event};
+use crate::rules::lock_without_unlock::{Event, scan};
 
 declare_rule! {
     /// ## What it does
@@ -55,12 +55,19 @@ pub(crate) fn check(c: &Checker, out: &mut Vec<Diagnostic>) {
         } else {
             format!(" (through `{}`)", crate::ast::text(second.child_by_field_name("function").unwrap_or(second), c.src))
         };
-        c.report_span(out, &DoubleLock::INFO, lock, second, Text::new(
-            format!("`{mutex}` is locked again while already held{via}: the goroutine deadlocks on itself"),
-            format!("`{mutex}` 在已持有的情况下再次加锁{via}：goroutine 会把自己死锁"),
-        ), Text::new(
-            format!("unlock `{mutex}` before locking it again, or restructure so the lock is taken once"),
-            format!("再次加锁前先解锁 `{mutex}`，或者调整结构只加一次锁"),
-        ));
+        c.report_span(
+            out,
+            &DoubleLock::INFO,
+            lock,
+            second,
+            Text::new(
+                format!("`{mutex}` is locked again while already held{via}: the goroutine deadlocks on itself"),
+                format!("`{mutex}` 在已持有的情况下再次加锁{via}：goroutine 会把自己死锁"),
+            ),
+            Text::new(
+                format!("unlock `{mutex}` before locking it again, or restructure so the lock is taken once"),
+                format!("再次加锁前先解锁 `{mutex}`，或者调整结构只加一次锁"),
+            ),
+        );
     }
 }

@@ -61,10 +61,11 @@ pub(crate) fn check(c: &Checker, out: &mut Vec<Diagnostic>) {
             continue;
         };
         let (l, r) = (ast::strip_parens(l), ast::strip_parens(r));
-        let sentinel = [(l, r), (r, l)].into_iter().find_map(|(a, b)| {
-            (a.kind() == "identifier" && ast::is_err_name(text(a, c.src)) && is_sentinel(c, b)).then_some(b)
-        });
-        let by_message = [(l, r), (r, l)].into_iter().any(|(a, b)| is_error_message(c, a) && b.kind().ends_with("string_literal"));
+        let sentinel = [(l, r), (r, l)]
+            .into_iter()
+            .find_map(|(a, b)| (a.kind() == "identifier" && ast::is_err_name(text(a, c.src)) && is_sentinel(c, b)).then_some(b));
+        let by_message =
+            [(l, r), (r, l)].into_iter().any(|(a, b)| is_error_message(c, a) && b.kind().ends_with("string_literal"));
         let (en, zh) = if let Some(s) = sentinel {
             let s = text(s, c.src);
             (
@@ -99,12 +100,13 @@ fn is_sentinel(c: &Checker, n: Node) -> bool {
         "identifier" => text(n, c.src),
         _ => return false,
     };
-    name.len() > 3 && (name.starts_with("Err") || name.starts_with("err")) && name[3..].starts_with(|ch: char| ch.is_ascii_uppercase())
+    name.len() > 3
+        && (name.starts_with("Err") || name.starts_with("err"))
+        && name[3..].starts_with(|ch: char| ch.is_ascii_uppercase())
 }
 
 /// `err.Error()`.
 fn is_error_message(c: &Checker, n: Node) -> bool {
-    ast::call(n, c.src).is_some_and(|k| {
-        k.name == "Error" && k.args.is_empty() && k.receiver.is_some_and(|r| ast::is_err_name(text(r, c.src)))
-    })
+    ast::call(n, c.src)
+        .is_some_and(|k| k.name == "Error" && k.args.is_empty() && k.receiver.is_some_and(|r| ast::is_err_name(text(r, c.src))))
 }

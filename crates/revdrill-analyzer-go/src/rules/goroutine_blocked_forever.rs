@@ -69,10 +69,11 @@ pub(crate) fn check(c: &Checker, out: &mut Vec<Diagnostic>) {
                 return false;
             }
             if let Some((ch, op)) = channel_op(n, c.src)
-                && let Some(why) = leak_reason(c, func, site.node, lit, ch, op) {
-                    report(c, out, n, ch, op, why);
-                    reported = true;
-                }
+                && let Some(why) = leak_reason(c, func, site.node, lit, ch, op)
+            {
+                report(c, out, n, ch, op, why);
+                reported = true;
+            }
             true
         });
     }
@@ -129,7 +130,9 @@ fn leak_reason<'t>(c: &Checker<'t>, func: Node<'t>, go: Node<'t>, lit: Node<'t>,
             }
             // Only sends from the function (no close, no escape): the range never ends.
             let only_sends = uses.iter().all(|u| {
-                u.parent().is_some_and(|p| p.kind() == "send_statement" && p.child_by_field_name("channel").is_some_and(|ch| ch.id() == u.id()))
+                u.parent().is_some_and(|p| {
+                    p.kind() == "send_statement" && p.child_by_field_name("channel").is_some_and(|ch| ch.id() == u.id())
+                })
             });
             only_sends.then_some(Why::NeverClosed)
         }
@@ -164,17 +167,22 @@ fn leak_reason<'t>(c: &Checker<'t>, func: Node<'t>, go: Node<'t>, lit: Node<'t>,
 
 /// `ch := make(chan T[, n])` in `func` before `go`: (unbuffered, declaration).
 fn made_here<'t>(c: &Checker<'t>, func: Node<'t>, go: Node<'t>, ch: &str) -> Option<(bool, Node<'t>)> {
-    c.index.short_vars.iter().filter(|s| s.func.map(|f| f.id()) == Some(func.id()) && s.node.start_byte() < go.start_byte()).rev().find_map(|s| {
-        let names = ast::assigned_names(s.node, c.src);
-        let i = names.iter().position(|n| *n == ch)?;
-        let value = *ast::assigned_values(s.node).get(i)?;
-        let call = ast::call(value, c.src)?;
-        if call.name != "make" || call.args.first().is_none_or(|t| t.kind() != "channel_type") {
-            return None;
-        }
-        let unbuffered = call.args.len() == 1 || call.args.get(1).is_some_and(|n| text(*n, c.src) == "0");
-        Some((unbuffered, s.node))
-    })
+    c.index
+        .short_vars
+        .iter()
+        .filter(|s| s.func.map(|f| f.id()) == Some(func.id()) && s.node.start_byte() < go.start_byte())
+        .rev()
+        .find_map(|s| {
+            let names = ast::assigned_names(s.node, c.src);
+            let i = names.iter().position(|n| *n == ch)?;
+            let value = *ast::assigned_values(s.node).get(i)?;
+            let call = ast::call(value, c.src)?;
+            if call.name != "make" || call.args.first().is_none_or(|t| t.kind() != "channel_type") {
+                return None;
+            }
+            let unbuffered = call.args.len() == 1 || call.args.get(1).is_some_and(|n| text(*n, c.src) == "0");
+            Some((unbuffered, s.node))
+        })
 }
 
 /// True when this identifier is the operand of `<-`, or the channel of a `range`.
@@ -186,7 +194,10 @@ fn is_received(ident: Node) -> bool {
 }
 
 fn enclosing_select_case(n: Node) -> Option<Node> {
-    ast::ancestors(n, None).into_iter().take(4).find(|a| a.kind() == "communication_case")
+    ast::ancestors(n, None)
+        .into_iter()
+        .take(4)
+        .find(|a| a.kind() == "communication_case")
         .filter(|case| case.child_by_field_name("communication").is_some_and(|comm| ast::contains(comm, n)))
 }
 
@@ -226,7 +237,9 @@ fn report(c: &Checker, out: &mut Vec<Diagnostic>, at: Node, ch: &str, op: Op, wh
             format!("当 `select` 走了另一个分支时，没有人再从无缓冲的 `{ch}` 接收，这次发送会永远阻塞"),
         ),
         (_, Why::SingleReceive) => (
-            format!("goroutines started in a loop all send on unbuffered `{ch}`, but the function receives once: the others block forever"),
+            format!(
+                "goroutines started in a loop all send on unbuffered `{ch}`, but the function receives once: the others block forever"
+            ),
             format!("循环中启动的多个 goroutine 都向无缓冲的 `{ch}` 发送，但函数只接收一次：其余的会永远阻塞"),
         ),
         (_, Why::NeverClosed) => (
@@ -240,8 +253,12 @@ fn report(c: &Checker, out: &mut Vec<Diagnostic>, at: Node, ch: &str, op: Op, wh
     };
     let help = match op {
         Op::Send => Text::new(
-            format!("give `{ch}` a buffer of 1 (`make(chan T, 1)`) so the send always completes, or select on a done channel too"),
-            format!("给 `{ch}` 加一个容量为 1 的缓冲（`make(chan T, 1)`），让发送总能完成；或在发送时同时 select 一个 done channel"),
+            format!(
+                "give `{ch}` a buffer of 1 (`make(chan T, 1)`) so the send always completes, or select on a done channel too"
+            ),
+            format!(
+                "给 `{ch}` 加一个容量为 1 的缓冲（`make(chan T, 1)`），让发送总能完成；或在发送时同时 select 一个 done channel"
+            ),
         ),
         Op::Receive | Op::Range => Text::new(
             format!("close `{ch}` when the producer is done (`defer close({ch})`), or select on a done channel too"),

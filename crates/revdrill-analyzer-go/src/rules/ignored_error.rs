@@ -49,9 +49,8 @@ declare_rule! {
     }
 }
 
-const WELL_KNOWN: &[&str] = &[
-    "Close", "Delete", "Remove", "RemoveAll", "Write", "Flush", "Sync", "Rename", "Shutdown", "Unmount", "Kill",
-];
+const WELL_KNOWN: &[&str] =
+    &["Close", "Delete", "Remove", "RemoveAll", "Write", "Flush", "Sync", "Rename", "Shutdown", "Unmount", "Kill"];
 
 pub(crate) fn check(c: &Checker, out: &mut Vec<Diagnostic>) {
     if c.is_test {
@@ -75,7 +74,8 @@ pub(crate) fn check(c: &Checker, out: &mut Vec<Diagnostic>) {
         if call.receiver.is_some_and(|r| errorless_type(c, r)) {
             continue;
         }
-        if !(known || local) || in_memory_writer(c, &call) || in_cleanup(c, site.node, site.func) || before_failure(c, site.node) {
+        if !(known || local) || in_memory_writer(c, &call) || in_cleanup(c, site.node, site.func) || before_failure(c, site.node)
+        {
             continue;
         }
         let callee = expr.child_by_field_name("function").map(|f| text(f, c.src)).unwrap_or("");
@@ -83,10 +83,7 @@ pub(crate) fn check(c: &Checker, out: &mut Vec<Diagnostic>) {
             out,
             &IgnoredError::INFO,
             expr,
-            Text::new(
-                format!("the error returned by `{callee}` is ignored"),
-                format!("`{callee}` 返回的错误被忽略了"),
-            ),
+            Text::new(format!("the error returned by `{callee}` is ignored"), format!("`{callee}` 返回的错误被忽略了")),
             Text::new(
                 "handle, return or log the error; if dropping it is intended, write `_ = ...` and say why",
                 "处理、返回或记录这个错误；如果确实要丢弃，写成 `_ = ...` 并注明原因",
@@ -98,9 +95,34 @@ pub(crate) fn check(c: &Checker, out: &mut Vec<Diagnostic>) {
 /// Names that also belong to common library types whose methods return no error (loggers,
 /// `testing.T`, readers): a local declaration returning `error` says little about them.
 const GENERIC: &[&str] = &[
-    "Error", "Errorf", "Info", "Infof", "Warn", "Warnf", "Debug", "Debugf", "Print", "Printf", "Println",
-    "Log", "Logf", "Fatal", "Fatalf", "Exit", "Cleanup", "Helper", "Parse", "Read", "Copy", "Handle",
-    "CloseWithError", "Store", "Load", "Swap", "Broadcast", "Signal",
+    "Error",
+    "Errorf",
+    "Info",
+    "Infof",
+    "Warn",
+    "Warnf",
+    "Debug",
+    "Debugf",
+    "Print",
+    "Printf",
+    "Println",
+    "Log",
+    "Logf",
+    "Fatal",
+    "Fatalf",
+    "Exit",
+    "Cleanup",
+    "Helper",
+    "Parse",
+    "Read",
+    "Copy",
+    "Handle",
+    "CloseWithError",
+    "Store",
+    "Load",
+    "Swap",
+    "Broadcast",
+    "Signal",
 ];
 
 /// Packages whose well-known functions do return an error (`os.Remove`); in other packages a
@@ -110,8 +132,7 @@ const ERROR_PACKAGES: &[&str] = &["os", "syscall", "unix", "windows", "ioutil", 
 /// The receiver is declared in this file as a type whose methods return no error.
 fn errorless_type(c: &Checker, recv: Node) -> bool {
     let last = text(recv, c.src).rsplit('.').next().unwrap_or("");
-    !last.is_empty()
-        && ["sync.Map", "*sync.Map", "atomic."].iter().any(|t| c.src.contains(&format!("{last} {t}")))
+    !last.is_empty() && ["sync.Map", "*sync.Map", "atomic."].iter().any(|t| c.src.contains(&format!("{last} {t}")))
 }
 
 /// The next statement fails anyway (`return ..., err`, `t.Fatalf`): the call is best-effort
@@ -167,9 +188,11 @@ fn in_memory_writer(c: &Checker, call: &ast::Call) -> bool {
 
 /// Inside an error path (`if err != nil { ... }`) or a deferred/`go` closure: best-effort cleanup.
 fn in_cleanup(c: &Checker, stmt: Node, func: Option<Node>) -> bool {
-    if func.is_some_and(|f| f.kind() == "func_literal" && f.parent().is_some_and(|p| {
-        p.kind() == "call_expression" && p.parent().is_some_and(|g| g.kind() == "defer_statement")
-    })) {
+    if func.is_some_and(|f| {
+        f.kind() == "func_literal"
+            && f.parent()
+                .is_some_and(|p| p.kind() == "call_expression" && p.parent().is_some_and(|g| g.kind() == "defer_statement"))
+    }) {
         return true;
     }
     let stop = func.and_then(ast::body);

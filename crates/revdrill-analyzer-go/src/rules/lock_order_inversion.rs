@@ -63,13 +63,15 @@ pub(crate) fn check(c: &Checker, out: &mut Vec<Diagnostic>) {
         if !text(site.node, c.src).ends_with("Lock()") {
             continue;
         }
-        let Some(call) = ast::stmt_call(site.node, c.src).filter(|k| matches!(k.name, "Lock" | "RLock") && k.args.is_empty()) else {
+        let Some(call) = ast::stmt_call(site.node, c.src).filter(|k| matches!(k.name, "Lock" | "RLock") && k.args.is_empty())
+        else {
             continue;
         };
         let Some(outer) = call.receiver.map(|r| text(r, c.src)) else { continue };
         let unlock = if call.name == "Lock" { "Unlock" } else { "RUnlock" };
         'stmts: for stmt in ast::following(site.node) {
-            let calls = ast::collect(stmt, false, &mut |n| n.kind() == "call_expression" && ast::callee_name(n, c.src).ends_with("ock"));
+            let calls =
+                ast::collect(stmt, false, &mut |n| n.kind() == "call_expression" && ast::callee_name(n, c.src).ends_with("ock"));
             for n in calls {
                 let Some(k) = ast::call(n, c.src) else { continue };
                 let Some(recv) = k.receiver.map(|r| text(r, c.src)) else { continue };

@@ -69,10 +69,17 @@ pub(crate) fn check(c: &Checker, out: &mut Vec<Diagnostic>) {
                 format!("`{mutex}` 在这里加锁，但直到代码块结束都没有解锁"),
             ),
         };
-        c.report_span(out, &LockWithoutUnlock::INFO, lock, at, Text::new(en, zh), Text::new(
-            format!("add `defer {mutex}.Unlock()` right after the lock, or unlock before every exit"),
-            format!("加锁后立即 `defer {mutex}.Unlock()`，或在每个出口之前解锁"),
-        ));
+        c.report_span(
+            out,
+            &LockWithoutUnlock::INFO,
+            lock,
+            at,
+            Text::new(en, zh),
+            Text::new(
+                format!("add `defer {mutex}.Unlock()` right after the lock, or unlock before every exit"),
+                format!("加锁后立即 `defer {mutex}.Unlock()`，或在每个出口之前解锁"),
+            ),
+        );
     }
 }
 
@@ -149,7 +156,9 @@ fn locking_methods<'t>(c: &Checker<'t>) -> HashMap<(&'t str, &'t str), Vec<&'t s
         }
         let (Some(recv), Some(body)) = (receiver_name(c, f), ast::body(f)) else { continue };
         for stmt in ast::statements(body).into_iter().take(4) {
-            let Some(call) = ast::stmt_call(stmt, c.src).filter(|k| stmt.kind() == "expression_statement" && matches!(k.name, "Lock" | "RLock")) else {
+            let Some(call) = ast::stmt_call(stmt, c.src)
+                .filter(|k| stmt.kind() == "expression_statement" && matches!(k.name, "Lock" | "RLock"))
+            else {
                 continue;
             };
             let Some(path) = call.receiver.and_then(|r| text(r, c.src).strip_prefix(recv)?.strip_prefix('.')) else { continue };
@@ -214,10 +223,11 @@ fn follow<'t>(c: &Checker<'t>, held: &Held<'_, 't>, events: &mut Vec<Event<'t>>)
         .next();
         let first_unlock = ast::collect(stmt, false, &mut |n| is_call_on(c, n, mutex, &unlocks)).into_iter().next();
         if let Some(second) = first_lock
-            && first_unlock.is_none_or(|u| second.start_byte() < u.start_byte()) {
-                events.push(Event::Double { lock, mutex, second });
-                return;
-            }
+            && first_unlock.is_none_or(|u| second.start_byte() < u.start_byte())
+        {
+            events.push(Event::Double { lock, mutex, second });
+            return;
+        }
         if deferred {
             if first_unlock.is_some() {
                 return;
@@ -232,7 +242,9 @@ fn follow<'t>(c: &Checker<'t>, held: &Held<'_, 't>, events: &mut Vec<Event<'t>>)
         });
         for exit in exits {
             let unlocked_after_loop = exit.kind() == "break_statement"
-                && in_loop.is_some_and(|lp| ast::following(lp).iter().any(|s| ast::any(*s, false, &mut |n| is_call_on(c, n, mutex, &unlocks))));
+                && in_loop.is_some_and(|lp| {
+                    ast::following(lp).iter().any(|s| ast::any(*s, false, &mut |n| is_call_on(c, n, mutex, &unlocks)))
+                });
             if !unlocked_before(c, exit, stmt, mutex, &unlocks) && !unlocked_after_loop {
                 let kind = match exit.kind() {
                     "return_statement" => "return",

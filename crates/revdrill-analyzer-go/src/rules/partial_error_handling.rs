@@ -70,8 +70,9 @@ pub(crate) fn check(c: &Checker, out: &mut Vec<Diagnostic>) {
         let source = match init {
             Some(i) if ast::assigned_names(i, c.src).contains(&err) => i,
             _ => match ast::previous(node) {
-                Some(p) if matches!(p.kind(), "short_var_declaration" | "assignment_statement")
-                    && ast::assigned_names(p, c.src).contains(&err) =>
+                Some(p)
+                    if matches!(p.kind(), "short_var_declaration" | "assignment_statement")
+                        && ast::assigned_names(p, c.src).contains(&err) =>
                 {
                     // Declared outside the `if`: fine if a later statement looks at it again.
                     if ast::following(node).iter().any(|s| ast::mentions(*s, c.src, err, true)) {

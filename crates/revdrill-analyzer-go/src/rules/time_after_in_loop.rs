@@ -66,7 +66,8 @@ pub(crate) fn check(c: &Checker, out: &mut Vec<Diagnostic>) {
             continue;
         }
         let mut cur = site.node.walk();
-        let comms: Vec<_> = site.node.named_children(&mut cur).filter_map(|case| case.child_by_field_name("communication")).collect();
+        let comms: Vec<_> =
+            site.node.named_children(&mut cur).filter_map(|case| case.child_by_field_name("communication")).collect();
         for comm in comms {
             // `case <-time.After(d):` and `case v := <-time.After(d):`.
             let calls = ast::collect(comm, false, &mut |n| {
@@ -82,12 +83,18 @@ pub(crate) fn check(c: &Checker, out: &mut Vec<Diagnostic>) {
 
 fn report(c: &Checker, out: &mut Vec<Diagnostic>, call: tree_sitter::Node) {
     {
-        c.report(out, &TimeAfterInLoop::INFO, call, Text::new(
-            "`time.After` in a `select` inside a loop creates a new timer on every iteration and restarts the timeout",
-            "循环内 `select` 中的 `time.After` 每次迭代都会创建新的 timer，并重新开始计时",
-        ), Text::new(
-            "create one `time.NewTimer` before the loop, `Reset` it as needed and `Stop` it when done",
-            "在循环之前创建一个 `time.NewTimer`，按需 `Reset`，结束时 `Stop`",
-        ));
+        c.report(
+            out,
+            &TimeAfterInLoop::INFO,
+            call,
+            Text::new(
+                "`time.After` in a `select` inside a loop creates a new timer on every iteration and restarts the timeout",
+                "循环内 `select` 中的 `time.After` 每次迭代都会创建新的 timer，并重新开始计时",
+            ),
+            Text::new(
+                "create one `time.NewTimer` before the loop, `Reset` it as needed and `Stop` it when done",
+                "在循环之前创建一个 `time.NewTimer`，按需 `Reset`，结束时 `Stop`",
+            ),
+        );
     }
 }

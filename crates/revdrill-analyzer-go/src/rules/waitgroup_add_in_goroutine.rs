@@ -58,7 +58,9 @@ declare_rule! {
 pub(crate) fn is_wait_group(c: &Checker, recv: &str) -> bool {
     let last = recv.rsplit('.').next().unwrap_or(recv);
     let lower = last.to_ascii_lowercase();
-    lower == "wg" || lower.ends_with("wg") || lower.contains("waitgroup")
+    lower == "wg"
+        || lower.ends_with("wg")
+        || lower.contains("waitgroup")
         || c.src.contains(&format!("{last} sync.WaitGroup"))
         || c.src.contains(&format!("{last} *sync.WaitGroup"))
 }
@@ -66,11 +68,13 @@ pub(crate) fn is_wait_group(c: &Checker, recv: &str) -> bool {
 pub(crate) fn check(c: &Checker, out: &mut Vec<Diagnostic>) {
     for site in &c.index.go_stmts {
         let Some(call) = ast::stmt_call(site.node, c.src) else { continue };
-        let Some(body) = call.node.child_by_field_name("function").filter(|f| f.kind() == "func_literal").and_then(ast::body) else {
+        let Some(body) = call.node.child_by_field_name("function").filter(|f| f.kind() == "func_literal").and_then(ast::body)
+        else {
             continue;
         };
         for stmt in ast::statements(body) {
-            let Some(add) = ast::stmt_call(stmt, c.src).filter(|k| k.name == "Add" && stmt.kind() == "expression_statement") else {
+            let Some(add) = ast::stmt_call(stmt, c.src).filter(|k| k.name == "Add" && stmt.kind() == "expression_statement")
+            else {
                 continue;
             };
             let Some(recv) = add.receiver.map(|r| text(r, c.src)) else { continue };
@@ -81,13 +85,19 @@ pub(crate) fn check(c: &Checker, out: &mut Vec<Diagnostic>) {
             if ast::following(stmt).iter().any(|s| ast::any(*s, false, &mut |n| n.kind() == "go_statement")) {
                 continue;
             }
-            c.report(out, &WaitGroupAddInGoroutine::INFO, add.node, Text::new(
-                format!("`{recv}.Add` runs inside the goroutine it counts: `{recv}.Wait()` can return before it runs"),
-                format!("`{recv}.Add` 在它所计数的 goroutine 内部执行：`{recv}.Wait()` 可能在它执行之前就返回"),
-            ), Text::new(
-                format!("call `{recv}.Add(1)` before the `go` statement"),
-                format!("在 `go` 语句之前调用 `{recv}.Add(1)`"),
-            ));
+            c.report(
+                out,
+                &WaitGroupAddInGoroutine::INFO,
+                add.node,
+                Text::new(
+                    format!("`{recv}.Add` runs inside the goroutine it counts: `{recv}.Wait()` can return before it runs"),
+                    format!("`{recv}.Add` 在它所计数的 goroutine 内部执行：`{recv}.Wait()` 可能在它执行之前就返回"),
+                ),
+                Text::new(
+                    format!("call `{recv}.Add(1)` before the `go` statement"),
+                    format!("在 `go` 语句之前调用 `{recv}.Add(1)`"),
+                ),
+            );
         }
     }
 }

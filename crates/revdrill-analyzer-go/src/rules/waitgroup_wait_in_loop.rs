@@ -66,12 +66,15 @@ pub(crate) fn check(c: &Checker, out: &mut Vec<Diagnostic>) {
         if !starts {
             continue;
         }
-        c.report(out, &WaitGroupWaitInLoop::INFO, node, Text::new(
-            format!("`{recv}.Wait()` inside the loop that starts the goroutines: each iteration waits for its own goroutine"),
-            format!("`{recv}.Wait()` 位于启动 goroutine 的循环内部：每次迭代都在等待自己刚启动的 goroutine"),
-        ), Text::new(
-            format!("move `{recv}.Wait()` after the loop"),
-            format!("把 `{recv}.Wait()` 移到循环之后"),
-        ));
+        c.report(
+            out,
+            &WaitGroupWaitInLoop::INFO,
+            node,
+            Text::new(
+                format!("`{recv}.Wait()` inside the loop that starts the goroutines: each iteration waits for its own goroutine"),
+                format!("`{recv}.Wait()` 位于启动 goroutine 的循环内部：每次迭代都在等待自己刚启动的 goroutine"),
+            ),
+            Text::new(format!("move `{recv}.Wait()` after the loop"), format!("把 `{recv}.Wait()` 移到循环之后")),
+        );
     }
 }

@@ -30,7 +30,12 @@ pub fn router() -> Router<AppState> {
 
 /// `POST /api/drills/{id}/attempts`: stores the answers, grades them, stores the grade; `201`
 /// with the attempt id, the score, the feedback page URL and the report.
-async fn submit(State(st): State<AppState>, Path(id): Path<String>, lang: ReqLang, JsonText(body): JsonText) -> Result<Response, ApiError> {
+async fn submit(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    lang: ReqLang,
+    JsonText(body): JsonText,
+) -> Result<Response, ApiError> {
     let d = st.drill(&id)?;
     let answers = parse_body(d, &body)?;
     let lang = lang.lang;
@@ -45,14 +50,19 @@ async fn submit(State(st): State<AppState>, Path(id): Path<String>, lang: ReqLan
         categories: report.categories.iter().map(|c| (c.category.as_str().to_string(), c.earned, c.max)).collect(),
     };
     st.with_store(move |s| s.finish_attempt(attempt, &graded)).await?;
-    let body = json!({"attempt": attempt, "score": report.score, "url": format!("/attempts/{attempt}"), "report": report.to_json(lang)});
+    let body =
+        json!({"attempt": attempt, "score": report.score, "url": format!("/attempts/{attempt}"), "report": report.to_json(lang)});
     Ok((StatusCode::CREATED, Json(body)).into_response())
 }
 
 /// `GET /api/attempts?limit=N`: past attempts, newest first (as `revdrill history --format json`).
 async fn list(State(st): State<AppState>, uri: Uri) -> Result<Json<serde_json::Value>, ApiError> {
     let limit = match query_param(uri.query(), "limit") {
-        Some(v) => v.parse::<usize>().ok().filter(|n| (1..=1000).contains(n)).ok_or_else(|| ApiError::BadQuery(format!("limit must be 1-1000, not `{v}`")))?,
+        Some(v) => v
+            .parse::<usize>()
+            .ok()
+            .filter(|n| (1..=1000).contains(n))
+            .ok_or_else(|| ApiError::BadQuery(format!("limit must be 1-1000, not `{v}`")))?,
         None => 20,
     };
     let rows = st.with_store(move |s| s.history(limit)).await?;
@@ -124,7 +134,13 @@ async fn page(State(st): State<AppState>, Path(id): Path<String>, lang: ReqLang,
     let mut h = String::with_capacity(16 * 1024);
     h.push_str("<article class=\"feedback\">");
     header(&mut h, d, l);
-    let cls = if r.score >= 80 { "good" } else if r.score >= 50 { "warn" } else { "bad" };
+    let cls = if r.score >= 80 {
+        "good"
+    } else if r.score >= 50 {
+        "warn"
+    } else {
+        "bad"
+    };
     let _ = write!(
         h,
         "<section class=\"card score-card\"><div class=\"big-score {cls}\" id=\"score\"><span>{}</span><small>/100</small></div><div>\
@@ -140,7 +156,8 @@ async fn page(State(st): State<AppState>, Path(id): Path<String>, lang: ReqLang,
     );
 
     // Per checklist item: what the learner wrote and the verdict on each finding it covers.
-    let _ = write!(h, "<section class=\"card\"><h2>{}</h2><ol class=\"items\">", esc(t(l, "Your answers, item by item", "逐项反馈")));
+    let _ =
+        write!(h, "<section class=\"card\"><h2>{}</h2><ol class=\"items\">", esc(t(l, "Your answers, item by item", "逐项反馈")));
     for c in &d.checklist {
         let text = answers.answers.get(&c.id).map(String::as_str).unwrap_or("");
         let _ = write!(h, "<li><h3>{}</h3>", rich(c.prompt.get(l)));
@@ -168,8 +185,11 @@ async fn page(State(st): State<AppState>, Path(id): Path<String>, lang: ReqLang,
     if !answers.comments.is_empty() {
         let _ = write!(h, "<h3>{}</h3><ul class=\"comments\">", esc(t(l, "Your inline comments", "你的行内评论")));
         for c in &answers.comments {
-            let sev = c.severity.map_or(String::new(), |s| format!("<span class=\"sev sev-{}\">{}</span> ", s.as_str(), esc(s.label(l))));
-            let _ = write!(h, "<li><span class=\"muted\">{} {}</span> {sev}{}</li>", esc(t(l, "line", "行")), c.line, esc(&c.body));
+            let sev = c
+                .severity
+                .map_or(String::new(), |s| format!("<span class=\"sev sev-{}\">{}</span> ", s.as_str(), esc(s.label(l))));
+            let _ =
+                write!(h, "<li><span class=\"muted\">{} {}</span> {sev}{}</li>", esc(t(l, "line", "行")), c.line, esc(&c.body));
         }
         h.push_str("</ul>");
     }
@@ -178,7 +198,11 @@ async fn page(State(st): State<AppState>, Path(id): Path<String>, lang: ReqLang,
     // The reference review: every finding, with the verdict and the learner's sentence.
     let _ = write!(h, "<section class=\"card\" id=\"reference\"><h2>{}</h2>", esc(t(l, "Reference review", "参考评审")));
     for (f, fr) in d.findings.iter().zip(&r.findings) {
-        let lines: Vec<String> = f.lines.iter().map(|x| if x.start() == x.end() { x.start().to_string() } else { format!("{}-{}", x.start(), x.end()) }).collect();
+        let lines: Vec<String> = f
+            .lines
+            .iter()
+            .map(|x| if x.start() == x.end() { x.start().to_string() } else { format!("{}-{}", x.start(), x.end()) })
+            .collect();
         let _ = write!(
             h,
             "<div class=\"finding v-{}\" id=\"f-{}\"><h3>{} {} <span class=\"chip\">{}</span><span class=\"sev sev-{}\">{}</span> <span class=\"muted small\">{} {} · {}/{}</span></h3>",
@@ -195,10 +219,21 @@ async fn page(State(st): State<AppState>, Path(id): Path<String>, lang: ReqLang,
             fr.max_points,
         );
         if let Some(ev) = &fr.evidence {
-            let _ = write!(h, "<p class=\"muted small\">{} ({})</p>{}", esc(t(l, "Your words", "你的原话")), esc(&source_label(&fr.source, d, l)), quote(ev));
+            let _ = write!(
+                h,
+                "<p class=\"muted small\">{} ({})</p>{}",
+                esc(t(l, "Your words", "你的原话")),
+                esc(&source_label(&fr.source, d, l)),
+                quote(ev)
+            );
         }
         if !fr.missing.is_empty() && fr.verdict != Verdict::Hit {
-            let _ = write!(h, "<p class=\"muted small\">{} {}</p>", esc(t(l, "Not stated:", "未说明：")), esc(&fr.missing.join(", ")));
+            let _ = write!(
+                h,
+                "<p class=\"muted small\">{} {}</p>",
+                esc(t(l, "Not stated:", "未说明：")),
+                esc(&fr.missing.join(", "))
+            );
         }
         if let Some(n) = &fr.note {
             let _ = write!(h, "<p class=\"muted small\">{}</p>", esc(n.get(l)));
@@ -216,7 +251,12 @@ async fn page(State(st): State<AppState>, Path(id): Path<String>, lang: ReqLang,
         if let Some(code) = &f.code {
             let _ = write!(h, "<pre class=\"code-block\">{}</pre>", esc(code));
         }
-        let _ = write!(h, "<p><span class=\"muted small\">{}</span> <span class=\"model\">{}</span></p></div>", esc(t(l, "Model comment:", "范例评论：")), rich(&f.comment));
+        let _ = write!(
+            h,
+            "<p><span class=\"muted small\">{}</span> <span class=\"model\">{}</span></p></div>",
+            esc(t(l, "Model comment:", "范例评论：")),
+            rich(&f.comment)
+        );
     }
     h.push_str("</section>");
 
@@ -229,17 +269,27 @@ async fn page(State(st): State<AppState>, Path(id): Path<String>, lang: ReqLang,
             }
         }
         if !r.decoys.is_empty() {
-            let _ = write!(h, "<h2>{} <span class=\"muted small\">−5</span></h2>", esc(t(l, "Flagged but fine (decoys)", "误报（诱饵）")));
+            let _ = write!(
+                h,
+                "<h2>{} <span class=\"muted small\">−5</span></h2>",
+                esc(t(l, "Flagged but fine (decoys)", "误报（诱饵）"))
+            );
             for dc in &r.decoys {
                 let at = dc.line.map_or(String::new(), |n| format!(" ({} {n})", t(l, "line", "行")));
-                let _ = write!(h, "<div class=\"decoy\">{}<p>{}→ {}</p></div>", quote(&dc.evidence), esc(&at), rich(dc.why.get(l)));
+                let _ =
+                    write!(h, "<div class=\"decoy\">{}<p>{}→ {}</p></div>", quote(&dc.evidence), esc(&at), rich(dc.why.get(l)));
             }
         }
         if !r.set_aside.is_empty() {
             let _ = write!(h, "<h2>{}</h2>", esc(t(l, "Statements that earned nothing", "未得分的陈述")));
             for s in &r.set_aside {
                 let cls = if s.reason == SetAsideReason::NotInKey { "muted" } else { "warn" };
-                let _ = write!(h, "<div class=\"aside\">{}<p class=\"{cls} small\">{}</p></div>", quote(&s.text), esc(s.reason.explain().get(l)));
+                let _ = write!(
+                    h,
+                    "<div class=\"aside\">{}<p class=\"{cls} small\">{}</p></div>",
+                    quote(&s.text),
+                    esc(s.reason.explain().get(l))
+                );
             }
         }
         h.push_str("</section>");
@@ -250,7 +300,8 @@ async fn page(State(st): State<AppState>, Path(id): Path<String>, lang: ReqLang,
     if c.text.trim().is_empty() {
         let _ = write!(h, "<p class=\"muted\">{}</p>", esc(t(l, "(none written)", "（未填写）")));
     } else {
-        let _ = write!(h, "{}<p>{} <b>{}</b>/100</p><table class=\"dims\">", quote(&c.text), esc(t(l, "Score:", "得分：")), c.score);
+        let _ =
+            write!(h, "{}<p>{} <b>{}</b>/100</p><table class=\"dims\">", quote(&c.text), esc(t(l, "Score:", "得分：")), c.score);
         for dim in &c.dimensions {
             let ok = dim.max > 0.0 && dim.score >= dim.max;
             let _ = write!(
@@ -266,7 +317,8 @@ async fn page(State(st): State<AppState>, Path(id): Path<String>, lang: ReqLang,
         h.push_str("</table>");
     }
     if let Some(rw) = &c.rewrite {
-        let _ = write!(h, "<h3>{}</h3><p class=\"rewrite\">{}</p>", esc(t(l, "Your point, rewritten", "基于你的观点改写")), esc(rw));
+        let _ =
+            write!(h, "<h3>{}</h3><p class=\"rewrite\">{}</p>", esc(t(l, "Your point, rewritten", "基于你的观点改写")), esc(rw));
     }
     if let Some(m) = &c.model {
         let _ = write!(h, "<h3>{}</h3><p class=\"rewrite\">{}</p>", esc(t(l, "Model comment", "范例评论")), rich(m));

@@ -57,10 +57,7 @@ impl Filter {
 
 /// Best score per drill id; a broken database must not hide the catalog.
 pub async fn best_scores(st: &AppState) -> HashMap<String, u8> {
-    st.with_store(|s| s.drill_stats())
-        .await
-        .map(|v| v.into_iter().map(|d| (d.drill_id, d.best)).collect())
-        .unwrap_or_default()
+    st.with_store(|s| s.drill_stats()).await.map(|v| v.into_iter().map(|d| (d.drill_id, d.best)).collect()).unwrap_or_default()
 }
 
 /// `GET /api/drills`: the catalog as JSON (no answer keys).
@@ -108,7 +105,8 @@ async fn page(State(st): State<AppState>, lang: ReqLang, uri: Uri) -> Response {
     languages.sort();
     languages.dedup();
     let sel = |h: &mut String, name: &str, label: &str, opts: &[(String, String)], cur: Option<&str>| {
-        let _ = write!(h, "<label>{}<select name=\"{name}\"><option value=\"\">{}</option>", esc(label), esc(t(l, "any", "全部")));
+        let _ =
+            write!(h, "<label>{}<select name=\"{name}\"><option value=\"\">{}</option>", esc(label), esc(t(l, "any", "全部")));
         for (v, text) in opts {
             let s = if Some(v.as_str()) == cur { " selected" } else { "" };
             let _ = write!(h, "<option value=\"{}\"{s}>{}</option>", esc(v), esc(text));
@@ -117,7 +115,8 @@ async fn page(State(st): State<AppState>, lang: ReqLang, uri: Uri) -> Response {
     };
     let lang_opts: Vec<(String, String)> = languages.iter().map(|x| (x.to_string(), x.to_string())).collect();
     sel(&mut h, "language", t(l, "Language", "编程语言"), &lang_opts, f.language.as_deref());
-    let cat_opts: Vec<(String, String)> = Category::ALL.iter().map(|c| (c.as_str().to_string(), c.label(l).to_string())).collect();
+    let cat_opts: Vec<(String, String)> =
+        Category::ALL.iter().map(|c| (c.as_str().to_string(), c.label(l).to_string())).collect();
     sel(&mut h, "category", t(l, "Category", "类别"), &cat_opts, f.category.map(|c| c.as_str()));
     let diff_opts: Vec<(String, String)> =
         ["easy", "medium", "hard"].iter().map(|d| (d.to_string(), difficulty_label(d, l).to_string())).collect();
@@ -139,11 +138,7 @@ async fn page(State(st): State<AppState>, lang: ReqLang, uri: Uri) -> Response {
             Some(b) => format!("<span class=\"score s{}\">{b}</span>", b / 34),
             None => format!("<span class=\"score none\">{}</span>", esc(t(l, "new", "未做"))),
         };
-        let cats: String = d
-            .categories()
-            .iter()
-            .map(|c| format!("<span class=\"chip\">{}</span>", esc(c.label(l))))
-            .collect();
+        let cats: String = d.categories().iter().map(|c| format!("<span class=\"chip\">{}</span>", esc(c.label(l)))).collect();
         let _ = write!(
             h,
             "<li class=\"card drill-card\" data-id=\"{id}\"><a class=\"title\" href=\"/drills/{id}\">{title}</a>{score}\

@@ -47,7 +47,12 @@ async fn api(State(st): State<AppState>, Path(id): Path<String>, lang: ReqLang) 
 }
 
 /// `POST /api/drills/{id}/grade`: grades an answers body and returns the report; saves nothing.
-async fn grade(State(st): State<AppState>, Path(id): Path<String>, lang: ReqLang, JsonText(body): JsonText) -> Result<Json<serde_json::Value>, ApiError> {
+async fn grade(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    lang: ReqLang,
+    JsonText(body): JsonText,
+) -> Result<Json<serde_json::Value>, ApiError> {
     let d = st.drill(&id)?;
     let answers = parse_body(d, &body)?;
     Ok(Json(st.grader(d).grade(&answers).to_json(lang.lang)))
@@ -102,7 +107,13 @@ fn body(d: &Drill, l: Lang) -> String {
     let mut h = String::with_capacity(16 * 1024);
     let _ = write!(h, "<article class=\"drill\" id=\"drill\" data-drill=\"{}\" data-multi=\"{}\">", esc(&d.id), d.diff.len() > 1);
     header(&mut h, d, l);
-    let _ = write!(h, "<section class=\"card\"><h2>{}</h2><p>{}</p><h2>{}</h2><ul>", esc(t(l, "Purpose", "目的")), rich(d.purpose.get(l)), esc(t(l, "What the new code does", "新逻辑")));
+    let _ = write!(
+        h,
+        "<section class=\"card\"><h2>{}</h2><p>{}</p><h2>{}</h2><ul>",
+        esc(t(l, "Purpose", "目的")),
+        rich(d.purpose.get(l)),
+        esc(t(l, "What the new code does", "新逻辑"))
+    );
     for b in d.new_logic.get(l) {
         let _ = write!(h, "<li>{}</li>", rich(b));
     }
@@ -130,7 +141,11 @@ fn body(d: &Drill, l: Lang) -> String {
         let hint = if c.kind == ItemKind::Comment {
             format!(
                 "<span class=\"muted small\">{}</span>",
-                esc(t(l, "One review comment in English, as you would post it.", "写一条英文评审评论，就像你会在 PR 上发的那样。"))
+                esc(t(
+                    l,
+                    "One review comment in English, as you would post it.",
+                    "写一条英文评审评论，就像你会在 PR 上发的那样。"
+                ))
             )
         } else {
             String::new()
@@ -157,13 +172,23 @@ fn body(d: &Drill, l: Lang) -> String {
 /// The PR header: title, source, chips.
 pub fn header(h: &mut String, d: &Drill, l: Lang) {
     let _ = write!(h, "<header class=\"card pr-head\"><h1 id=\"drill-title\">{}</h1><div class=\"meta\">", esc(&d.title));
-    let _ = write!(h, "<span class=\"chip lang\">{}</span><span class=\"chip diff-{}\">{}</span>", esc(&d.language), d.difficulty.as_str(), esc(d.difficulty.label(l)));
+    let _ = write!(
+        h,
+        "<span class=\"chip lang\">{}</span><span class=\"chip diff-{}\">{}</span>",
+        esc(&d.language),
+        d.difficulty.as_str(),
+        esc(d.difficulty.label(l))
+    );
     for c in d.categories() {
         let _ = write!(h, "<span class=\"chip\">{}</span>", esc(c.label(l)));
     }
     match safe_url(&d.source) {
         Some(u) => {
-            let _ = write!(h, "<span class=\"src\">{} <a href=\"{u}\" rel=\"noopener noreferrer\" target=\"_blank\">{u}</a></span>", esc(t(l, "Modeled on", "原型 PR：")));
+            let _ = write!(
+                h,
+                "<span class=\"src\">{} <a href=\"{u}\" rel=\"noopener noreferrer\" target=\"_blank\">{u}</a></span>",
+                esc(t(l, "Modeled on", "原型 PR："))
+            );
         }
         None => {
             let _ = write!(h, "<span class=\"src\">{} {}</span>", esc(t(l, "Modeled on", "原型 PR：")), esc(&d.source));
@@ -234,8 +259,10 @@ fn diff_file(h: &mut String, f: &FileDiff, language: &str) {
             let dels: Vec<_> = lines[i..].iter().take_while(|(x, _)| x.kind == LineKind::Removed).collect();
             let adds: Vec<_> = lines[i + dels.len()..].iter().take_while(|(x, _)| x.kind == LineKind::Added).collect();
             for r in 0..dels.len().max(adds.len()) {
-                let (lo, lc, lk) = dels.get(r).map_or((String::new(), "", "empty"), |(x, c)| (num(x.old_line), c.as_str(), "del"));
-                let (rn, rc, rk) = adds.get(r).map_or((String::new(), "", "empty"), |(x, c)| (num(x.new_line), c.as_str(), "add"));
+                let (lo, lc, lk) =
+                    dels.get(r).map_or((String::new(), "", "empty"), |(x, c)| (num(x.old_line), c.as_str(), "del"));
+                let (rn, rc, rk) =
+                    adds.get(r).map_or((String::new(), "", "empty"), |(x, c)| (num(x.new_line), c.as_str(), "add"));
                 let data = if rn.is_empty() { String::new() } else { format!(" data-line=\"{rn}\"") };
                 let _ = write!(
                     h,

@@ -58,8 +58,7 @@ fn asset(content_type: &'static str, text: &'static str) -> Response {
 
 /// `GET /api/session`: the CSRF token and the default language.
 async fn session(State(st): State<AppState>, lang: ReqLang) -> Response {
-    axum::Json(serde_json::json!({"csrf": st.csrf_token(), "lang": lang.lang.code(), "csrf_header": CSRF_HEADER}))
-        .into_response()
+    axum::Json(serde_json::json!({"csrf": st.csrf_token(), "lang": lang.lang.code(), "csrf_header": CSRF_HEADER})).into_response()
 }
 
 async fn not_found(State(st): State<AppState>, lang: ReqLang, req: Request) -> Response {
@@ -164,9 +163,12 @@ impl FromRequestParts<AppState> for ReqLang {
         if let Some(l) = query_param(parts.uri.query(), "lang").as_deref().and_then(parse_lang) {
             return Ok(ReqLang { lang: l, from_query: true });
         }
-        let cookie = parts.headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).find_map(|c| {
-            c.split(';').find_map(|kv| kv.trim().strip_prefix("revdrill_lang=").and_then(parse_lang))
-        });
+        let cookie = parts
+            .headers
+            .get_all(header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find_map(|c| c.split(';').find_map(|kv| kv.trim().strip_prefix("revdrill_lang=").and_then(parse_lang)));
         Ok(ReqLang { lang: cookie.unwrap_or(st.default_lang()), from_query: false })
     }
 }

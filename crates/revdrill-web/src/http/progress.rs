@@ -35,8 +35,7 @@ async fn load(st: &AppState) -> Result<Progress, ApiError> {
 /// The next drill, as `revdrill drill` picks it (`Catalog::next_drill`).
 fn next_drill<'a>(catalog: &'a Catalog, p: &Progress) -> Option<&'a Drill> {
     let best = p.drills.iter().map(|d| (d.drill_id.clone(), d.best)).collect();
-    let strength =
-        p.categories.iter().map(|c| (c.category.clone(), if c.max > 0.0 { c.earned / c.max } else { 1.0 })).collect();
+    let strength = p.categories.iter().map(|c| (c.category.clone(), if c.max > 0.0 { c.earned / c.max } else { 1.0 })).collect();
     catalog.next_drill(&best, &strength)
 }
 
@@ -52,10 +51,19 @@ async fn api(State(st): State<AppState>) -> Result<Json<serde_json::Value>, ApiE
 /// Score over time as an inline SVG line chart; colours come from CSS (light and dark).
 fn score_chart(h: &mut String, scores: &[(i64, u8, String)], l: Lang) {
     let (w, ht, pad) = (640.0, 220.0, 32.0);
-    let _ = write!(h, "<svg class=\"chart\" viewBox=\"0 0 {w} {ht}\" role=\"img\" aria-labelledby=\"score-chart-title\"><title id=\"score-chart-title\">{}</title>", esc(t(l, "Score over time", "得分趋势")));
+    let _ = write!(
+        h,
+        "<svg class=\"chart\" viewBox=\"0 0 {w} {ht}\" role=\"img\" aria-labelledby=\"score-chart-title\"><title id=\"score-chart-title\">{}</title>",
+        esc(t(l, "Score over time", "得分趋势"))
+    );
     for g in [0, 50, 100] {
         let y = ht - pad - (g as f64) / 100.0 * (ht - 2.0 * pad);
-        let _ = write!(h, "<line class=\"grid\" x1=\"{pad}\" x2=\"{}\" y1=\"{y}\" y2=\"{y}\"/><text class=\"axis\" x=\"4\" y=\"{}\">{g}</text>", w - 8.0, y + 4.0);
+        let _ = write!(
+            h,
+            "<line class=\"grid\" x1=\"{pad}\" x2=\"{}\" y1=\"{y}\" y2=\"{y}\"/><text class=\"axis\" x=\"4\" y=\"{}\">{g}</text>",
+            w - 8.0,
+            y + 4.0
+        );
     }
     let n = scores.len();
     let x = |i: usize| if n <= 1 { pad + (w - pad - 8.0) / 2.0 } else { pad + (i as f64) * (w - pad - 16.0) / ((n - 1) as f64) };
@@ -80,13 +88,23 @@ fn score_chart(h: &mut String, scores: &[(i64, u8, String)], l: Lang) {
 fn category_chart(h: &mut String, cats: &[CategoryStat], l: Lang) {
     let row = 28.0;
     let ht = row * cats.len().max(1) as f64 + 8.0;
-    let _ = write!(h, "<svg class=\"chart\" viewBox=\"0 0 640 {ht}\" role=\"img\" aria-labelledby=\"cat-chart-title\"><title id=\"cat-chart-title\">{}</title>", esc(t(l, "Strength per category", "各类别掌握程度")));
+    let _ = write!(
+        h,
+        "<svg class=\"chart\" viewBox=\"0 0 640 {ht}\" role=\"img\" aria-labelledby=\"cat-chart-title\"><title id=\"cat-chart-title\">{}</title>",
+        esc(t(l, "Strength per category", "各类别掌握程度"))
+    );
     for (i, c) in cats.iter().enumerate() {
         let ratio = if c.max > 0.0 { c.earned / c.max } else { 0.0 };
         let pct = (ratio * 100.0).round();
         let label = Category::parse(&c.category).map_or(c.category.as_str(), |k| k.label(l));
         let y = 4.0 + row * i as f64;
-        let cls = if pct >= 80.0 { "good" } else if pct >= 50.0 { "warn" } else { "bad" };
+        let cls = if pct >= 80.0 {
+            "good"
+        } else if pct >= 50.0 {
+            "warn"
+        } else {
+            "bad"
+        };
         let _ = write!(
             h,
             "<text class=\"label\" x=\"0\" y=\"{}\">{}</text><rect class=\"track\" x=\"180\" y=\"{y}\" width=\"400\" height=\"18\" rx=\"4\"/>\
@@ -128,7 +146,11 @@ async fn page(State(st): State<AppState>, lang: ReqLang, uri: Uri) -> Response {
         p.history.iter().rev().filter_map(|a| a.score.map(|s| (a.id, s, a.drill_id.clone()))).collect();
     let _ = write!(h, "<section class=\"card\"><h2>{}</h2>", esc(t(l, "Score over time", "得分趋势")));
     if scores.is_empty() {
-        let _ = write!(h, "<p class=\"muted\">{}</p>", esc(t(l, "No graded attempt yet: do a drill first.", "还没有评分记录：先做一个练习吧。")));
+        let _ = write!(
+            h,
+            "<p class=\"muted\">{}</p>",
+            esc(t(l, "No graded attempt yet: do a drill first.", "还没有评分记录：先做一个练习吧。"))
+        );
     } else {
         score_chart(&mut h, &scores, l);
     }
@@ -148,7 +170,14 @@ async fn page(State(st): State<AppState>, lang: ReqLang, uri: Uri) -> Response {
         esc(t(l, "Last", "最近")),
     );
     for s in &p.drills {
-        let _ = write!(h, "<tr><td><a href=\"/drills/{id}\">{id}</a></td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>", s.attempts, s.best, s.last, id = esc(&s.drill_id));
+        let _ = write!(
+            h,
+            "<tr><td><a href=\"/drills/{id}\">{id}</a></td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+            s.attempts,
+            s.best,
+            s.last,
+            id = esc(&s.drill_id)
+        );
     }
     let _ = write!(h, "</tbody></table><h3>{}</h3><ul class=\"history\">", esc(t(l, "Recent attempts", "最近的作答")));
     for a in p.history.iter().take(20) {

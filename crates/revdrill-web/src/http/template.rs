@@ -2,11 +2,11 @@
 
 use std::fmt::Write;
 
+use axum::Router;
 use axum::extract::State;
 use axum::http::{Uri, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::Router;
 use revdrill_catalog::review_template;
 use revdrill_pack::Lang;
 
@@ -20,12 +20,12 @@ pub fn router() -> Router<AppState> {
 }
 
 fn markdown(lang: Lang, attachment: bool) -> Response {
-    let disposition = if attachment {
-        format!("attachment; filename=\"review-template.{}.md\"", lang.code())
-    } else {
-        "inline".to_string()
-    };
-    ([(header::CONTENT_TYPE, "text/markdown; charset=utf-8".to_string()), (header::CONTENT_DISPOSITION, disposition)], review_template(lang))
+    let disposition =
+        if attachment { format!("attachment; filename=\"review-template.{}.md\"", lang.code()) } else { "inline".to_string() };
+    (
+        [(header::CONTENT_TYPE, "text/markdown; charset=utf-8".to_string()), (header::CONTENT_DISPOSITION, disposition)],
+        review_template(lang),
+    )
         .into_response()
 }
 
@@ -53,7 +53,11 @@ async fn page(State(st): State<AppState>, lang: ReqLang, uri: Uri) -> Response {
         l.code(),
         l.code(),
         esc(t(l, "Download .md", "下载 .md")),
-        esc(t(l, "Copy it into your next review, or download it as Markdown.", "复制到你的下一次评审中，或下载为 Markdown 文件。")),
+        esc(t(
+            l,
+            "Copy it into your next review, or download it as Markdown.",
+            "复制到你的下一次评审中，或下载为 Markdown 文件。"
+        )),
         esc(review_template(l)),
     );
     ctx.page(Nav::Template, t(l, "Template", "评审模板"), "", &h).into_response()

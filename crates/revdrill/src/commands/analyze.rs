@@ -7,9 +7,9 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result, bail};
 use clap::{Args, ValueEnum};
-use revdrill_analyzer_go::{analyze_diff, analyze_paths, render, Lang, Options};
+use revdrill_analyzer_go::{Lang, Options, analyze_diff, analyze_paths, render};
 
 use crate::app::App;
 use crate::i18n::t;

@@ -109,12 +109,7 @@ fn render_bold(s: &str) -> String {
 
 /// The next drill, from the catalog's rule and the learner's stats.
 fn next_drill<'a>(app: &'a App, store: Option<&SqliteStore>) -> &'a Drill {
-    let best = store
-        .and_then(|s| s.drill_stats().ok())
-        .unwrap_or_default()
-        .into_iter()
-        .map(|d| (d.drill_id, d.best))
-        .collect();
+    let best = store.and_then(|s| s.drill_stats().ok()).unwrap_or_default().into_iter().map(|d| (d.drill_id, d.best)).collect();
     let strength = store
         .and_then(|s| s.category_stats().ok())
         .unwrap_or_default()

@@ -75,11 +75,8 @@ fn save(app: &App, answers: &AnswerSet, report: &Report) -> Result<()> {
 
 /// Every text the learner wrote, labelled by where it was written.
 fn texts(drill: &Drill, answers: &AnswerSet) -> Vec<(String, String)> {
-    let mut v: Vec<(String, String)> = drill
-        .checklist
-        .iter()
-        .filter_map(|c| answers.answers.get(&c.id).map(|a| (c.id.clone(), a.clone())))
-        .collect();
+    let mut v: Vec<(String, String)> =
+        drill.checklist.iter().filter_map(|c| answers.answers.get(&c.id).map(|a| (c.id.clone(), a.clone()))).collect();
     v.extend(answers.comments.iter().map(|c| (format!("@{}", c.line), c.body.clone())));
     v
 }
@@ -94,7 +91,14 @@ fn explain_json(grader: &Grader, drill: &Drill, answers: &AnswerSet) -> serde_js
     serde_json::Value::Array(out)
 }
 
-fn explain_text(out: &mut impl Write, grader: &Grader, drill: &Drill, answers: &AnswerSet, report: &Report, lang: Lang) -> Result<()> {
+fn explain_text(
+    out: &mut impl Write,
+    grader: &Grader,
+    drill: &Drill,
+    answers: &AnswerSet,
+    report: &Report,
+    lang: Lang,
+) -> Result<()> {
     writeln!(out, "{}", t(lang, "How each finding was decided:", "每个要点的判定依据："))?;
     for f in &report.findings {
         write!(out, "  {:<22} {:<8}", f.id, f.verdict.as_str())?;

@@ -58,7 +58,11 @@ pub fn stats(app: &App, format: Format) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     if cats.is_empty() {
-        writeln!(out, "{}", t(lang, "No graded attempts yet: run `revdrill drill`.", "还没有已评分的练习：运行 `revdrill drill` 开始。"))?;
+        writeln!(
+            out,
+            "{}",
+            t(lang, "No graded attempts yet: run `revdrill drill`.", "还没有已评分的练习：运行 `revdrill drill` 开始。")
+        )?;
         return Ok(ExitCode::SUCCESS);
     }
     writeln!(out, "{}", t(lang, "By category (points earned / available, all attempts):", "按类别（所有练习的得分 / 满分）："))?;
@@ -66,7 +70,15 @@ pub fn stats(app: &App, format: Format) -> Result<ExitCode> {
     sorted.sort_by(|a, b| pct(a.earned, a.max).cmp(&pct(b.earned, b.max)));
     for c in &sorted {
         let label = Category::parse(&c.category).map_or(c.category.as_str(), |k| k.label(lang));
-        writeln!(out, "  {} {:>3}%  {}  ({} {})", pad(label, 16), pct(c.earned, c.max), bar(pct(c.earned, c.max)), c.attempts, t(lang, "attempts", "次"))?;
+        writeln!(
+            out,
+            "  {} {:>3}%  {}  ({} {})",
+            pad(label, 16),
+            pct(c.earned, c.max),
+            bar(pct(c.earned, c.max)),
+            c.attempts,
+            t(lang, "attempts", "次")
+        )?;
     }
     if let Some(weakest) = sorted.first() {
         let label = Category::parse(&weakest.category).map_or(weakest.category.as_str(), |k| k.label(lang));
@@ -74,7 +86,17 @@ pub fn stats(app: &App, format: Format) -> Result<ExitCode> {
     }
     writeln!(out, "\n{}", t(lang, "By drill:", "按练习："))?;
     for d in &drills {
-        writeln!(out, "  {:<34} {} {:>3}  {} {:>3}  ({} {})", d.drill_id, t(lang, "best", "最佳"), d.best, t(lang, "last", "最近"), d.last, d.attempts, t(lang, "attempts", "次"))?;
+        writeln!(
+            out,
+            "  {:<34} {} {:>3}  {} {:>3}  ({} {})",
+            d.drill_id,
+            t(lang, "best", "最佳"),
+            d.best,
+            t(lang, "last", "最近"),
+            d.last,
+            d.attempts,
+            t(lang, "attempts", "次")
+        )?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -53,7 +53,8 @@ pub fn run(app: &App, args: ImportArgs) -> Result<ExitCode> {
         (None, None) => unreachable!("clap requires --repo or --patch"),
     };
     let imported = imported.map_err(|e| anyhow!("{}{}", t(lang, "cannot import: ", "无法导入："), message(lang, &e)))?;
-    let folder = imported.write(&args.output).map_err(|e| anyhow!("{}{}", t(lang, "cannot import: ", "无法导入："), message(lang, &e)))?;
+    let folder =
+        imported.write(&args.output).map_err(|e| anyhow!("{}{}", t(lang, "cannot import: ", "无法导入："), message(lang, &e)))?;
 
     let mut out = anstream::stdout();
     writeln!(out, "{} {}", t(lang, "wrote", "已写入"), folder.display())?;
@@ -77,7 +78,11 @@ pub fn run(app: &App, args: ImportArgs) -> Result<ExitCode> {
         out,
         "  {} {}",
         imported.drafted_findings,
-        t(lang, "findings drafted from the analyzer, plus one on testing: read and edit drill.toml before relying on the grades", "条答案要点由 analyzer 起草，另加一条测试相关：评分前请先阅读并修改 drill.toml")
+        t(
+            lang,
+            "findings drafted from the analyzer, plus one on testing: read and edit drill.toml before relying on the grades",
+            "条答案要点由 analyzer 起草，另加一条测试相关：评分前请先阅读并修改 drill.toml"
+        )
     )?;
     let pack = args.output.display();
     writeln!(out, "{} revdrill drill --packs {pack} {}", t(lang, "next:", "下一步："), imported.id)?;
@@ -92,14 +97,23 @@ fn message(lang: Lang, e: &ImportError) -> String {
     let largest = |l: &[(String, usize)]| l.iter().map(|(p, n)| format!("{p}（{n} 行）")).collect::<Vec<_>>().join("、");
     match e {
         ImportError::NotARepository { path, reason } => format!("`{}` 不是 git 仓库：{reason}", path.display()),
-        ImportError::UnknownRevision { rev, repo, reason } => format!("仓库 `{}` 中找不到修订版本 `{rev}`：{reason}", repo.display()),
+        ImportError::UnknownRevision { rev, repo, reason } => {
+            format!("仓库 `{}` 中找不到修订版本 `{rev}`：{reason}", repo.display())
+        }
         ImportError::Git { what, reason } => format!("无法从仓库读取 {what}：{reason}"),
         ImportError::Io { path, source } => format!("{}：{source}", path.display()),
-        ImportError::NotAPatch { path, .. } => format!("`{}` 不是补丁文件：找不到 `diff --git` 或 `---`/`+++` 文件头", path.display()),
+        ImportError::NotAPatch { path, .. } => {
+            format!("`{}` 不是补丁文件：找不到 `diff --git` 或 `---`/`+++` 文件头", path.display())
+        }
         ImportError::PathOutside { glob } => format!("--path `{glob}` 指向仓库之外：请给出相对仓库根目录的路径"),
-        ImportError::NoPathMatches { globs, largest: l } => format!("没有改动的文件匹配 --path {globs}；这次改动涉及：{}", largest(l)),
+        ImportError::NoPathMatches { globs, largest: l } => {
+            format!("没有改动的文件匹配 --path {globs}；这次改动涉及：{}", largest(l))
+        }
         ImportError::TooManyFiles { count, max, largest: l } => {
-            format!("这次改动涉及 {count} 个文件（超过 {max} 个）：请用 --path GLOB 选出要评审的文件；最大的几个是：{}", largest(l))
+            format!(
+                "这次改动涉及 {count} 个文件（超过 {max} 个）：请用 --path GLOB 选出要评审的文件；最大的几个是：{}",
+                largest(l)
+            )
         }
         ImportError::NothingToReview { reason } => format!("没有可评审的内容：{reason}"),
         ImportError::BadId { id } => format!("`{id}` 不是合法的 drill id：请使用小写字母、数字和 `-`"),

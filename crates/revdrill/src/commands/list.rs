@@ -28,7 +28,8 @@ pub fn list(app: &App, format: Format) -> Result<ExitCode> {
             drill: revdrill_pack::DrillSummary<'a>,
             best: Option<u8>,
         }
-        let rows: Vec<Row> = app.catalog.drills().iter().map(|d| Row { drill: d.summary(), best: best.get(&d.id).copied() }).collect();
+        let rows: Vec<Row> =
+            app.catalog.drills().iter().map(|d| Row { drill: d.summary(), best: best.get(&d.id).copied() }).collect();
         writeln!(out, "{}", serde_json::to_string_pretty(&rows)?)?;
         return Ok(ExitCode::SUCCESS);
     }
@@ -44,7 +45,15 @@ pub fn list(app: &App, format: Format) -> Result<ExitCode> {
     for d in app.catalog.drills() {
         let cats: Vec<&str> = d.categories().iter().map(|c| c.label(lang)).collect();
         let b = best.get(&d.id).map_or("-".to_string(), |b| b.to_string());
-        writeln!(out, "{} {} {} {:>5}  {}", pad(&d.id, 34), pad(&d.language, 6), pad(d.difficulty.label(lang), 7), b, cats.join(", "))?;
+        writeln!(
+            out,
+            "{} {} {} {:>5}  {}",
+            pad(&d.id, 34),
+            pad(&d.language, 6),
+            pad(d.difficulty.label(lang), 7),
+            b,
+            cats.join(", ")
+        )?;
         writeln!(out, "{:<34} {}", "", render_dim(&d.title))?;
     }
     Ok(ExitCode::SUCCESS)

@@ -1,10 +1,10 @@
 //! One module per subcommand; `run` dispatches.
 
 pub mod analyze;
-pub mod import;
 mod drill;
 mod grade;
 mod history;
+pub mod import;
 mod list;
 mod packs;
 pub mod rules;

@@ -56,13 +56,7 @@ pub fn check(app: &App, dirs: &[PathBuf]) -> Result<ExitCode> {
     for p in &problems {
         writeln!(err, "{}{}{} {p}", render::ERROR.render(), t(lang, "error:", "错误："), render::ERROR.render_reset())?;
     }
-    writeln!(
-        out,
-        "{ok} {}, {} {}",
-        t(lang, "drills valid", "个 drill 有效"),
-        problems.len(),
-        t(lang, "problems", "个问题")
-    )?;
+    writeln!(out, "{ok} {}, {} {}", t(lang, "drills valid", "个 drill 有效"), problems.len(), t(lang, "problems", "个问题"))?;
     Ok(if problems.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
 

@@ -3,9 +3,9 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use anyhow::{bail, Result};
+use anyhow::{Result, bail};
 use clap::Args;
-use revdrill_analyzer_go::{rule, rules, Lang};
+use revdrill_analyzer_go::{Lang, rule, rules};
 
 use crate::app::App;
 use crate::i18n::t;
