@@ -116,16 +116,21 @@ fn agrees(src: &str, f: &FileDiff) -> bool {
 /// file there matches the diff's new side, the full file is analysed; otherwise the file is
 /// rebuilt from the hunks. Non-Go files and deleted files are ignored.
 pub fn analyze_diff(diff_text: &str, repo: Option<&Path>, options: &Options) -> Report {
+    let options = Options { go_version: options.go_version.or_else(|| repo.and_then(find_go_version)), ..options.clone() };
+    analyze_diff_with(diff_text, &|path| repo.and_then(|r| std::fs::read(r.join(path)).ok()), &options)
+}
+
+/// [`analyze_diff`] with the post-change files from `post_image` (path in the diff -> bytes),
+/// e.g. the blobs of a commit in a bare repository. Without the whole file, the analyzer sees
+/// only the hunks, rebuilt as one text, and code of two hunks can look adjacent.
+pub fn analyze_diff_with(diff_text: &str, post_image: &dyn Fn(&str) -> Option<Vec<u8>>, options: &Options) -> Report {
     let files: Vec<FileDiff> = parse_diff(diff_text).into_iter().filter(|f| !f.deleted && f.path.ends_with(".go")).collect();
-    let version = options.go_version.or_else(|| repo.and_then(find_go_version));
+    let version = options.go_version;
     let mut report = Report::default();
 
     let mut sources = Vec::new();
     for f in &files {
-        let from_repo = repo
-            .and_then(|r| std::fs::read(r.join(&f.path)).ok())
-            .and_then(|bytes| decode(&bytes, options))
-            .filter(|src| agrees(src, f));
+        let from_repo = post_image(&f.path).and_then(|bytes| decode(&bytes, options)).filter(|src| agrees(src, f));
         // A bogus hunk header must not make us allocate gigabytes of blank lines.
         let last = f.lines.keys().next_back().copied().unwrap_or(0) as usize;
         if from_repo.is_none() && last > options.max_file_bytes {

@@ -32,7 +32,7 @@ use std::path::{Path, PathBuf};
 
 pub use checker::ErrorFuncs;
 pub use diagnostic::{Diagnostic, Lang, Level, Text};
-pub use diff::analyze_diff;
+pub use diff::{analyze_diff, analyze_diff_with};
 pub use files::{analyze_paths, go_files};
 pub use registry::{RuleInfo, rule, rules};
 

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use revdrill_analyzer_go::{Lang, Options, analyze_diff, render};
+use revdrill_analyzer_go::{Lang, Options, analyze_diff, analyze_diff_with, render};
 
 fn fixture(name: &str) -> String {
     std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)).unwrap()
@@ -66,4 +66,18 @@ fn repo_file_is_used_when_it_agrees() {
     assert_eq!(without, 0);
     assert_eq!(with.iter().map(|d| d.line).collect::<Vec<_>>(), vec![4]);
     assert_eq!(stale, 0);
+}
+
+/// Two hunks rebuilt as one text put `work(ctx)` under `case <-ctx.Done():`; with the whole
+/// post-change file (as the importer gives it from a commit's blobs) the call is after the
+/// `select`, where the context is live.
+#[test]
+fn whole_post_image_beats_hunks_glued_together() {
+    let diff = fixture("GO003_two_hunks.diff");
+    let options = Options { select: vec!["GO003".into()], ..Options::default() };
+    let glued = analyze_diff(&diff, None, &options);
+    assert_eq!(glued.diagnostics.iter().map(|d| d.line).collect::<Vec<_>>(), vec![18], "the hunk-only view is fooled");
+    let file = fixture("GO003_two_hunks.go.txt");
+    let whole = analyze_diff_with(&diff, &|path| (path == "p.go").then(|| file.clone().into_bytes()), &options);
+    assert!(whole.diagnostics.is_empty(), "{:?}", whole.diagnostics);
 }

@@ -257,6 +257,7 @@ impl Reader<'_> {
             lossy: false,
             crlf: false,
             generated_marker,
+            post_image: (new.is_some() && !submodule).then(|| new_bytes.clone()),
         };
         if binary {
             change.text = format!("{head}Binary files a/{a_path} and b/{path} differ\n");

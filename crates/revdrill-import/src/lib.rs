@@ -133,8 +133,18 @@ fn build(
     let diff: String = kept.iter().map(|f| f.text.as_str()).collect();
     let parsed = revdrill_pack::diff::parse_unified(&diff)
         .map_err(|e| ImportError::InvalidPack(format!("change.diff:{}: {}", e.line, e.message)))?;
-    let report =
-        revdrill_analyzer_go::analyze_diff(&diff, workdir, &revdrill_analyzer_go::Options { go_version, ..Default::default() });
+    // The analyzer reads whole post-change files: the commit's blobs, else the work tree.
+    let post_image = |path: &str| {
+        kept.iter()
+            .find(|f| f.path == path)
+            .and_then(|f| f.post_image.clone())
+            .or_else(|| workdir.and_then(|w| std::fs::read(w.join(path)).ok()))
+    };
+    let report = revdrill_analyzer_go::analyze_diff_with(
+        &diff,
+        &post_image,
+        &revdrill_analyzer_go::Options { go_version, ..Default::default() },
+    );
     let meta = draft::Meta { id: &id, title: &title, source, body, notes: &notes, origin };
     let drill_toml = draft::drill_toml(&meta, &kept, &dropped, &parsed, &report.diagnostics);
     let drafted_findings = drill_toml.matches("\n[[findings]]").count().saturating_sub(1);

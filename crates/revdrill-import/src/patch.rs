@@ -168,6 +168,7 @@ fn file_change(section: &str) -> FileChange {
         lossy: section.contains('\u{fffd}'),
         crlf: false,
         generated_marker: false,
+        post_image: None,
     };
     let mut from_git: Option<(String, String)> = None;
     let mut in_hunk = false;

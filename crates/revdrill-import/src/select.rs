@@ -28,6 +28,9 @@ pub struct FileChange {
     pub crlf: bool,
     /// The post-image starts with a `Code generated ... DO NOT EDIT` marker.
     pub generated_marker: bool,
+    /// The whole file after the change, when known (from a repository, not from a patch): the
+    /// analyzer reads it instead of guessing the file from the hunks.
+    pub post_image: Option<Vec<u8>>,
 }
 
 impl FileChange {
