@@ -132,12 +132,13 @@ impl<'d> Grader<'d> {
     pub(crate) fn analyse(&self, text: &str, source: Source) -> Vec<Analysed> {
         // An inline comment is one thought about one place: its sentences are read together.
         let stmts = match source {
-            Source::Line { .. } => {
-                let t = text.split_whitespace().collect::<Vec<_>>().join(" ");
-                if t.chars().any(char::is_alphanumeric) { vec![analyze(&t)] } else { Vec::new() }
-            }
+            Source::Line { .. } => whole(text),
             Source::Item { .. } => statements(text),
         };
+        self.analyse_statements(stmts, source)
+    }
+
+    fn analyse_statements(&self, stmts: Vec<Statement>, source: Source) -> Vec<Analysed> {
         stmts
             .into_iter()
             .map(|stmt| {
@@ -230,6 +231,23 @@ impl<'d> Grader<'d> {
         for c in &answers.comments {
             all.extend(self.analyse(&c.body, Source::Line { line: c.line }));
         }
+        // A question answered by the next sentence ("What if the task still exists? We just
+        // exit, no log.") is one point: findings may be earned from the pair. Not when the answer
+        // denies it ("Can it leak? No.").
+        let mut pairs = Vec::new();
+        for w in all.windows(2) {
+            let (q, a) = (&w[0], &w[1]);
+            let denies = a
+                .stmt
+                .tokens
+                .first()
+                .is_some_and(|t| crate::text::NEG_EN.contains(&t.text.as_str()) || t.text.starts_with(crate::text::NEG_ZH));
+            if q.source == a.source && matches!(q.source, Source::Item { .. }) && q.stmt.question && !a.stmt.question && !denies {
+                pairs.extend(self.analyse_statements(whole(&format!("{} {}", q.stmt.text, a.stmt.text)), a.source.clone()));
+            }
+        }
+        let own = all.len();
+        all.extend(pairs);
 
         // Verdicts.
         let mut findings = Vec::new();
@@ -335,7 +353,7 @@ impl<'d> Grader<'d> {
         let mut traps = Vec::new();
         for t in &drill.traps {
             let unless: Vec<usize> = t.unless.iter().filter_map(|n| self.concepts.id(n)).collect();
-            if let Some(a) = all.iter().find(|a| {
+            if let Some(a) = all[..own].iter().find(|a| {
                 a.set_aside != Some(SetAsideReason::EchoesPrompt)
                     && t.matches.iter().any(|g| self.satisfied(g, &a.present))
                     && !unless.iter().any(|&u| a.present[u])
@@ -357,7 +375,8 @@ impl<'d> Grader<'d> {
                 });
                 continue;
             }
-            if let Some(a) = all.iter().find(|a| a.set_aside.is_none() && d.matches.iter().any(|g| self.satisfied(g, &a.present)))
+            if let Some(a) =
+                all[..own].iter().find(|a| a.set_aside.is_none() && d.matches.iter().any(|g| self.satisfied(g, &a.present)))
             {
                 decoys.push(DecoyResult { id: d.id.clone(), evidence: a.stmt.text.clone(), line: None, why: d.why.clone() });
             }
@@ -365,7 +384,7 @@ impl<'d> Grader<'d> {
 
         // Statements that earned nothing.
         let mut set_aside = Vec::new();
-        for (k, a) in all.iter().enumerate() {
+        for (k, a) in all.iter().enumerate().take(own) {
             if let Some(reason) = a.set_aside {
                 set_aside.push(SetAside { text: a.stmt.text.clone(), source: a.source.clone(), reason });
                 continue;
@@ -524,6 +543,12 @@ impl<'d> Grader<'d> {
         }
         best
     }
+}
+
+/// A text read as one statement (an inline comment, a question with its answer).
+fn whole(text: &str) -> Vec<Statement> {
+    let t = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if t.chars().any(char::is_alphanumeric) { vec![analyze(&t)] } else { Vec::new() }
 }
 
 /// Whether a statement reads as a list of words rather than a sentence: English with almost no

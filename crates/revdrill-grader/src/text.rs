@@ -99,8 +99,8 @@ const CLAUSE_WORDS_ZH: &[&str] =
 /// (so `a::b`, `1,000` and `#[tokio::test]` stay whole).
 fn is_clause_mark(c: char, next: Option<char>) -> bool {
     match c {
-        '，' | '；' | '：' | '—' | '（' | '）' => true,
-        ',' | ';' | ':' => next.is_none_or(|n| n.is_whitespace() || is_cjk(n)),
+        '，' | '；' | '：' | '—' | '（' | '）' | '？' => true,
+        ',' | ';' | ':' | '?' => next.is_none_or(|n| n.is_whitespace() || is_cjk(n)),
         _ => false,
     }
 }

@@ -91,6 +91,13 @@ fn negation_scope_follows_the_sentence() {
 }
 
 #[test]
+fn a_question_and_its_answer_make_one_point() {
+    check("What if the task still exists when ctx is done? We just exit without any log or metric.", "task-still-present=hit");
+    check("Can this goroutine leak? No, the caller always cancels ctx.", "nothing");
+    check("泄漏？不会，调用方一定会 cancel。", "nothing");
+}
+
+#[test]
 fn vague_lines_prompt_copies_and_keyword_lists_earn_nothing() {
     check("Concurrency could be better.", "nothing");
     check("可以多写点测试", "nothing");
