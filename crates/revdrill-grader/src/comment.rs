@@ -6,8 +6,8 @@
 
 use revdrill_pack::{Localized, Severity};
 
-use crate::grade::Grader;
-use crate::report::{CommentReport, Dimension, SetAsideReason, Source, Verdict};
+use crate::grade::{Analysed, Grader};
+use crate::report::{CommentReport, Dimension, SetAsideReason, Verdict};
 use crate::text::is_cjk;
 
 const LABELS: &[&str] = &[
@@ -145,7 +145,8 @@ fn label_of(text: &str) -> Option<(String, Option<String>)> {
 }
 
 /// Scores one English comment against the drill.
-pub(crate) fn grade_comment(g: &Grader, text: &str) -> CommentReport {
+/// `analysed` are the comment's statements, as `Grader::grade` already read them.
+pub(crate) fn grade_comment(g: &Grader, text: &str, analysed: &[&Analysed]) -> CommentReport {
     let drill = g.drill();
     let text = text.trim();
     if text.is_empty() {
@@ -159,9 +160,8 @@ pub(crate) fn grade_comment(g: &Grader, text: &str) -> CommentReport {
         };
     }
     let lower = text.to_lowercase().replace('\u{2019}', "'");
-    let analysed = g.analyse(text, Source::Item { id: String::new() });
     let stuffed = analysed.iter().any(|a| a.set_aside == Some(SetAsideReason::KeywordList));
-    let best = g.best_finding(&analysed);
+    let best = g.best_finding(analysed);
     let finding = best.map(|(fi, _, _)| &drill.findings[fi]);
     let mut dims = Vec::new();
 
@@ -344,7 +344,7 @@ pub(crate) fn grade_comment(g: &Grader, text: &str) -> CommentReport {
         });
     }
 
-    let rewrite = finding.map(|f| rewrite(text, label.is_some(), &dims, f, &analysed, best.map(|b| b.2)));
+    let rewrite = finding.map(|f| rewrite(text, label.is_some(), &dims, f));
     CommentReport {
         score: total.round().clamp(0.0, 100.0) as u8,
         text: text.to_string(),
@@ -357,14 +357,7 @@ pub(crate) fn grade_comment(g: &Grader, text: &str) -> CommentReport {
 
 /// The learner's point, rebuilt to meet the rubric: their own sentence where it is usable,
 /// the answer key's words for what is missing.
-fn rewrite(
-    text: &str,
-    has_label: bool,
-    dims: &[Dimension],
-    f: &revdrill_pack::Finding,
-    analysed: &[crate::grade::Analysed],
-    at: Option<usize>,
-) -> String {
+fn rewrite(text: &str, has_label: bool, dims: &[Dimension], f: &revdrill_pack::Finding) -> String {
     let ok = |name: &str| dims.iter().any(|d| d.name == name && d.score >= d.max * 0.99 && d.max > 0.0);
     let label = match f.severity {
         Severity::Blocker => "issue (blocking):",
@@ -374,11 +367,7 @@ fn rewrite(
     };
     let english = text.chars().filter(|&c| is_cjk(c)).count() == 0;
     // The learner's whole comment when it is usable English, else the key's problem statement.
-    let mut point = match at {
-        Some(_) if english && ok("courtesy") => text.to_string(),
-        _ => f.problem.en.clone(),
-    };
-    let _ = analysed;
+    let mut point = if english && ok("courtesy") { text.to_string() } else { f.problem.en.clone() };
     if has_label {
         if let Some(colon) = point.find(':') {
             if label_of(&point).is_some() {

@@ -221,6 +221,7 @@ impl<'d> Grader<'d> {
         let w = &self.weights;
         let mut all: Vec<Analysed> = Vec::new();
         let mut comment_text = String::new();
+        let comment_item = drill.checklist.iter().find(|c| c.kind == ItemKind::Comment).map(|c| &c.id);
         for item in &drill.checklist {
             let Some(text) = answers.answers.get(&item.id) else { continue };
             if item.kind == ItemKind::Comment {
@@ -405,7 +406,9 @@ impl<'d> Grader<'d> {
 
         // The English comment.
         let has_comment_item = drill.checklist.iter().any(|c| c.kind == ItemKind::Comment);
-        let comment = grade_comment(self, &comment_text);
+        let comment_statements: Vec<&Analysed> =
+            all[..own].iter().filter(|a| matches!(&a.source, Source::Item { id } if Some(id) == comment_item)).collect();
+        let comment = grade_comment(self, &comment_text, &comment_statements);
 
         // Score.
         let max: f64 = drill.findings.iter().map(|f| w.full[sev_index(f.severity)]).sum();
@@ -486,15 +489,19 @@ impl<'d> Grader<'d> {
         g.iter()
             .filter_map(|name| {
                 let id = self.concepts.id(name)?;
-                let m = a.matches.iter().filter(|m| m.concept == id).min_by_key(|m| m.negated)?;
-                Some(ConceptEvidence {
-                    concept: name.clone(),
-                    term: self.concepts.term(m.concept, m.term).to_string(),
-                    words: a.stmt.compact[m.start..m.end].iter().collect(),
-                    negated: m.negated,
-                })
+                a.matches.iter().filter(|m| m.concept == id).min_by_key(|m| m.negated).map(|m| self.evidence(a, m))
             })
             .collect()
+    }
+
+    /// One concept occurrence, as the learner's words and the pack's term.
+    fn evidence(&self, a: &Analysed, m: &ConceptMatch) -> ConceptEvidence {
+        ConceptEvidence {
+            concept: self.concepts.names()[m.concept].clone(),
+            term: self.concepts.term(m.concept, m.term).to_string(),
+            words: a.stmt.compact[m.start..m.end].iter().collect(),
+            negated: m.negated,
+        }
     }
 
     /// Every concept occurrence of every statement in `text`, for `--explain`.
@@ -502,23 +509,14 @@ impl<'d> Grader<'d> {
         self.analyse(text, Source::Item { id: String::new() })
             .into_iter()
             .map(|a| {
-                let ev = a
-                    .matches
-                    .iter()
-                    .map(|m| ConceptEvidence {
-                        concept: self.concepts.names()[m.concept].clone(),
-                        term: self.concepts.term(m.concept, m.term).to_string(),
-                        words: a.stmt.compact[m.start..m.end].iter().collect(),
-                        negated: m.negated,
-                    })
-                    .collect();
+                let ev = a.matches.iter().map(|m| self.evidence(&a, m)).collect();
                 (a.stmt.text.clone(), a.set_aside, ev)
             })
             .collect()
     }
 
     /// Verdict of the best statement of `text` for each finding (used by the comment rubric).
-    pub(crate) fn best_finding(&self, analysed: &[Analysed]) -> Option<(usize, Verdict, usize)> {
+    pub(crate) fn best_finding(&self, analysed: &[&Analysed]) -> Option<(usize, Verdict, usize)> {
         let mut best: Option<(usize, Verdict, usize)> = None;
         for (fi, f) in self.drill.findings.iter().enumerate() {
             for (k, a) in analysed.iter().enumerate() {

@@ -106,6 +106,13 @@ pub struct CategoryStat {
     pub attempts: u32,
 }
 
+impl CategoryStat {
+    /// The share of available points earned (0.0-1.0); `None` when nothing was available.
+    pub fn share(&self) -> Option<f64> {
+        (self.max > 0.0).then(|| self.earned / self.max)
+    }
+}
+
 /// Per-drill progress.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DrillStat {

@@ -35,7 +35,7 @@ async fn load(st: &AppState) -> Result<Progress, ApiError> {
 /// The next drill, as `revdrill drill` picks it (`Catalog::next_drill`).
 fn next_drill<'a>(catalog: &'a Catalog, p: &Progress) -> Option<&'a Drill> {
     let best = p.drills.iter().map(|d| (d.drill_id.clone(), d.best)).collect();
-    let strength = p.categories.iter().map(|c| (c.category.clone(), if c.max > 0.0 { c.earned / c.max } else { 1.0 })).collect();
+    let strength = p.categories.iter().map(|c| (c.category.clone(), c.share().unwrap_or(1.0))).collect();
     catalog.next_drill(&best, &strength)
 }
 
@@ -94,7 +94,7 @@ fn category_chart(h: &mut String, cats: &[CategoryStat], l: Lang) {
         esc(t(l, "Strength per category", "各类别掌握程度"))
     );
     for (i, c) in cats.iter().enumerate() {
-        let ratio = if c.max > 0.0 { c.earned / c.max } else { 0.0 };
+        let ratio = c.share().unwrap_or(0.0);
         let pct = (ratio * 100.0).round();
         let label = Category::parse(&c.category).map_or(c.category.as_str(), |k| k.label(l));
         let y = 4.0 + row * i as f64;

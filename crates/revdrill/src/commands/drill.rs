@@ -59,13 +59,13 @@ pub fn run(app: &App, args: DrillArgs) -> Result<ExitCode> {
         let (rest, comments) = split_inline_comments(&text);
         answers.answers.insert(item.id.clone(), rest);
         answers.comments.extend(comments);
-        saver.save_answers(&answers, &mut out)?;
+        saver.save_answers(&answers)?;
         let report = grader.grade(&answers);
         render::item_feedback(&mut out, drill, item, &report, lang)?;
     }
 
     let report = grader.grade(&answers);
-    saver.finish(&answers, &report, &mut out)?;
+    saver.finish(&answers, &report)?;
     render::final_report(&mut out, drill, &report, lang)?;
     writeln!(out)?;
     match saver.where_saved() {
@@ -114,7 +114,10 @@ fn next_drill<'a>(app: &'a App, store: Option<&SqliteStore>) -> &'a Drill {
         .and_then(|s| s.category_stats().ok())
         .unwrap_or_default()
         .into_iter()
-        .map(|c| (c.category, if c.max > 0.0 { c.earned / c.max } else { 1.0 }))
+        .map(|c| {
+            let share = c.share().unwrap_or(1.0);
+            (c.category, share)
+        })
         .collect();
     app.catalog.next_drill(&best, &strength).expect("the embedded catalog is never empty")
 }
@@ -157,7 +160,7 @@ impl Saver {
         );
     }
 
-    fn save_answers(&mut self, answers: &AnswerSet, _out: &mut impl Write) -> Result<()> {
+    fn save_answers(&mut self, answers: &AnswerSet) -> Result<()> {
         let json = serde_json::to_string(answers)?;
         if let Some(store) = self.store.as_mut() {
             self.db_path = store.path().to_path_buf();
@@ -173,8 +176,8 @@ impl Saver {
         self.write_fallback(answers, None)
     }
 
-    fn finish(&mut self, answers: &AnswerSet, report: &Report, out: &mut impl Write) -> Result<()> {
-        self.save_answers(answers, out)?;
+    fn finish(&mut self, answers: &AnswerSet, report: &Report) -> Result<()> {
+        self.save_answers(answers)?;
         if let (Some(store), Some(id)) = (self.store.as_mut(), self.attempt) {
             let graded = Graded {
                 score: report.score,
