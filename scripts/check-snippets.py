@@ -87,7 +87,7 @@ def run_check(drill: str, lang: str, check: dict, code: str, gov) -> tuple[str, 
             return "FAIL", f"{' '.join(cmd)} failed:\n{out}"
         if (expect == "pass") == passed:
             return "ok", f"{' '.join(cmd)}: {'passes' if passed else 'fails'} as expected"
-        if expect == "fail" and not passed and "[build failed]" in out:
+        if expect == "fail" and not passed and ("[build failed]" in out or "could not compile" in out):
             return "FAIL", f"expected a failing test, got a build failure:\n{out}"
         return "FAIL", f"{' '.join(cmd)}: expected {expect}, got {'pass' if passed else 'fail'}:\n{out}"
 
