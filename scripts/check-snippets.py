@@ -8,8 +8,11 @@ what to run (`vet`, `test` or `build`) and what must happen (`pass`, or `fail` f
 to catch the drill's bug). Python snippets are parsed without a harness. A snippet with no check is
 listed as "by hand": its AUDIT.md says how it was verified.
 
-A check whose toolchain is missing (Go, cargo) or too old for the APIs it uses (`min_go`) is
-skipped with a note; the script then exits 0 unless something that ran failed.
+A check whose toolchain is missing (Go, cargo) is skipped with a note. A Go check that needs a
+newer Go than the one installed (`min_go`) runs with the stand-ins of its `[check.older_go]`
+table instead, when it has one (`replace`: text substitutions in the snippet and the copied files,
+`with`: extra harness files that define the stand-ins), and is skipped otherwise. The script exits
+0 unless something that ran failed.
 
 Usage: scripts/check-snippets.py [DRILL_ID ...]     (run from anywhere; needs Python 3.11+)
 """
@@ -52,12 +55,20 @@ def fill(template: str, code: str) -> str:
 def run_check(drill: str, lang: str, check: dict, code: str, gov) -> tuple[str, str]:
     """Returns (status, detail): status is ok | FAIL | skip."""
     action, expect = check.get("action", "vet"), check.get("expect", "pass")
+    replace: dict[str, str] = {}
+    note = ""
     if lang == "go":
         if gov is None:
             return "skip", "no Go toolchain (apt-get install golang-go)"
         need = check.get("min_go")
         if need and gov < tuple(int(x) for x in need.split(".")):
-            return "skip", f"needs Go {need}, have {gov[0]}.{gov[1]}"
+            older = check.get("older_go")
+            if not older:
+                return "skip", f"needs Go {need}, have {gov[0]}.{gov[1]}"
+            replace = older.get("replace", {})
+            check = {**check, "with": check.get("with", []) + older.get("with", [])}
+            note = f" (Go {gov[0]}.{gov[1]} with stand-ins for Go {need} APIs)"
+            code = substitute(code, replace)
     if lang == "rust" and not shutil.which("cargo"):
         return "skip", "no cargo"
     hdir = HARNESS / drill
@@ -66,8 +77,8 @@ def run_check(drill: str, lang: str, check: dict, code: str, gov) -> tuple[str, 
         for name in check.get("with", []):
             dest = work / name
             dest.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy(hdir / name, dest)
-        template = (hdir / check["template"]).read_text()
+            dest.write_text(substitute((hdir / name).read_text(), replace))
+        template = substitute((hdir / check["template"]).read_text(), replace)
         target = work / check.get("as", check["template"].removesuffix(".tmpl"))
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(fill(template, code))
@@ -86,10 +97,16 @@ def run_check(drill: str, lang: str, check: dict, code: str, gov) -> tuple[str, 
         if action != "test" and not passed:
             return "FAIL", f"{' '.join(cmd)} failed:\n{out}"
         if (expect == "pass") == passed:
-            return "ok", f"{' '.join(cmd)}: {'passes' if passed else 'fails'} as expected"
+            return "ok", f"{' '.join(cmd)}: {'passes' if passed else 'fails'} as expected{note}"
         if expect == "fail" and not passed and ("[build failed]" in out or "could not compile" in out):
             return "FAIL", f"expected a failing test, got a build failure:\n{out}"
         return "FAIL", f"{' '.join(cmd)}: expected {expect}, got {'pass' if passed else 'fail'}:\n{out}"
+
+
+def substitute(text: str, replace: dict[str, str]) -> str:
+    for old, new in replace.items():
+        text = text.replace(old, new)
+    return text
 
 
 def main(argv: list[str]) -> int:
