@@ -5,7 +5,8 @@ Every snippet is a fragment of a larger program, so each drill that has compilab
 small harness in scripts/snippets/<drill>/: `checks.toml` lists, per finding, a template file with
 a `SNIPPET` marker line (replaced by the finding's code), the other harness files to copy beside it,
 what to run (`vet`, `test` or `build`) and what must happen (`pass`, or `fail` for a test that has
-to catch the drill's bug). Python snippets are parsed without a harness. A snippet with no check is
+to catch the drill's bug). A check with `claim = true` has no marker: its template is a test of a
+claim the key makes (about a library or a runtime) and runs as it is. Python snippets are parsed without a harness. A snippet with no check is
 listed as "by hand": its AUDIT.md says how it was verified.
 
 A check whose toolchain is missing (Go, cargo) is skipped with a note. A Go check that needs a
@@ -81,7 +82,7 @@ def run_check(drill: str, lang: str, check: dict, code: str, gov) -> tuple[str, 
         template = substitute((hdir / check["template"]).read_text(), replace)
         target = work / check.get("as", check["template"].removesuffix(".tmpl"))
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(fill(template, code))
+        target.write_text(template if check.get("claim") else fill(template, code))
         if lang == "go":
             (work / "go.mod").write_text("module example.com/snippet\n\ngo 1.19\n")
             cmd = {"vet": ["go", "vet", "./..."], "test": ["go", "test", "-count=1", "./..."],
