@@ -9,7 +9,8 @@ to catch the drill's bug). A check with `claim = true` has no marker: its templa
 claim the key makes (about a library or a runtime) and runs as it is. Python snippets are parsed without a harness. A snippet with no check is
 listed as "by hand": its AUDIT.md says how it was verified.
 
-A check whose toolchain is missing (Go, cargo) is skipped with a note. A Go check that needs a
+A check whose toolchain is missing (Go, cargo), or whose crates are not in the local cargo cache
+(Rust checks run `--offline`), is skipped with a note. A Go check that needs a
 newer Go than the one installed (`min_go`) runs with the stand-ins of its `[check.older_go]`
 table instead, when it has one (`replace`: text substitutions in the snippet and the copied files,
 `with`: extra harness files that define the stand-ins), and is skipped otherwise. The script exits
@@ -95,6 +96,8 @@ def run_check(drill: str, lang: str, check: dict, code: str, gov) -> tuple[str, 
         r = subprocess.run(cmd, cwd=work, capture_output=True, text=True, env=env)
         out = (r.stdout + r.stderr).strip()
         passed = r.returncode == 0
+        if lang == "rust" and not passed and ("offline" in out and ("failed to" in out or "no matching package" in out)):
+            return "skip", "the crates it needs are not in the local cargo cache (runs with --offline)"
         if action != "test" and not passed:
             return "FAIL", f"{' '.join(cmd)} failed:\n{out}"
         if (expect == "pass") == passed:
