@@ -353,12 +353,32 @@ fn packs_check_on_the_catalog_passes_and_a_weak_model_answer_fails() {
     let catalog = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../catalog");
     let r = env.run(&["packs", "check", catalog.to_str().unwrap()], "");
     assert_eq!(r.code, 0, "{}", r.err);
+    assert!(!r.err.contains("AUDIT.md"), "every catalog drill is audited:\n{}", r.err);
     env.write("pack/weak/drill.toml", &mini_drill("weak-one", ""));
     env.write("pack/weak/change.diff", MINI_DIFF);
     env.write("pack/weak/answers/model-en.json", r#"{"drill": "weak-one", "answers": {"concurrency": "looks fine"}}"#);
     let r = env.run(&["packs", "check", "pack"], "");
     assert_eq!(r.code, 1);
     assert!(r.err.contains("model-en.json: model answer scores 0"), "{}", r.err);
+}
+
+#[test]
+fn packs_check_warns_without_failing_on_a_drill_with_no_audit_notes() {
+    let env = Env::new();
+    env.write("pack/plain/drill.toml", &mini_drill("plain-one", ""));
+    env.write("pack/plain/change.diff", MINI_DIFF);
+    env.write("pack/audited/drill.toml", &mini_drill("audited-one", ""));
+    env.write("pack/audited/change.diff", MINI_DIFF);
+    env.write("pack/audited/AUDIT.md", "# Audit\n\nGrade: A\n");
+    let r = env.run(&["packs", "check", "pack"], "");
+    assert_eq!(r.code, 0, "a missing audit is a warning, not a failure:\n{}", r.err);
+    assert!(r.out.contains("ok plain-one") && r.out.contains("ok audited-one"), "{}", r.out);
+    assert!(r.err.contains("warning:") && r.err.contains("pack/plain/AUDIT.md: no audit notes"), "{}", r.err);
+    assert!(!r.err.contains("pack/audited/AUDIT.md"), "{}", r.err);
+    assert!(r.out.contains("2 drills valid, 0 problems, 1 not audited"), "{}", r.out);
+    let r = env.run(&["--lang", "zh", "packs", "check", "pack"], "");
+    assert_eq!(r.code, 0, "{}", r.err);
+    assert!(r.err.contains("警告：") && r.err.contains("没有审核记录"), "{}", r.err);
 }
 
 #[test]
