@@ -48,11 +48,13 @@ fn a_byte_order_mark_is_skipped() {
     );
 }
 
+/// The line of each error is where the field is, not where its text first appears (before:
+/// a text search found `"ghost"` as an earlier answer's value, and missed `"line":99999`
+/// written without a space).
 #[test]
 fn errors_name_the_line_of_the_field_not_of_an_earlier_mention() {
-    // `ghost` appears first inside an answer's text; the error points at the key on line 4.
     check(
-        "{\"answers\": {\n \"concurrency\": \"\\\"ghost\\\": is a word here\",\n \"testing\": \"\",\n \"ghost\": \"x\"\n},\n\"comments\": [{\"line\": 1,\n \"body\": \"\"}, {\"body\": \"b\",\n\n \"line\": 99999}]}",
+        "{\"answers\": {\n \"concurrency\": \"ghost\",\n \"testing\": \"\",\n \"ghost\": \"x\"\n},\n\"comments\": [{\"line\": 1,\n \"body\": \"\"}, {\"body\": \"b\",\n\n \"line\":99999}]}",
         "a.json:4: answers.ghost: no checklist item `ghost` in this drill (items: concurrency, error-paths, testing, expression)\n\
          a.json:6: comments[0].line: line 1 is not shown in the drill's diff\n\
          a.json:9: comments[1].line: line 99999 is not shown in the drill's diff",
