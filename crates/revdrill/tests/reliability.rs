@@ -400,3 +400,35 @@ fn a_foreign_sqlite_file_is_named_without_dumping_sql() {
     assert!(r.err.contains("is not a revdrill database (it holds the tables attempts, notes)"), "{}", r.err);
     assert!(!r.err.contains("CREATE"), "{}", r.err);
 }
+
+/// Item 6, in a terminal (a pseudo-terminal from `script`, util-linux): the refused `@99999`
+/// is retyped as `@258` and only that is stored.
+#[test]
+fn in_a_terminal_a_refused_inline_comment_is_retyped() {
+    let env = Env::new();
+    let bin = env!("CARGO_BIN_EXE_revdrill");
+    let line = format!("{bin} --db {} drill {SEED}", env.db().display());
+    let mut script = Command::new("script");
+    script
+        .args(["-qec", &line, "/dev/null"])
+        .current_dir(env.path())
+        .env("LANG", "C")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES");
+    script.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    let Ok(mut child) = script.spawn() else {
+        eprintln!("no `script` here: skipped");
+        return;
+    };
+    let typed = "leak when ctx is never cancelled\n@99999 blocker: far away\n\n@258 blocker: far away\n\n\x04";
+    child.stdin.take().unwrap().write_all(typed.as_bytes()).unwrap();
+    let o = child.wait_with_output().unwrap();
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("Retype the comment line(s)"), "{out}");
+    let db = rusqlite::Connection::open(env.db()).unwrap();
+    let stored: String = db.query_row("SELECT answers_json FROM attempts", [], |r| r.get(0)).unwrap();
+    let v = json(&stored);
+    assert_eq!(v["comments"], serde_json::json!([{"line": 258, "severity": "blocker", "body": "far away"}]), "{stored}");
+    assert_eq!(v["answers"]["concurrency"], "leak when ctx is never cancelled");
+    assert_eq!(v["answers"]["error-paths"], "");
+}
