@@ -10,8 +10,11 @@ use crate::*;
 /// Migrations, in order; applied ones are never edited.
 const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../migrations/0001_attempts.sql"))];
 
-/// How long to wait for another process's lock before giving up.
-const BUSY_TIMEOUT: Duration = Duration::from_millis(1500);
+/// How long to wait for another process's lock before giving up (then the CLI keeps the
+/// answers in a backup file). 1.5 s was too short for 20 processes writing a new database at
+/// once on a loaded 2-core machine (1 run in 160 gave up); a learner waits this long only when
+/// another process really holds the database.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Attempts in a SQLite file.
 pub struct SqliteStore {
