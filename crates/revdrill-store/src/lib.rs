@@ -44,7 +44,7 @@ pub enum StoreError {
     },
     /// The database file (or its folder) cannot be written.
     #[error(
-        "the database {path} is read-only (check the permissions of the file and its folder, or pass --db with another path)"
+        "the database {path} is read-only: the file or its folder cannot be written (check their permissions, or pass --db with another path)"
     )]
     ReadOnly {
         /// The database path.

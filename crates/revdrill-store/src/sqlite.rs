@@ -107,6 +107,25 @@ fn foreign_tables(conn: &Connection) -> rusqlite::Result<Vec<String>> {
     rows.collect()
 }
 
+/// Whether a file can be created in the database's folder (SQLite needs it for its journal: an
+/// existing database in a read-only folder fails with "unable to open database file"). Probed
+/// only after such a failure, with an exclusive, unique name that is removed at once.
+fn folder_writable(db: &Path) -> bool {
+    let dir = db.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    if !dir.is_dir() {
+        return true; // a missing folder is an open error, not a read-only one
+    }
+    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
+    let probe = dir.join(format!(".revdrill-probe-{}-{nanos}", std::process::id()));
+    match std::fs::OpenOptions::new().write(true).create_new(true).open(&probe) {
+        Ok(_) => {
+            let _ = std::fs::remove_file(&probe);
+            true
+        }
+        Err(e) => e.kind() == std::io::ErrorKind::AlreadyExists,
+    }
+}
+
 /// What SQLite said, without the SQL text it was running.
 fn short(e: &rusqlite::Error) -> String {
     match e {
@@ -122,6 +141,9 @@ fn classify(path: &str, e: rusqlite::Error) -> StoreError {
         Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => StoreError::Locked { path },
         Some(ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase) => StoreError::Corrupt { path, detail: short(&e) },
         Some(ErrorCode::ReadOnly) => StoreError::ReadOnly { path },
+        Some(ErrorCode::CannotOpen | ErrorCode::PermissionDenied) if !folder_writable(Path::new(&path)) => {
+            StoreError::ReadOnly { path }
+        }
         Some(ErrorCode::CannotOpen | ErrorCode::PermissionDenied) => StoreError::Open { path, detail: short(&e) },
         _ => StoreError::Other { path, detail: short(&e) },
     }

@@ -257,7 +257,7 @@ pub fn store_error(lang: Lang, e: &StoreError) -> String {
         StoreError::Open { path, detail } => format!("无法打开数据库 {path}：{detail}"),
         StoreError::Locked { path } => format!("数据库 {path} 被另一个进程锁定（是否有另一个 revdrill 正在运行？）"),
         StoreError::ReadOnly { path } => {
-            format!("数据库 {path} 是只读的（请检查该文件及其所在文件夹的权限，或用 --db 指定其他路径）")
+            format!("数据库 {path} 是只读的：该文件或其所在文件夹不可写（请检查权限，或用 --db 指定其他路径）")
         }
         StoreError::Foreign { path, tables } => {
             format!("{path} 不是 revdrill 数据库（其中已有表 {}）；请用 --db 指定其他路径", tables.join(", "))

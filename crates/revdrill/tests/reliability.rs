@@ -255,18 +255,19 @@ fn grade_save_on_a_read_only_database_says_read_only() {
     assert_eq!(backups(env.path()).len(), 1);
 }
 
-/// Makes a file read-only for this process (chmod, and `chattr +i` when running as root);
-/// undoes it on drop.
+/// Makes a file or folder read-only for this process (chmod, and `chattr +i` when running as
+/// root); undoes it on drop. `None` when neither works here.
 struct ReadOnly(PathBuf);
 
 impl ReadOnly {
     fn make(p: &Path) -> Option<ReadOnly> {
         use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(p, std::fs::Permissions::from_mode(0o444)).unwrap();
+        let mode = if p.is_dir() { 0o555 } else { 0o444 };
+        std::fs::set_permissions(p, std::fs::Permissions::from_mode(mode)).unwrap();
         let guard = ReadOnly(p.to_path_buf());
-        if std::fs::OpenOptions::new().write(true).open(p).is_ok() {
+        if writable(p) {
             let ok = Command::new("chattr").arg("+i").arg(p).status().is_ok_and(|s| s.success());
-            if !ok || std::fs::OpenOptions::new().write(true).open(p).is_ok() {
+            if !ok || writable(p) {
                 return None;
             }
         }
@@ -274,10 +275,40 @@ impl ReadOnly {
     }
 }
 
+fn writable(p: &Path) -> bool {
+    if p.is_dir() {
+        let probe = p.join(".probe");
+        let ok = std::fs::File::create(&probe).is_ok();
+        let _ = std::fs::remove_file(&probe);
+        ok
+    } else {
+        std::fs::OpenOptions::new().write(true).open(p).is_ok()
+    }
+}
+
 impl Drop for ReadOnly {
     fn drop(&mut self) {
+        use std::os::unix::fs::PermissionsExt;
         let _ = Command::new("chattr").arg("-i").arg(&self.0).status();
+        let _ = std::fs::set_permissions(&self.0, std::fs::Permissions::from_mode(0o755));
     }
+}
+
+/// Item 17: a database in a folder that cannot be written (its journal cannot be created) is
+/// "read-only" too, not "cannot open ... unable to open database file"; `drill` keeps a backup.
+#[test]
+fn a_database_in_a_read_only_folder_says_read_only() {
+    let env = Env::new();
+    env.run(&["history"], "");
+    let Some(_guard) = ReadOnly::make(env.db().parent().unwrap()) else {
+        eprintln!("cannot make a read-only folder here (root without chattr): skipped");
+        return;
+    };
+    let r = env.run(&["drill", SEED], PIPED);
+    assert_eq!(r.code, 2, "{}", r.err);
+    assert!(r.err.contains("is read-only: the file or its folder cannot be written"), "{}", r.err);
+    assert!(!r.err.contains("cannot open"), "{}", r.err);
+    assert_eq!(backups(env.path()).len(), 1);
 }
 
 /// Item 2: processes using a new database for the first time at once all succeed (the
