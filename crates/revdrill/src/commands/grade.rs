@@ -51,10 +51,11 @@ pub fn run(app: &App, args: GradeArgs) -> Result<ExitCode> {
         }
     }
     out.flush()?;
-    match saver.as_ref().map(Saver::where_saved) {
-        None | Some(Saved::Db(..)) => Ok(ExitCode::SUCCESS),
-        Some(_) => {
-            saver.as_ref().map(|s| s.tell_backup(&mut anstream::stderr(), &answers)).transpose()?;
+    match saver {
+        None => Ok(ExitCode::SUCCESS),
+        Some(s) if matches!(s.where_saved(), Saved::Db(..)) => Ok(ExitCode::SUCCESS),
+        Some(s) => {
+            s.tell_backup(&mut anstream::stderr(), &answers)?;
             Ok(ExitCode::from(2))
         }
     }
