@@ -18,7 +18,7 @@ use crate::render;
 
 pub fn run(app: &App, args: DrillArgs) -> Result<ExitCode> {
     let lang = app.lang;
-    let mut out = anstream::stdout();
+    let mut out = crate::render::stdout();
     let (store, store_err) = match app.open_store() {
         Ok(s) => (Some(s), None),
         Err(e) => (None, Some(e)),
@@ -145,7 +145,7 @@ impl Saver {
 
     fn fail(&mut self, why: &str) {
         self.store = None;
-        let mut err = anstream::stderr();
+        let mut err = crate::render::stderr();
         let _ = writeln!(
             err,
             "{}{}{} {why}\n{}",

@@ -28,7 +28,7 @@ pub fn run(app: &App, args: GradeArgs) -> Result<ExitCode> {
     let answers = match parse_answers(&name, &text, Some(drill)) {
         Ok(a) => a,
         Err(errs) => {
-            let mut err = anstream::stderr();
+            let mut err = crate::render::stderr();
             for e in &errs {
                 writeln!(err, "{}{}{} {e}", render::ERROR.render(), t(lang, "error:", "错误："), render::ERROR.render_reset())?;
             }
@@ -40,7 +40,7 @@ pub fn run(app: &App, args: GradeArgs) -> Result<ExitCode> {
     if args.save {
         save(app, &answers, &report)?;
     }
-    let mut out = anstream::stdout();
+    let mut out = crate::render::stdout();
     match args.format {
         Format::Json => {
             let mut v = report.to_json(lang);

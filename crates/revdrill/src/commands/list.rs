@@ -20,7 +20,7 @@ pub fn list(app: &App, format: Format) -> Result<ExitCode> {
         .and_then(|s| s.drill_stats())
         .map(|v| v.into_iter().map(|d| (d.drill_id, d.best)).collect())
         .unwrap_or_default();
-    let mut out = anstream::stdout();
+    let mut out = crate::render::stdout();
     if format == Format::Json {
         #[derive(serde::Serialize)]
         struct Row<'a> {
@@ -66,7 +66,7 @@ fn render_dim(s: &str) -> String {
 pub fn show(app: &App, id: &str, format: Format) -> Result<ExitCode> {
     let lang = app.lang;
     let d = app.drill(id)?;
-    let mut out = anstream::stdout();
+    let mut out = crate::render::stdout();
     if format == Format::Json {
         let v = d.view(lang);
         writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
