@@ -372,3 +372,11 @@ fn control_characters_in_a_subject_never_reach_the_pack() {
         assert!(!text.chars().any(|c| c.is_control() && c != '\n' && c != '\t'), "{text:?}");
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn an_endless_patch_is_read_only_up_to_the_cap() {
+    // Before: `fs::read` of /dev/zero grew until memory ran out.
+    let err = import_patch(Path::new("/dev/zero"), &Options::default()).unwrap_err();
+    assert!(matches!(err, ImportError::BinaryPatch { .. }), "{err}");
+}

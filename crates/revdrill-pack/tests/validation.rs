@@ -166,3 +166,15 @@ fn two_drills_with_one_id_are_an_error_naming_both_files() {
     let (one, two) = (pack.join("one/drill.toml"), pack.join("two/drill.toml"));
     assert!(msg.starts_with(&format!("{}:1: id: drill id `tiny` is also the id of {}", two.display(), one.display())), "{msg}");
 }
+
+#[test]
+fn an_oversized_file_in_a_drill_folder_is_refused_without_reading_it_all() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("tiny");
+    write_drill(&dir, "tiny");
+    std::fs::create_dir(dir.join("answers")).unwrap();
+    let big = dir.join("answers/huge.json");
+    std::fs::write(&big, vec![b' '; revdrill_pack::MAX_FILE_SIZE as usize + 1]).unwrap();
+    let err = revdrill_pack::load_dir(&dir).unwrap_err().to_string();
+    assert_eq!(err, format!("{}: larger than 8388608 bytes: drill files are meant to be small", big.display()));
+}
