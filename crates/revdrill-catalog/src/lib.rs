@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use include_dir::{Dir, include_dir};
-use revdrill_pack::{Drill, DrillFiles, Lang, Origin, PackErrors, load_drill, load_pack};
+use revdrill_pack::{Drill, DrillFiles, Lang, Origin, PackErrors, duplicate_ids, load_drill, load_pack};
 
 static EMBEDDED: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/../../catalog");
 
@@ -19,25 +19,23 @@ pub struct Catalog {
 }
 
 impl Catalog {
-    /// The embedded drills, then each pack folder in `packs` (a drill on disk replaces an embedded
-    /// one with the same id). Any invalid drill makes this fail with all problems found.
+    /// The embedded drills, then each pack folder in `packs`. Any invalid drill, or two drills
+    /// with one id (embedded and on disk, or both on disk), makes this fail with all problems
+    /// found.
     pub fn load(packs: &[impl AsRef<Path>]) -> Result<Catalog, PackErrors> {
-        let mut by_id: BTreeMap<String, Drill> = BTreeMap::new();
+        let mut all = embedded()?;
         let mut errors = PackErrors::default();
-        for d in embedded()? {
-            by_id.insert(d.id.clone(), d);
-        }
         for dir in packs {
             let (drills, errs) = load_pack(dir.as_ref());
             errors.0.extend(errs.0);
-            for d in drills {
-                by_id.insert(d.id.clone(), d);
-            }
+            all.extend(drills);
         }
+        errors.0.extend(duplicate_ids(&all));
         if !errors.0.is_empty() {
             return Err(errors);
         }
-        Ok(Catalog { drills: by_id.into_values().collect() })
+        all.sort_by(|a, b| a.id.cmp(&b.id));
+        Ok(Catalog { drills: all })
     }
 
     /// The drills, by id.
@@ -131,5 +129,23 @@ mod tests {
         }
         strength.insert("security".into(), 0.1);
         assert!(c.next_drill(&best, &strength).unwrap().categories().contains(&revdrill_pack::Category::Security));
+    }
+
+    #[test]
+    fn a_pack_drill_with_an_embedded_id_is_an_error_naming_both() {
+        // Before: the drill on disk silently replaced the embedded one.
+        let tmp = tempfile::tempdir().unwrap();
+        let src = EMBEDDED.get_dir(SEED_DRILL).unwrap();
+        let dir = tmp.path().join("copy");
+        std::fs::create_dir(&dir).unwrap();
+        for name in ["drill.toml", "change.diff"] {
+            std::fs::write(dir.join(name), src.get_file(format!("{SEED_DRILL}/{name}")).unwrap().contents()).unwrap();
+        }
+        let err = Catalog::load(&[&dir]).unwrap_err().to_string();
+        let expect = format!(
+            "{}:1: id: drill id `{SEED_DRILL}` is also the id of catalog/{SEED_DRILL}/drill.toml",
+            dir.join("drill.toml").display()
+        );
+        assert!(err.starts_with(&expect), "{err}");
     }
 }

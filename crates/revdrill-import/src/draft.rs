@@ -297,13 +297,13 @@ pub(crate) fn drill_toml(
     };
 
     let mut out = String::new();
-    let _ = writeln!(out, "# Drafted by `revdrill import` from {}.", meta.origin);
+    let _ = writeln!(out, "# Drafted by `revdrill import` from {}.", crate::one_line(meta.origin));
     let _ = writeln!(
         out,
         "# The checklist and answer key are drafts from the Go analyzer: read and edit them before relying on the grades."
     );
     for d in dropped {
-        let _ = writeln!(out, "# not shown: {} ({})", d.path, d.why.0);
+        let _ = writeln!(out, "# not shown: {} ({})", crate::one_line(&d.path), d.why.0);
     }
     let _ = writeln!(out, "id = {}", s(meta.id));
     let _ = writeln!(out, "title = {}", s(meta.title));
@@ -380,7 +380,7 @@ pub(crate) fn drill_toml(
             }
             partial.push(vec![code_concept.clone()]);
         }
-        let _ = writeln!(out, "\n# drafted from {}: check the lines, the severity and the texts", d.origin);
+        let _ = writeln!(out, "\n# drafted from {}: check the lines, the severity and the texts", crate::one_line(&d.origin));
         let _ = writeln!(out, "[[findings]]\nid = {}\ncategory = {}\nseverity = {}", s(&d.id), s(d.category), s(d.severity));
         let lines: Vec<String> =
             d.lines.iter().map(|&(a, b)| if a == b { a.to_string() } else { s(&format!("{a}-{b}")) }).collect();
@@ -719,7 +719,8 @@ pub(crate) fn s(text: &str) -> String {
             '\n' => out.push_str("\\n"),
             '\t' => out.push_str("\\t"),
             '\r' => {}
-            c if (c as u32) < 0x20 || c == '\u{7f}' => out.push_str(&format!("\\u{:04X}", c as u32)),
+            // ESC, BEL and the other C0/C1 controls never reach the pack (nor a terminal).
+            c if c.is_control() => out.push('\u{fffd}'),
             c => out.push(c),
         }
     }

@@ -13,15 +13,15 @@ pub enum ImportError {
         /// What gix said.
         reason: String,
     },
-    /// `--commit` names nothing in the repository, or not a commit.
-    #[error("unknown revision `{rev}` in `{repo}`: {reason}")]
+    /// `--commit` names no commit of the repository.
+    #[error("there is no commit `{rev}` in `{repo}`: {}", .why.en())]
     UnknownRevision {
         /// The revision given.
         rev: String,
         /// The repository.
         repo: PathBuf,
-        /// What gix said.
-        reason: String,
+        /// Why, in plain words.
+        why: NoCommit,
     },
     /// An object could not be read (a corrupt or shallow repository).
     #[error("cannot read {what} from the repository: {reason}")]
@@ -38,6 +38,20 @@ pub enum ImportError {
         path: PathBuf,
         /// The error.
         source: std::io::Error,
+    },
+    /// The patch file is binary (a NUL byte early on), not a text diff.
+    #[error("`{path}` is a binary file, not a patch: give a `git format-patch` file or a unified diff")]
+    BinaryPatch {
+        /// The file.
+        path: PathBuf,
+    },
+    /// The patch file is larger than `PATCH_LIMIT`.
+    #[error("`{path}` is larger than {limit} bytes: too large to review as one drill")]
+    PatchTooLarge {
+        /// The file.
+        path: PathBuf,
+        /// The limit, in bytes.
+        limit: u64,
     },
     /// The patch file holds no unified diff.
     #[error("`{path}` is not a patch: {reason}")]
@@ -97,4 +111,43 @@ pub enum ImportError {
 
 fn list(largest: &[(String, usize)]) -> String {
     largest.iter().map(|(p, n)| format!("{p} ({n} lines)")).collect::<Vec<_>>().join(", ")
+}
+
+/// Why a revision names no commit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NoCommit {
+    /// No branch, tag or commit id has that name.
+    NoSuchName,
+    /// `BASE~N` goes back further than the history: `BASE` has only `count` first-parent
+    /// ancestors.
+    HistoryTooShort {
+        /// The revision the `~N` counts from.
+        base: String,
+        /// How many commits come before it along first parents.
+        count: usize,
+    },
+    /// The name is an object that is not a commit (a tree or a blob).
+    NotACommit,
+}
+
+impl NoCommit {
+    /// In English.
+    pub fn en(&self) -> String {
+        match self {
+            NoCommit::NoSuchName => "no branch, tag or commit id has that name".into(),
+            NoCommit::HistoryTooShort { base, count } => {
+                format!("the history is too short: `{base}` has only {count} commit(s) before it")
+            }
+            NoCommit::NotACommit => "that name is a file or a folder of the repository, not a commit".into(),
+        }
+    }
+
+    /// In Chinese.
+    pub fn zh(&self) -> String {
+        match self {
+            NoCommit::NoSuchName => "没有叫这个名字的分支、标签或提交 id".into(),
+            NoCommit::HistoryTooShort { base, count } => format!("历史不够长：`{base}` 之前只有 {count} 个提交"),
+            NoCommit::NotACommit => "这个名字指向仓库里的文件或目录，不是提交".into(),
+        }
+    }
 }

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use gix::ObjectId;
 
-use crate::error::ImportError;
+use crate::error::{ImportError, NoCommit};
 use crate::select::FileChange;
 use crate::udiff;
 
@@ -45,10 +45,10 @@ struct Entry {
 pub(crate) fn read_commit(repo_path: &Path, rev: &str) -> Result<Commit, ImportError> {
     let repo =
         gix::open(repo_path).map_err(|e| ImportError::NotARepository { path: repo_path.to_path_buf(), reason: e.to_string() })?;
-    let unknown = |reason: String| ImportError::UnknownRevision { rev: rev.to_string(), repo: repo_path.to_path_buf(), reason };
-    let id = repo.rev_parse_single(rev).map_err(|e| unknown(e.to_string()))?;
-    let object = id.object().map_err(|e| unknown(e.to_string()))?;
-    let commit = object.peel_to_commit().map_err(|e| unknown(format!("not a commit ({e})")))?;
+    let unknown = |why: NoCommit| ImportError::UnknownRevision { rev: rev.to_string(), repo: repo_path.to_path_buf(), why };
+    let id = repo.rev_parse_single(rev).map_err(|_| unknown(why_no_commit(&repo, rev)))?;
+    let object = id.object().map_err(|_| unknown(NoCommit::NoSuchName))?;
+    let commit = object.peel_to_commit().map_err(|_| unknown(NoCommit::NotACommit))?;
     let git_err = |what: &str| {
         let what = what.to_string();
         move |e: &dyn std::fmt::Display| ImportError::Git { what: what.clone(), reason: e.to_string() }
@@ -85,6 +85,27 @@ pub(crate) fn read_commit(repo_path: &Path, rev: &str) -> Result<Commit, ImportE
         workdir: repo.workdir().map(|w| w.to_path_buf()),
         go_mod,
     })
+}
+
+/// Why `rev` resolves to nothing, in plain words: for `BASE~N` past the root, how many commits
+/// `BASE` has before it (gix only says `delegate.traverse(NthAncestor(N)) failed`).
+fn why_no_commit(repo: &gix::Repository, rev: &str) -> NoCommit {
+    let Some((base, n)) = rev.rsplit_once('~') else { return NoCommit::NoSuchName };
+    let Ok(n) = n.parse::<usize>() else { return NoCommit::NoSuchName };
+    let Ok(start) = repo.rev_parse_single(base) else { return NoCommit::NoSuchName };
+    let mut count = 0;
+    let mut at = start.object().ok().and_then(|o| o.peel_to_commit().ok());
+    while let Some(c) = at {
+        if count >= n {
+            // The ancestor exists; the name failed for another reason.
+            return NoCommit::NoSuchName;
+        }
+        at = c.parent_ids().next().and_then(|p| repo.find_commit(p.detach()).ok());
+        if at.is_some() {
+            count += 1;
+        }
+    }
+    NoCommit::HistoryTooShort { base: base.to_string(), count }
 }
 
 struct Reader<'r> {

@@ -19,7 +19,7 @@ mod udiff;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-pub use error::ImportError;
+pub use error::{ImportError, NoCommit};
 pub use select::{Dropped, FileChange, is_test, matches};
 
 /// How to import.
@@ -81,7 +81,7 @@ pub fn import_commit(repo: &Path, rev: &str, options: &Options) -> Result<Import
 
 /// Imports a `git format-patch` file or a plain unified diff.
 pub fn import_patch(file: &Path, options: &Options) -> Result<Imported, ImportError> {
-    let bytes = std::fs::read(file).map_err(|source| ImportError::Io { path: file.to_path_buf(), source })?;
+    let bytes = read_patch(file)?;
     let text = String::from_utf8_lossy(&bytes);
     let p = patch::parse(&text).ok_or_else(|| ImportError::NotAPatch {
         path: file.to_path_buf(),
@@ -96,6 +96,31 @@ pub fn import_patch(file: &Path, options: &Options) -> Result<Imported, ImportEr
     };
     let origin = format!("the patch {}", abs.display());
     build(&subject, &p.body, &source, &origin, p.commit.as_deref(), p.files, Vec::new(), None, None, options)
+}
+
+/// The largest patch file `import --patch` reads, in bytes.
+pub const PATCH_LIMIT: u64 = 32 * 1024 * 1024;
+
+/// Reads a patch file up to `PATCH_LIMIT`, refusing a binary file (a NUL byte in its first
+/// 8,000 bytes, as git decides) before parsing it as text.
+fn read_patch(file: &Path) -> Result<Vec<u8>, ImportError> {
+    use std::io::Read;
+    let io = |source| ImportError::Io { path: file.to_path_buf(), source };
+    let mut bytes = Vec::new();
+    std::fs::File::open(file).map_err(io)?.take(PATCH_LIMIT + 1).read_to_end(&mut bytes).map_err(io)?;
+    if git::is_binary(&bytes) {
+        return Err(ImportError::BinaryPatch { path: file.to_path_buf() });
+    }
+    if bytes.len() as u64 > PATCH_LIMIT {
+        return Err(ImportError::PatchTooLarge { path: file.to_path_buf(), limit: PATCH_LIMIT });
+    }
+    Ok(bytes)
+}
+
+/// A commit subject (or any text) as one line for a title: control characters, line breaks
+/// included, become spaces, so nothing in a subject can reach a terminal raw.
+pub(crate) fn one_line(text: &str) -> String {
+    text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect::<String>().trim().to_string()
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -129,7 +154,8 @@ fn build(
         Some(id) => return Err(ImportError::BadId { id: id.clone() }),
         None => derive_id(subject, commit),
     };
-    let title = if subject.trim().is_empty() { id.clone() } else { subject.trim().to_string() };
+    let subject = one_line(subject);
+    let title = if subject.is_empty() { id.clone() } else { subject };
     let diff: String = kept.iter().map(|f| f.text.as_str()).collect();
     let parsed = revdrill_pack::diff::parse_unified(&diff)
         .map_err(|e| ImportError::InvalidPack(format!("change.diff:{}: {}", e.line, e.message)))?;

@@ -264,7 +264,8 @@ fn bare_repository_and_bad_input() {
     check_pack(&import_commit(&bare, "main~0", &Options::default()).unwrap());
 
     let unknown = import_commit(&r.path, "no-such-branch", &Options::default()).unwrap_err();
-    assert!(unknown.to_string().starts_with("unknown revision `no-such-branch` in"), "{unknown}");
+    assert!(unknown.to_string().starts_with("there is no commit `no-such-branch` in"), "{unknown}");
+    assert!(unknown.to_string().ends_with(": no branch, tag or commit id has that name"), "{unknown}");
     let not_repo = tempfile::tempdir().unwrap();
     let err = import_commit(not_repo.path(), "HEAD", &Options::default()).unwrap_err();
     assert!(matches!(err, ImportError::NotARepository { .. }), "{err}");
@@ -313,4 +314,69 @@ fn format_patch_and_plain_diff() {
             .to_string()
             .ends_with("is not a patch: no `diff --git` or `---`/`+++` file header found")
     );
+}
+
+#[test]
+fn a_revision_past_the_root_says_the_history_is_too_short() {
+    // Before: "delegate.traverse(NthAncestor(99)) failed".
+    let r = Repo::new();
+    r.write("a.go", BASE_GO);
+    r.commit("init");
+    r.write("a.go", LEAKY_GO);
+    r.commit("leak");
+    let err = import_commit(&r.path, "HEAD~99", &Options::default()).unwrap_err();
+    let msg = err.to_string();
+    assert!(msg.starts_with("there is no commit `HEAD~99` in"), "{msg}");
+    assert!(msg.ends_with(": the history is too short: `HEAD` has only 1 commit(s) before it"), "{msg}");
+    assert!(!msg.contains("NthAncestor"), "{msg}");
+    if let ImportError::UnknownRevision { why, .. } = &err {
+        assert_eq!(why.zh(), "历史不够长：`HEAD` 之前只有 1 个提交");
+    }
+    // The last commit that exists still imports.
+    check_pack(&import_commit(&r.path, "HEAD~1", &Options::default()).unwrap());
+}
+
+#[test]
+fn a_binary_file_is_refused_as_a_patch_naming_it() {
+    // Before: the bytes were read as (lossy) text and any `---`/`+++` pair in them made a patch.
+    let tmp = tempfile::tempdir().unwrap();
+    let bin = tmp.path().join("tool.bin");
+    let mut bytes = b"\x7fELF\0\0\0\n--- a/x.go\n+++ b/x.go\n@@ -1 +1 @@\n-a\n+b\n".to_vec();
+    bytes.extend([0u8; 64]);
+    std::fs::write(&bin, bytes).unwrap();
+    let err = import_patch(&bin, &Options::default()).unwrap_err();
+    assert!(matches!(err, ImportError::BinaryPatch { .. }), "{err}");
+    assert_eq!(
+        err.to_string(),
+        format!("`{}` is a binary file, not a patch: give a `git format-patch` file or a unified diff", bin.display())
+    );
+}
+
+#[test]
+fn control_characters_in_a_subject_never_reach_the_pack() {
+    // Before: the subject went into `title` as `\u001B...`, and the drill printed it raw.
+    let tmp = tempfile::tempdir().unwrap();
+    let patch = tmp.path().join("evil.patch");
+    let subject = "fix\u{1b}]0;pwned\u{7} the\u{9b}2J leak\u{1b}[2J";
+    let text = format!(
+        "From 1a2b3c4d5e6f Mon Sep 17 00:00:00 2001\nSubject: [PATCH] {subject}\n\nBody \u{1b}]52;c;aGk=\u{7} here.\n---\n\
+         --- a/shim/service.go\n+++ b/shim/service.go\n@@ -1,3 +1,4 @@\n package shim\n+// x\n \n import \"context\"\n"
+    );
+    std::fs::write(&patch, text).unwrap();
+    let imp = import_patch(&patch, &Options::default()).unwrap();
+    assert!(!imp.drill_toml.chars().any(|c| c.is_control() && c != '\n'), "{}", imp.drill_toml);
+    assert!(!imp.drill_toml.contains("\\u001B"), "{}", imp.drill_toml);
+    let drill = check_pack(&imp);
+    assert_eq!(drill.title, "fix ]0;pwned  the 2J leak [2J");
+    for text in [&drill.title, &drill.purpose.en, &drill.purpose.zh] {
+        assert!(!text.chars().any(|c| c.is_control() && c != '\n' && c != '\t'), "{text:?}");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn an_endless_patch_is_read_only_up_to_the_cap() {
+    // Before: `fs::read` of /dev/zero grew until memory ran out.
+    let err = import_patch(Path::new("/dev/zero"), &Options::default()).unwrap_err();
+    assert!(matches!(err, ImportError::BinaryPatch { .. }), "{err}");
 }

@@ -103,6 +103,7 @@ pub fn parse_unified(text: &str) -> Result<Vec<FileDiff>, DiffError> {
             let (old_start, old_len, new_start, new_len) = parse_hunk_header(line)
                 .ok_or_else(|| DiffError { line: i + 1, message: format!("malformed hunk header `{line}`") })?;
             let header_line = i + 1;
+            check_hunk_header(line, header_line, (old_start, old_len), (new_start, new_len))?;
             i += 1;
             let (mut old_no, mut new_no) = (old_start, new_start);
             let (mut old_seen, mut new_seen) = (0u32, 0u32);
@@ -160,6 +161,23 @@ pub fn parse_unified(text: &str) -> Result<Vec<FileDiff>, DiffError> {
         return Err(DiffError { line: 1, message: format!("file `{name}` has no hunk") });
     }
     Ok(files)
+}
+
+/// A hunk must hold at least one line (an empty one would show nothing and anchor nothing),
+/// and its last line number must fit in a `u32` (so numbering never wraps).
+fn check_hunk_header(line: &str, at: usize, old: (u32, u32), new: (u32, u32)) -> Result<(), DiffError> {
+    if old.1 == 0 && new.1 == 0 {
+        return Err(DiffError { line: at, message: format!("empty hunk `{line}`: a hunk needs at least one line") });
+    }
+    for (side, (start, len)) in [("old", old), ("new", new)] {
+        if start.checked_add(len).is_none() {
+            return Err(DiffError {
+                line: at,
+                message: format!("hunk `{line}`: {side}-file lines {start} + {len} go past {}", u32::MAX),
+            });
+        }
+    }
+    Ok(())
 }
 
 fn clean_path(raw: &str, prefix: &str) -> Option<String> {
@@ -236,6 +254,24 @@ mod tests {
             "--- a/x\n+++ b/x\n@@ -1,3 +1,3 @@\n a\n",
             "error: line 3: hunk header promises 3 old and 3 new lines but the hunk has 1 and 1",
         );
+    }
+
+    #[test]
+    fn empty_hunk_is_an_error_with_its_line() {
+        check(
+            "--- a/x\n+++ b/x\n@@ -0,0 +0,0 @@\n",
+            "error: line 3: empty hunk `@@ -0,0 +0,0 @@`: a hunk needs at least one line",
+        );
+    }
+
+    #[test]
+    fn hunk_numbers_near_u32_max_do_not_wrap() {
+        check(
+            "--- a/x\n+++ b/x\n@@ -1,2 +4294967295,2 @@\n a\n b\n",
+            "error: line 3: hunk `@@ -1,2 +4294967295,2 @@`: new-file lines 4294967295 + 2 go past 4294967295",
+        );
+        // The last line number that fits is fine.
+        check("--- a/x\n+++ b/x\n@@ -1,1 +4294967294,1 @@\n a\n", "x:  1/4294967294");
     }
 
     #[test]

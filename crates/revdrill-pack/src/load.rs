@@ -162,6 +162,7 @@ pub fn load_drill(files: &DrillFiles) -> Result<Drill, PackErrors> {
     if raw.title.trim().is_empty() {
         errs.at("title", "must not be empty");
     }
+    check_texts(&mut errs, &raw);
     if raw.language.trim().is_empty() {
         errs.at("language", "must not be empty");
     }
@@ -190,7 +191,11 @@ pub fn load_drill(files: &DrillFiles) -> Result<Drill, PackErrors> {
             }
         },
     };
-    let shown: BTreeSet<u32> = diff.iter().flat_map(|f| f.lines()).filter_map(|l| l.new_line).collect();
+    // The new-file lines anchors may name; `None` when the diff is missing or broken (already an
+    // error), so anchors are not checked twice.
+    let diff_ok = !errs.list.iter().any(|e| e.file == diff_file) && files.files.contains_key(&raw.diff);
+    let shown: Option<BTreeSet<u32>> = diff_ok.then(|| diff.iter().flat_map(|f| f.lines()).filter_map(|l| l.new_line).collect());
+    let shown = shown.as_ref();
 
     // Concepts.
     for (name, terms) in &raw.concepts {
@@ -223,7 +228,7 @@ pub fn load_drill(files: &DrillFiles) -> Result<Drill, PackErrors> {
         if !finding_ids.insert(f.id.clone()) {
             errs.at(format!("{field}.id"), format!("duplicate finding id `{}`", f.id));
         }
-        let lines = parse_lines(&mut errs, &format!("{field}.lines"), &f.lines, &shown);
+        let lines = parse_lines(&mut errs, &format!("{field}.lines"), &f.lines, shown);
         if lines.is_empty() {
             errs.at(format!("{field}.lines"), "a finding needs at least one anchor line");
         }
@@ -294,9 +299,10 @@ pub fn load_drill(files: &DrillFiles) -> Result<Drill, PackErrors> {
         if !is_id(&d.id) {
             errs.at(format!("{field}.id"), format!("`{}` is not an id", d.id));
         }
-        let lines = parse_lines(&mut errs, &format!("{field}.lines"), &d.lines, &shown);
+        let lines = parse_lines(&mut errs, &format!("{field}.lines"), &d.lines, shown);
         for r in &lines {
-            if let Some(f) = findings.iter().find(|f| r.clone().any(|l| f.anchors(l))) {
+            let overlaps = |f: &&Finding| f.lines.iter().any(|a| a.start() <= r.end() && r.start() <= a.end());
+            if let Some(f) = findings.iter().find(overlaps) {
                 errs.at(format!("{field}.lines"), format!("overlaps the anchor lines of finding `{}`", f.id));
             }
         }
@@ -341,6 +347,71 @@ pub fn load_drill(files: &DrillFiles) -> Result<Drill, PackErrors> {
     })
 }
 
+/// Whether a text is one line (title, source, terms) or may hold line breaks and tabs.
+#[derive(Clone, Copy, PartialEq)]
+enum Shape {
+    OneLine,
+    MultiLine,
+}
+
+/// The first control character of `s` not allowed in a text of this shape: ESC, BEL and the
+/// other C0 and C1 controls could retitle, clear or take over the learner's terminal.
+fn bad_control(s: &str, shape: Shape) -> Option<char> {
+    s.chars().find(|&c| c.is_control() && !(shape == Shape::MultiLine && matches!(c, '\n' | '\t' | '\r')))
+}
+
+fn check_text(errs: &mut Errors, field: &str, s: &str, shape: Shape) {
+    if let Some(c) = bad_control(s, shape) {
+        let what = if shape == Shape::OneLine { "a one-line text" } else { "a text" };
+        errs.at(field, format!("control character U+{:04X} is not allowed in {what}", c as u32));
+    }
+}
+
+/// Every text of the drill that reaches a terminal, checked for control characters.
+fn check_texts(errs: &mut Errors, raw: &RawDrill) {
+    use Shape::*;
+    for (field, s) in [("title", &raw.title), ("source", &raw.source), ("language", &raw.language), ("diff", &raw.diff)] {
+        check_text(errs, field, s, OneLine);
+    }
+    for (i, t) in raw.tags.iter().enumerate() {
+        check_text(errs, &format!("tags[{i}]"), t, OneLine);
+    }
+    let localized = |errs: &mut Errors, field: &str, t: &Localized| {
+        check_text(errs, &format!("{field}.en"), &t.en, MultiLine);
+        check_text(errs, &format!("{field}.zh"), &t.zh, MultiLine);
+    };
+    localized(errs, "purpose", &raw.purpose);
+    for (lang, list) in [("en", &raw.new_logic.en), ("zh", &raw.new_logic.zh)] {
+        for (i, b) in list.iter().enumerate() {
+            check_text(errs, &format!("new_logic.{lang}[{i}]"), b, MultiLine);
+        }
+    }
+    for (name, terms) in &raw.concepts {
+        for (lang, list) in [("en", &terms.en), ("zh", &terms.zh)] {
+            for (i, t) in list.iter().enumerate() {
+                check_text(errs, &format!("concepts.{name}.{lang}[{i}]"), t, OneLine);
+            }
+        }
+    }
+    for (i, it) in raw.checklist.iter().enumerate() {
+        localized(errs, &format!("checklist[{i}].prompt"), &it.prompt);
+    }
+    for (i, f) in raw.findings.iter().enumerate() {
+        let field = format!("findings[{i}]");
+        for (name, t) in [("problem", &f.problem), ("risk", &f.risk), ("suggestion", &f.suggestion)] {
+            localized(errs, &format!("{field}.{name}"), t);
+        }
+        check_text(errs, &format!("{field}.code"), f.code.as_deref().unwrap_or(""), MultiLine);
+        check_text(errs, &format!("{field}.comment"), &f.comment, MultiLine);
+    }
+    for (i, t) in raw.traps.iter().enumerate() {
+        localized(errs, &format!("traps[{i}].feedback"), &t.feedback);
+    }
+    for (i, d) in raw.decoys.iter().enumerate() {
+        localized(errs, &format!("decoys[{i}].why"), &d.why);
+    }
+}
+
 fn check_localized(errs: &mut Errors, field: &str, t: &Localized) {
     if t.en.trim().is_empty() {
         errs.at(format!("{field}.en"), "must not be empty");
@@ -361,7 +432,7 @@ fn check_groups(errs: &mut Errors, field: &str, groups: &[ConceptGroup], require
     }
 }
 
-fn parse_lines(errs: &mut Errors, field: &str, raw: &[RawLine], shown: &BTreeSet<u32>) -> Vec<RangeInclusive<u32>> {
+fn parse_lines(errs: &mut Errors, field: &str, raw: &[RawLine], shown: Option<&BTreeSet<u32>>) -> Vec<RangeInclusive<u32>> {
     let mut out = Vec::new();
     for (i, l) in raw.iter().enumerate() {
         let range = match l {
@@ -375,7 +446,7 @@ fn parse_lines(errs: &mut Errors, field: &str, raw: &[RawLine], shown: &BTreeSet
             errs.at(format!("{field}[{i}]"), "a line is a number or a range such as \"12-15\"");
             continue;
         };
-        if !shown.is_empty() {
+        if let Some(shown) = shown {
             if let Some(bad) = range.clone().find(|n| !shown.contains(n)) {
                 errs.at(format!("{field}[{i}]"), format!("line {bad} is not a new-file line of the diff"));
                 continue;
@@ -386,34 +457,61 @@ fn parse_lines(errs: &mut Errors, field: &str, raw: &[RawLine], shown: &BTreeSet
     out
 }
 
-/// Reads one drill folder from disk.
+/// How deep `load_dir` looks below a drill folder (`answers/` is one level).
+pub const MAX_DEPTH: usize = 8;
+
+/// The largest file a drill folder may hold, in bytes (diffs are meant to be small).
+pub const MAX_FILE_SIZE: u64 = 8 * 1024 * 1024;
+
+/// Reads one drill folder from disk. Symbolic links to folders are not followed (a link to `.`
+/// would make the walk endless), the walk stops `MAX_DEPTH` folders down, and files are read
+/// only up to `MAX_FILE_SIZE`.
 pub fn load_dir(dir: &Path) -> Result<Drill, PackErrors> {
     let name = dir.display().to_string();
     let mut files = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
+    let mut stack = vec![(dir.to_path_buf(), 0usize)];
+    while let Some((d, depth)) = stack.pop() {
         let entries = std::fs::read_dir(&d).map_err(|e| io_error(&d.display().to_string(), e))?;
         for entry in entries {
             let entry = entry.map_err(|e| io_error(&name, e))?;
             let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                let rel = path.strip_prefix(dir).unwrap_or(&path).to_string_lossy().replace('\\', "/");
-                let interesting =
-                    rel == "drill.toml" || rel.ends_with(".diff") || rel.ends_with(".patch") || rel.ends_with(".json");
-                if interesting {
-                    let text = std::fs::read_to_string(&path).map_err(|e| io_error(&path.display().to_string(), e))?;
-                    files.insert(rel, text);
+            let kind = entry.file_type().map_err(|e| io_error(&path.display().to_string(), e))?;
+            if kind.is_dir() {
+                if depth < MAX_DEPTH {
+                    stack.push((path, depth + 1));
                 }
+                continue;
+            }
+            let rel = path.strip_prefix(dir).unwrap_or(&path).to_string_lossy().replace('\\', "/");
+            let interesting = rel == "drill.toml" || rel.ends_with(".diff") || rel.ends_with(".patch") || rel.ends_with(".json");
+            // A link to a folder is skipped; a link to a file is read like the file.
+            if interesting && (kind.is_file() || (kind.is_symlink() && path.is_file())) {
+                files.insert(rel, read_capped(&path)?);
             }
         }
     }
     load_drill(&DrillFiles { dir: name.clone(), origin: Origin::Dir(name), files })
 }
 
+/// Reads a text file, refusing one over `MAX_FILE_SIZE` without reading all of it.
+fn read_capped(path: &Path) -> Result<String, PackErrors> {
+    use std::io::Read;
+    let file = path.display().to_string();
+    let f = std::fs::File::open(path).map_err(|e| io_error(&file, e))?;
+    let mut bytes = Vec::new();
+    f.take(MAX_FILE_SIZE + 1).read_to_end(&mut bytes).map_err(|e| io_error(&file, e))?;
+    if bytes.len() as u64 > MAX_FILE_SIZE {
+        return Err(one_error(&file, format!("larger than {MAX_FILE_SIZE} bytes: drill files are meant to be small")));
+    }
+    String::from_utf8(bytes).map_err(|e| one_error(&file, format!("not UTF-8 text ({e})")))
+}
+
+fn one_error(file: &str, message: String) -> PackErrors {
+    PackErrors(vec![PackError { file: file.to_string(), line: None, field: String::new(), message }])
+}
+
 fn io_error(file: &str, e: std::io::Error) -> PackErrors {
-    PackErrors(vec![PackError { file: file.to_string(), line: None, field: String::new(), message: e.to_string() }])
+    one_error(file, e.to_string())
 }
 
 /// Reads every drill of a pack folder (or the folder itself when it holds `drill.toml`).
@@ -447,6 +545,31 @@ pub fn load_pack(dir: &Path) -> (Vec<Drill>, PackErrors) {
         }
     }
     (drills, errors)
+}
+
+/// One error for each drill whose id an earlier drill of `drills` already has, naming both
+/// `drill.toml` files (a drill must never silently shadow another).
+pub fn duplicate_ids(drills: &[Drill]) -> Vec<PackError> {
+    let mut first: BTreeMap<&str, &Drill> = BTreeMap::new();
+    let mut out = Vec::new();
+    for d in drills {
+        match first.get(d.id.as_str()) {
+            None => {
+                first.insert(&d.id, d);
+            }
+            Some(earlier) => out.push(PackError {
+                file: d.toml_path(),
+                line: d.line_of("id"),
+                field: "id".into(),
+                message: format!(
+                    "drill id `{}` is also the id of {}: ids must be unique across the catalog and --packs",
+                    d.id,
+                    earlier.toml_path()
+                ),
+            }),
+        }
+    }
+    out
 }
 
 /// The field named by a deserialization error's span, as `a.b[2].c`, when it can be found.

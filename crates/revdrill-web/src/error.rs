@@ -39,6 +39,9 @@ pub enum ApiError {
     /// 413 Payload Too Large: the body is over the limit.
     #[error("the request body is larger than {0} bytes")]
     TooLarge(usize),
+    /// 408 Request Timeout: the body did not arrive within the body timeout.
+    #[error("the request body did not arrive within {0} seconds")]
+    BodyTimeout(u64),
     /// 415 Unsupported Media Type: a POST body that is not `application/json`.
     #[error("send the body as `content-type: application/json`")]
     NotJson,
@@ -69,6 +72,7 @@ impl ApiError {
             ApiError::UnknownDrill(_) | ApiError::UnknownAttempt(_) | ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::Csrf | ApiError::BadHost => StatusCode::FORBIDDEN,
             ApiError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::BodyTimeout(_) => StatusCode::REQUEST_TIMEOUT,
             ApiError::NotJson => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Busy => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -87,6 +91,7 @@ impl ApiError {
             ApiError::Csrf => "csrf",
             ApiError::BadHost => "bad_host",
             ApiError::TooLarge(_) => "too_large",
+            ApiError::BodyTimeout(_) => "body_timeout",
             ApiError::NotJson => "not_json",
             ApiError::Busy => "busy",
             ApiError::Internal(_) => "internal",
@@ -105,6 +110,7 @@ impl ApiError {
             ApiError::Csrf => "拒绝跨站请求：请在同源页面中携带 `x-revdrill-csrf` 头（见 GET /api/session）".into(),
             ApiError::BadHost => "本服务只响应 localhost、127.0.0.1 或 [::1]".into(),
             ApiError::TooLarge(n) => format!("请求体超过 {n} 字节上限"),
+            ApiError::BodyTimeout(n) => format!("请求体未在 {n} 秒内发送完"),
             ApiError::NotJson => "请以 `content-type: application/json` 发送请求体".into(),
             ApiError::Busy => "数据库被其他进程锁定，请稍后重试".into(),
             ApiError::Internal(_) => "服务器内部错误".into(),
@@ -118,6 +124,11 @@ impl IntoResponse for ApiError {
             eprintln!("revdrill serve: internal error: {detail}");
         }
         let body = json!({"error": self.code(), "message": self.to_string(), "message_zh": self.message_zh()});
-        (self.status(), axum::Json(body)).into_response()
+        let mut r = (self.status(), axum::Json(body)).into_response();
+        // The rest of a body too large or too slow is never read: close rather than keep alive.
+        if matches!(self, ApiError::TooLarge(_) | ApiError::BodyTimeout(_)) {
+            r.headers_mut().insert(axum::http::header::CONNECTION, axum::http::HeaderValue::from_static("close"));
+        }
+        r
     }
 }

@@ -17,11 +17,52 @@ mod http;
 mod i18n;
 mod state;
 
+use std::future::Future;
 use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::service::TowerToHyperService;
+use tokio::net::TcpListener;
+use tokio::sync::{Semaphore, watch};
 
 pub use error::ApiError;
 pub use http::{BODY_LIMIT, router};
 pub use state::AppState;
+
+/// How long a client has to send a request's headers: from the connection's start, and again
+/// from the end of each response while the connection is kept alive, so it is also the idle
+/// keep-alive timeout. A client that sends half a header, or nothing, is disconnected after it.
+pub const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How long a client has to send a request's body once its headers are in; past it the
+/// request gets `408 body_timeout` and the connection is closed.
+pub const BODY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Connections served at once; more wait in the listen queue until one closes (each costs a
+/// file descriptor; the header and body timeouts bound how long one can be held).
+pub const MAX_CONNECTIONS: usize = 128;
+
+/// How long Ctrl-C waits for requests in flight before the server stops anyway.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
+
+/// The time and connection limits of [`serve`]; [`Limits::default`] is the named constants.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// See [`HEADER_TIMEOUT`].
+    pub header_timeout: Duration,
+    /// See [`BODY_TIMEOUT`].
+    pub body_timeout: Duration,
+    /// See [`MAX_CONNECTIONS`].
+    pub max_connections: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits { header_timeout: HEADER_TIMEOUT, body_timeout: BODY_TIMEOUT, max_connections: MAX_CONNECTIONS }
+    }
+}
 
 /// Why the server could not start or stopped.
 #[derive(Debug, thiserror::Error)]
@@ -40,18 +81,70 @@ pub enum ServeError {
 }
 
 /// Binds `addr`, calls `ready` with the bound address (so the caller can print the URL), and
-/// serves until Ctrl-C. Builds its own runtime, so callers need no async code.
+/// serves with the default [`Limits`] until Ctrl-C. Builds its own runtime, so callers need no
+/// async code.
 pub fn run(addr: SocketAddr, state: AppState, ready: impl FnOnce(SocketAddr)) -> Result<(), ServeError> {
     state.allow_any_host(!addr.ip().is_loopback());
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     rt.block_on(async move {
-        let listener = tokio::net::TcpListener::bind(addr).await.map_err(|source| ServeError::Bind { addr, source })?;
+        let listener = TcpListener::bind(addr).await.map_err(|source| ServeError::Bind { addr, source })?;
         ready(listener.local_addr()?);
-        axum::serve(listener, router(state))
-            .with_graceful_shutdown(async {
-                let _ = tokio::signal::ctrl_c().await;
-            })
-            .await?;
+        serve(listener, state, Limits::default(), async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await;
         Ok(())
     })
+}
+
+/// Serves `state` on `listener` within `limits` until `shutdown` completes, then lets requests
+/// in flight finish (for a few seconds at most).
+///
+/// Each connection is served by hyper's HTTP/1 connection with its header read timeout; a
+/// semaphore holds one permit per open connection, and the loop accepts only with a permit in
+/// hand, so connections beyond the cap wait in the kernel's listen queue.
+pub async fn serve(listener: TcpListener, state: AppState, limits: Limits, shutdown: impl Future<Output = ()>) {
+    state.set_body_timeout(limits.body_timeout);
+    let app = router(state);
+    let permits = Arc::new(Semaphore::new(limits.max_connections));
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let permit = tokio::select! {
+            p = permits.clone().acquire_owned() => p.expect("the semaphore is never closed"),
+            _ = &mut shutdown => break,
+        };
+        let stream = tokio::select! {
+            r = listener.accept() => match r {
+                Ok((stream, _)) => stream,
+                // Out of file descriptors, or a connection reset before it was accepted: wait a
+                // little rather than spin, and go on.
+                Err(_) => {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            _ = &mut shutdown => break,
+        };
+        let service = TowerToHyperService::new(app.clone());
+        let mut stop = stop_rx.clone();
+        tokio::spawn(async move {
+            let mut builder = hyper::server::conn::http1::Builder::new();
+            builder.timer(TokioTimer::new()).header_read_timeout(limits.header_timeout);
+            let conn = builder.serve_connection(TokioIo::new(stream), service);
+            let mut conn = std::pin::pin!(conn);
+            let stopping = tokio::select! {
+                _ = conn.as_mut() => false,
+                r = stop.wait_for(|s| *s) => r.is_ok(),
+            };
+            if stopping {
+                conn.as_mut().graceful_shutdown();
+                let _ = conn.await;
+            }
+            drop(permit);
+        });
+    }
+    let _ = stop_tx.send(true);
+    let all = u32::try_from(limits.max_connections).unwrap_or(u32::MAX);
+    let _ = tokio::time::timeout(SHUTDOWN_GRACE, permits.acquire_many(all)).await;
 }

@@ -2,8 +2,9 @@
 
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
+use std::time::Duration;
 
 use revdrill_catalog::Catalog;
 use revdrill_grader::Grader;
@@ -30,6 +31,11 @@ struct Inner {
     lang: Lang,
     csrf: String,
     any_host: AtomicBool,
+    // Parsing and grading run on the blocking pool, at most one job per core at a time, so a
+    // few big bodies never stall the async threads that answer every other request.
+    cpu_slots: tokio::sync::Semaphore,
+    cpu_jobs: AtomicU64,
+    body_timeout_ms: AtomicU64,
 }
 
 impl AppState {
@@ -48,6 +54,9 @@ impl AppState {
                 lang,
                 csrf: random_token(),
                 any_host: AtomicBool::new(false),
+                cpu_slots: tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get())),
+                cpu_jobs: AtomicU64::new(0),
+                body_timeout_ms: AtomicU64::new(crate::BODY_TIMEOUT.as_millis() as u64),
             }),
         })
     }
@@ -96,6 +105,34 @@ impl AppState {
     /// Whether requests may name any host.
     pub fn any_host(&self) -> bool {
         self.inner.any_host.load(Ordering::Relaxed)
+    }
+
+    /// How long a request body may take to arrive (`Limits::body_timeout`).
+    pub fn body_timeout(&self) -> Duration {
+        Duration::from_millis(self.inner.body_timeout_ms.load(Ordering::Relaxed))
+    }
+
+    /// Sets [`AppState::body_timeout`]; `serve` does, from its `Limits`.
+    pub fn set_body_timeout(&self, d: Duration) {
+        self.inner.body_timeout_ms.store(d.as_millis().min(u64::MAX as u128) as u64, Ordering::Relaxed);
+    }
+
+    /// Runs CPU work (parsing a body, grading) on the blocking pool, at most one job per core at
+    /// once, so that it never holds an async worker thread.
+    pub async fn cpu<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&AppState) -> Result<T, ApiError> + Send + 'static,
+    {
+        let _slot = self.inner.cpu_slots.acquire().await.map_err(|e| ApiError::Internal(e.to_string()))?;
+        self.inner.cpu_jobs.fetch_add(1, Ordering::Relaxed);
+        let st = self.clone();
+        tokio::task::spawn_blocking(move || f(&st)).await.map_err(|e| ApiError::Internal(e.to_string()))?
+    }
+
+    /// How many jobs [`AppState::cpu`] has run (for tests and diagnostics).
+    pub fn cpu_jobs(&self) -> u64 {
+        self.inner.cpu_jobs.load(Ordering::Relaxed)
     }
 
     /// Runs `f` on the store in the blocking pool.

@@ -36,8 +36,9 @@ pub struct Global {
 
     /// Extra drill packs beside the embedded catalog (repeatable).
     ///
-    /// A pack is a folder of drill folders (or one drill folder); a drill with the same id as an
-    /// embedded one replaces it. See docs/pack-format.md.
+    /// A pack is a folder of drill folders (or one drill folder); drill ids must be unique
+    /// across the embedded catalog and every pack (two drills with one id are an error naming
+    /// both). See docs/pack-format.md.
     #[arg(long, global = true, value_name = "DIR")]
     pub packs: Vec<PathBuf>,
 }

@@ -29,7 +29,7 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(err) => {
-            let mut stderr = anstream::stderr();
+            let mut stderr = render::stderr();
             use std::io::Write;
             let _ = writeln!(stderr, "{}error:{} {err:#}", render::ERROR.render(), render::ERROR.render_reset());
             ExitCode::from(2)

@@ -1,6 +1,12 @@
 //! Terminal rendering: the drill, the diff, feedback and the final review. Colours go through
 //! `anstream`, which drops them when the output is not a terminal or NO_COLOR is set.
+//!
+//! No text from a pack, an import or the learner reaches the terminal raw: every command writes
+//! through [`stdout`] / [`stderr`], whose [`Terminal`] writer shows each control character
+//! escaped (`\x1b`, `\u{9b}`) except line breaks, tabs and the colour codes of [`styled`]; and
+//! the texts this module prints go through [`safe`], which escapes colour codes too.
 
+use std::fmt;
 use std::io::{self, Write};
 
 use anstyle::{AnsiColor, Color, Style};
@@ -29,8 +35,149 @@ pub const BAD: Style = fg(AnsiColor::Red).bold();
 const ADDED: Style = fg(AnsiColor::Green);
 const REMOVED: Style = fg(AnsiColor::Red);
 
-fn styled(s: Style, text: &str) -> String {
-    format!("{}{text}{}", s.render(), s.render_reset())
+/// `text` in style `s`; control characters in `text` are escaped.
+pub fn styled(s: Style, text: &str) -> String {
+    format!("{}{}{}", s.render(), safe(text), s.render_reset())
+}
+
+/// Text to print, with every control character but `\n` and `\t` escaped: ESC as `\x1b`, BEL
+/// as `\x07`, C1 controls as `\u{9b}`. Pack texts, imported subjects and the learner's words
+/// are printed through this, so they can neither move the cursor, clear the screen, set the
+/// window title nor write the clipboard (OSC 52).
+pub fn safe(text: &str) -> Safe<'_> {
+    Safe(text)
+}
+
+/// See [`safe`].
+pub struct Safe<'a>(&'a str);
+
+impl fmt::Display for Safe<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut rest = self.0;
+        while let Some(i) = rest.find(|c: char| is_unsafe(c)) {
+            f.write_str(&rest[..i])?;
+            let c = rest[i..].chars().next().expect("found at i");
+            escape(c, f)?;
+            rest = &rest[i + c.len_utf8()..];
+        }
+        f.write_str(rest)
+    }
+}
+
+/// A control character that must not reach a terminal raw (all but line feed and tab).
+fn is_unsafe(c: char) -> bool {
+    c.is_control() && c != '\n' && c != '\t'
+}
+
+fn escape(c: char, f: &mut impl fmt::Write) -> fmt::Result {
+    if (c as u32) < 0x80 { write!(f, "\\x{:02x}", c as u32) } else { write!(f, "\\u{{{:x}}}", c as u32) }
+}
+
+/// Standard output for every command: colours as `anstream` decides, control characters
+/// escaped by [`Terminal`].
+pub fn stdout() -> Terminal<anstream::Stdout> {
+    Terminal::new(anstream::stdout())
+}
+
+/// Standard error, like [`stdout`].
+pub fn stderr() -> Terminal<anstream::Stderr> {
+    Terminal::new(anstream::stderr())
+}
+
+/// Longest colour code (`ESC [ params m`) let through, in bytes.
+const MAX_SGR: usize = 32;
+
+/// A writer that lets through text, line breaks, tabs and colour codes (`ESC [ digits;... m`,
+/// which only change colour and weight), and escapes every other control character, so that no
+/// path that forgot [`safe`] can let a pack move the cursor, clear the screen, set the title or
+/// write the clipboard. Bytes are handled one at a time, so a sequence split across writes is
+/// still seen.
+pub struct Terminal<W: Write> {
+    inner: W,
+    /// Bytes of an escape sequence or of a two-byte UTF-8 character not decided yet.
+    pending: Vec<u8>,
+}
+
+impl<W: Write> Terminal<W> {
+    /// Wraps `inner`.
+    pub fn new(inner: W) -> Self {
+        Terminal { inner, pending: Vec::new() }
+    }
+
+    /// Decides the pending bytes as text: escaped ESC, the rest as is.
+    fn release(&mut self, out: &mut Vec<u8>) {
+        let pending = std::mem::take(&mut self.pending);
+        match pending.first() {
+            Some(0x1b) => {
+                out.extend_from_slice(b"\\x1b");
+                out.extend_from_slice(&pending[1..]);
+            }
+            Some(_) => out.extend_from_slice(&pending),
+            None => {}
+        }
+    }
+
+    fn push(&mut self, b: u8, out: &mut Vec<u8>) {
+        match (self.pending.first().copied(), b) {
+            // A colour code: `ESC [`, digits and `;`, `m`.
+            (Some(0x1b), b'[') if self.pending.len() == 1 => self.pending.push(b),
+            (Some(0x1b), b'0'..=b'9' | b';') if self.pending.len() >= 2 && self.pending.len() < MAX_SGR => self.pending.push(b),
+            (Some(0x1b), b'm') if self.pending.len() >= 2 => {
+                out.extend_from_slice(&self.pending);
+                out.push(b);
+                self.pending.clear();
+            }
+            // A C1 control is U+0080..=U+009F, in UTF-8 `C2 80`..=`C2 9F`.
+            (Some(0xc2), 0x80..=0x9f) => {
+                self.pending.clear();
+                let _ = escape(char::from(b), &mut FmtBytes(out));
+            }
+            (Some(_), _) => {
+                self.release(out);
+                self.push(b, out);
+            }
+            (None, 0x1b | 0xc2) => self.pending.push(b),
+            (None, b'\n' | b'\t') => out.push(b),
+            (None, 0..=0x1f | 0x7f) => {
+                let _ = escape(char::from(b), &mut FmtBytes(out));
+            }
+            (None, _) => out.push(b),
+        }
+    }
+}
+
+/// `fmt::Write` into a byte buffer.
+struct FmtBytes<'a>(&'a mut Vec<u8>);
+
+impl fmt::Write for FmtBytes<'_> {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        self.0.extend_from_slice(s.as_bytes());
+        Ok(())
+    }
+}
+
+impl<W: Write> Write for Terminal<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let mut out = Vec::with_capacity(buf.len() + 8);
+        for &b in buf {
+            self.push(b, &mut out);
+        }
+        self.inner.write_all(&out)?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+impl<W: Write> Drop for Terminal<W> {
+    fn drop(&mut self) {
+        let mut out = Vec::new();
+        self.release(&mut out);
+        let _ = self.inner.write_all(&out);
+        let _ = self.inner.flush();
+    }
 }
 
 fn heading(out: &mut impl Write, text: &str) -> io::Result<()> {
@@ -40,23 +187,23 @@ fn heading(out: &mut impl Write, text: &str) -> io::Result<()> {
 /// Title, source, purpose and what the new logic does.
 pub fn drill_header(out: &mut impl Write, d: &Drill, lang: Lang) -> io::Result<()> {
     writeln!(out, "{}", styled(Style::new().bold(), &format!("{} · {}", d.id, d.title)))?;
-    writeln!(out, "{} {}", styled(DIM, t(lang, "Modeled on:", "原型 PR：")), d.source)?;
+    writeln!(out, "{} {}", styled(DIM, t(lang, "Modeled on:", "原型 PR：")), safe(&d.source))?;
     let cats: Vec<&str> = d.categories().iter().map(|c| c.label(lang)).collect();
     writeln!(
         out,
         "{} {} · {} · {}",
         styled(DIM, t(lang, "Language:", "语言：")),
-        d.language,
+        safe(&d.language),
         d.difficulty.label(lang),
         cats.join(", ")
     )?;
     heading(out, t(lang, "Purpose", "变更目的"))?;
-    writeln!(out, "{}", d.purpose.get(lang))?;
+    writeln!(out, "{}", safe(d.purpose.get(lang)))?;
     heading(out, t(lang, "Diff", "Diff"))?;
     diff(out, d)?;
     heading(out, t(lang, "What the new logic does", "新逻辑"))?;
     for b in d.new_logic.get(lang) {
-        writeln!(out, "  • {b}")?;
+        writeln!(out, "  • {}", safe(b))?;
     }
     Ok(())
 }
@@ -126,15 +273,21 @@ pub fn item_feedback(out: &mut impl Write, d: &Drill, item: &ChecklistItem, r: &
         writeln!(out, "{} {}/100", styled(Style::new().bold(), t(lang, "Comment score:", "评论得分：")), c.score)?;
         for dim in &c.dimensions {
             let mark = if dim.score >= dim.max && dim.max > 0.0 { styled(GOOD, "✓") } else { styled(WARN, "•") };
-            writeln!(out, "  {mark} {}: {}", dim.name, dim.feedback.get(lang))?;
+            writeln!(out, "  {mark} {}: {}", dim.name, safe(dim.feedback.get(lang)))?;
         }
         return Ok(());
     }
     for id in &item.covers {
         let (Some(f), Some(res)) = (d.finding(id), r.finding(id)) else { continue };
-        writeln!(out, "  {} {} ({})", styled(verdict_style(res.verdict), res.verdict.label(lang)), f.id, f.severity.label(lang))?;
+        writeln!(
+            out,
+            "  {} {} ({})",
+            styled(verdict_style(res.verdict), res.verdict.label(lang)),
+            safe(&f.id),
+            f.severity.label(lang)
+        )?;
         if let Some(ev) = &res.evidence {
-            writeln!(out, "      {} “{}”", styled(DIM, t(lang, "you wrote:", "你写道：")), ev)?;
+            writeln!(out, "      {} “{}”", styled(DIM, t(lang, "you wrote:", "你写道：")), safe(ev))?;
         }
         if let Some(note) = &res.note {
             writeln!(out, "      {}", styled(DIM, note.get(lang)))?;
@@ -147,16 +300,16 @@ pub fn item_feedback(out: &mut impl Write, d: &Drill, item: &ChecklistItem, r: &
                         out,
                         "      {} {}",
                         t(lang, "To make it complete, also say:", "要完整，还需说明："),
-                        res.missing.join(", ")
+                        safe(&res.missing.join(", "))
                     )?;
                 }
                 writeln!(out, "      {}", styled(DIM, f.problem.get(lang)))?;
             }
-            Verdict::Miss => writeln!(out, "      {}", f.problem.get(lang))?,
+            Verdict::Miss => writeln!(out, "      {}", safe(f.problem.get(lang)))?,
         }
     }
     for tr in &r.traps {
-        writeln!(out, "  {} {}", styled(WARN, t(lang, "Careful:", "注意：")), tr.feedback.get(lang))?;
+        writeln!(out, "  {} {}", styled(WARN, t(lang, "Careful:", "注意：")), safe(tr.feedback.get(lang)))?;
     }
     Ok(())
 }
@@ -175,29 +328,29 @@ pub fn final_report(out: &mut impl Write, d: &Drill, r: &Report, lang: Lang) -> 
             styled(DIM, &format!("{}: {}", t(lang, "lines", "行"), lines(f)))
         )?;
         if let Some(ev) = &res.evidence {
-            writeln!(out, "  {} “{}”", styled(DIM, t(lang, "your words:", "你的原话：")), ev)?;
+            writeln!(out, "  {} “{}”", styled(DIM, t(lang, "your words:", "你的原话：")), safe(ev))?;
         }
-        writeln!(out, "  {} {}", styled(Style::new().bold(), t(lang, "Problem:", "问题：")), f.problem.get(lang))?;
-        writeln!(out, "  {} {}", styled(Style::new().bold(), t(lang, "Risk:", "风险：")), f.risk.get(lang))?;
-        writeln!(out, "  {} {}", styled(Style::new().bold(), t(lang, "Suggestion:", "建议：")), f.suggestion.get(lang))?;
+        writeln!(out, "  {} {}", styled(Style::new().bold(), t(lang, "Problem:", "问题：")), safe(f.problem.get(lang)))?;
+        writeln!(out, "  {} {}", styled(Style::new().bold(), t(lang, "Risk:", "风险：")), safe(f.risk.get(lang)))?;
+        writeln!(out, "  {} {}", styled(Style::new().bold(), t(lang, "Suggestion:", "建议：")), safe(f.suggestion.get(lang)))?;
         if let Some(code) = &f.code {
             for l in code.lines() {
                 writeln!(out, "      {}", styled(fg(AnsiColor::Cyan), &l.replace('\t', "    ")))?;
             }
         }
-        writeln!(out, "  {} {}", styled(DIM, t(lang, "Comment:", "评论范例：")), f.comment)?;
+        writeln!(out, "  {} {}", styled(DIM, t(lang, "Comment:", "评论范例：")), safe(&f.comment))?;
     }
     if !r.traps.is_empty() {
         heading(out, t(lang, "Misconceptions", "常见误区"))?;
         for tr in &r.traps {
-            writeln!(out, "  “{}”\n  {} {}", tr.evidence, styled(WARN, "→"), tr.feedback.get(lang))?;
+            writeln!(out, "  “{}”\n  {} {}", safe(&tr.evidence), styled(WARN, "→"), safe(tr.feedback.get(lang)))?;
         }
     }
     if !r.decoys.is_empty() {
         heading(out, t(lang, "Flagged but fine", "误报"))?;
         for dc in &r.decoys {
             let at = dc.line.map(|l| format!(" ({} {l})", t(lang, "line", "行"))).unwrap_or_default();
-            writeln!(out, "  “{}”{at}\n  {} {}", dc.evidence, styled(WARN, "→"), dc.why.get(lang))?;
+            writeln!(out, "  “{}”{at}\n  {} {}", safe(&dc.evidence), styled(WARN, "→"), safe(dc.why.get(lang)))?;
         }
     }
     let aside: Vec<_> = r.set_aside.iter().collect();
@@ -205,7 +358,7 @@ pub fn final_report(out: &mut impl Write, d: &Drill, r: &Report, lang: Lang) -> 
         heading(out, t(lang, "Statements that earned nothing", "未得分的陈述"))?;
         for s in aside {
             let style = if s.reason == SetAsideReason::NotInKey { DIM } else { WARN };
-            writeln!(out, "  “{}”\n    {}", s.text, styled(style, s.reason.explain().get(lang)))?;
+            writeln!(out, "  “{}”\n    {}", safe(&s.text), styled(style, s.reason.explain().get(lang)))?;
         }
     }
     heading(out, t(lang, "Your English comment", "你的英文评论"))?;
@@ -216,14 +369,19 @@ pub fn final_report(out: &mut impl Write, d: &Drill, r: &Report, lang: Lang) -> 
         writeln!(out, "  {} {}/100", t(lang, "Score:", "得分："), c.score)?;
         for dim in &c.dimensions {
             let mark = if dim.score >= dim.max && dim.max > 0.0 { styled(GOOD, "✓") } else { styled(WARN, "•") };
-            writeln!(out, "  {mark} {} {}", pad(dim.name, 9), dim.feedback.get(lang))?;
+            writeln!(out, "  {mark} {} {}", pad(dim.name, 9), safe(dim.feedback.get(lang)))?;
         }
     }
     if let Some(rw) = &c.rewrite {
-        writeln!(out, "  {}\n    {rw}", styled(Style::new().bold(), t(lang, "Your point, rewritten:", "基于你的观点改写：")))?;
+        writeln!(
+            out,
+            "  {}\n    {}",
+            styled(Style::new().bold(), t(lang, "Your point, rewritten:", "基于你的观点改写：")),
+            safe(rw)
+        )?;
     }
     if let Some(m) = &c.model {
-        writeln!(out, "  {}\n    {m}", styled(Style::new().bold(), t(lang, "Model comment:", "范例评论：")))?;
+        writeln!(out, "  {}\n    {}", styled(Style::new().bold(), t(lang, "Model comment:", "范例评论：")), safe(m))?;
     }
     writeln!(
         out,
@@ -270,4 +428,102 @@ pub fn pad(s: &str, width: usize) -> String {
 pub fn bar(v: u8) -> String {
     let n = (v as usize * 20).div_ceil(100);
     format!("{}{}", "█".repeat(n), "░".repeat(20 - n))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Control characters in `out` that a terminal would act on: everything but `\n`, `\t` and
+    /// colour codes (`ESC [ digits;... m`), each with a little context.
+    fn raw_controls(out: &str) -> Vec<String> {
+        let mut found = Vec::new();
+        let chars: Vec<char> = out.chars().collect();
+        let mut i = 0;
+        while i < chars.len() {
+            let c = chars[i];
+            if c == '\x1b' && chars.get(i + 1) == Some(&'[') {
+                let end = chars[i + 2..].iter().position(|c| !(c.is_ascii_digit() || *c == ';')).map(|p| i + 2 + p);
+                if let Some(end) = end.filter(|&e| chars[e] == 'm') {
+                    i = end + 1;
+                    continue;
+                }
+            }
+            if c.is_control() && c != '\n' && c != '\t' {
+                found.push(chars[i.saturating_sub(8)..(i + 8).min(chars.len())].iter().collect());
+            }
+            i += 1;
+        }
+        found
+    }
+
+    /// Hostile text: window title (OSC 0), clipboard (OSC 52), clear screen, bell, C1 CSI.
+    const HOSTILE: &str = "x\x1b]0;pwned\x07\x1b]52;c;ZWNobyBoaQ==\x07\x1b[2J\x1b[8mhidden\u{9b}31m\r";
+
+    #[test]
+    fn no_pack_or_learner_text_reaches_the_terminal_raw() {
+        let mut d = revdrill_catalog::Catalog::load(&[] as &[&std::path::Path])
+            .unwrap()
+            .get(revdrill_catalog::SEED_DRILL)
+            .unwrap()
+            .clone();
+        d.title = HOSTILE.into();
+        d.source = HOSTILE.into();
+        d.language = HOSTILE.into();
+        d.purpose = revdrill_pack::Localized::new(HOSTILE, HOSTILE);
+        d.new_logic.en.push(HOSTILE.into());
+        d.diff[0].hunks[0].header = HOSTILE.into();
+        d.diff[0].hunks[0].lines[0].text = HOSTILE.into();
+        for f in &mut d.findings {
+            f.problem = revdrill_pack::Localized::new(HOSTILE, HOSTILE);
+            f.risk = f.problem.clone();
+            f.suggestion = f.problem.clone();
+            f.comment = HOSTILE.into();
+            f.code = Some(HOSTILE.into());
+        }
+        for t in &mut d.traps {
+            t.feedback = revdrill_pack::Localized::new(HOSTILE, HOSTILE);
+        }
+        let mut answers = revdrill_pack::AnswerSet { drill: d.id.clone(), ..Default::default() };
+        for item in &d.checklist {
+            answers.answers.insert(item.id.clone(), format!("The goroutine leaks {HOSTILE}. nit: {HOSTILE}"));
+        }
+        let report = revdrill_grader::Grader::new(&d).grade(&answers);
+        let mut out = Vec::new();
+        for lang in [Lang::En, Lang::Zh] {
+            drill_header(&mut out, &d, lang).unwrap();
+            for item in &d.checklist {
+                item_feedback(&mut out, &d, item, &report, lang).unwrap();
+            }
+            final_report(&mut out, &d, &report, lang).unwrap();
+        }
+        let out = String::from_utf8(out).unwrap();
+        let raw = raw_controls(&out);
+        assert!(raw.is_empty(), "{} raw control characters, the first: {:?}", raw.len(), &raw[..raw.len().min(3)]);
+        // Colour codes from a text are escaped too, so they show rather than hide the text.
+        assert!(out.contains("\\x1b[8mhidden"), "{out}");
+        assert!(!out.contains("\x1b[8m"));
+    }
+
+    fn through_terminal(writes: &[&str]) -> String {
+        let mut buf = Vec::new();
+        {
+            let mut t = Terminal::new(&mut buf);
+            for w in writes {
+                t.write_all(w.as_bytes()).unwrap();
+            }
+        }
+        String::from_utf8(buf).unwrap()
+    }
+
+    #[test]
+    fn the_terminal_writer_escapes_controls_but_keeps_colour_and_line_breaks() {
+        assert_eq!(through_terminal(&["a\x1b]0;t\x07b\n\tc"]), "a\\x1b]0;t\\x07b\n\tc",);
+        assert_eq!(through_terminal(&["\x1b[1;31mred\x1b[0m"]), "\x1b[1;31mred\x1b[0m");
+        assert_eq!(through_terminal(&["\x1b[2J", "\u{9b}2J", "\r\x7f"]), "\\x1b[2J\\u{9b}2J\\x0d\\x7f");
+        // Split across writes, and cut off at the end.
+        assert_eq!(through_terminal(&["\x1b", "[2", "J é", "\u{e9}", "\x1b"]), "\\x1b[2J éé\\x1b");
+        assert_eq!(through_terminal(&["\x1b[3", "m¢", "\u{85}"]), "\x1b[3m¢\\u{85}");
+        assert_eq!(raw_controls(&through_terminal(&[HOSTILE])), Vec::<String>::new());
+    }
 }

@@ -60,7 +60,7 @@ impl Saver {
 
     fn fail(&mut self, why: &StoreError) {
         self.store = None;
-        let mut err = anstream::stderr();
+        let mut err = crate::render::stderr();
         let _ = writeln!(
             err,
             "{}{}{} {}\n{}",

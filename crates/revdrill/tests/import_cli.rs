@@ -90,3 +90,32 @@ fn bad_input_is_named_in_both_languages() {
     let (code, _, err) = revdrill(tmp.path(), &["import"], "");
     assert_eq!(code, 2, "{err}");
 }
+
+#[test]
+fn a_missing_commit_and_a_binary_patch_are_said_in_plain_words() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path().join("repo");
+    std::fs::create_dir(&repo).unwrap();
+    git(&repo, &["init", "-q", "-b", "main"]);
+    std::fs::write(repo.join("w.go"), "package w\n").unwrap();
+    git(&repo, &["add", "-A"]);
+    git(&repo, &["commit", "-q", "-m", "init"]);
+    let (code, _, err) = revdrill(tmp.path(), &["import", "--repo", "repo", "--commit", "HEAD~99"], "");
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("there is no commit `HEAD~99` in `repo`: the history is too short: `HEAD` has only 0 commit(s) before it"),
+        "{err}"
+    );
+    assert!(!err.contains("NthAncestor"), "{err}");
+    let (code, _, err) = revdrill(tmp.path(), &["--lang", "zh", "import", "--repo", "repo", "--commit", "HEAD~99"], "");
+    assert_eq!(code, 2);
+    assert!(err.contains("仓库 `repo` 中没有提交 `HEAD~99`：历史不够长：`HEAD` 之前只有 0 个提交"), "{err}");
+
+    std::fs::write(tmp.path().join("a.out"), b"\x7fELF\x02\x01\x01\0\0\0\0\0--- a/x\n+++ b/x\n@@ -1 +1 @@\n-a\n+b\n").unwrap();
+    let (code, _, err) = revdrill(tmp.path(), &["import", "--patch", "a.out"], "");
+    assert_eq!(code, 2);
+    assert!(err.contains("cannot import: `a.out` is a binary file, not a patch"), "{err}");
+    let (code, _, err) = revdrill(tmp.path(), &["--lang", "zh", "import", "--patch", "a.out"], "");
+    assert_eq!(code, 2);
+    assert!(err.contains("无法导入：`a.out` 是二进制文件，不是补丁"), "{err}");
+}

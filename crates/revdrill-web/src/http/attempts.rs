@@ -36,19 +36,30 @@ async fn submit(
     lang: ReqLang,
     JsonText(body): JsonText,
 ) -> Result<Response, ApiError> {
-    let d = st.drill(&id)?;
-    let answers = parse_body(d, &body)?;
     let lang = lang.lang;
-    let answers_json = serde_json::to_string(&answers).map_err(|e| ApiError::Internal(e.to_string()))?;
-    let drill_id = d.id.clone();
+    let drill_id = st.drill(&id)?.id.clone();
+    // Parsing and grading run on the blocking pool (`AppState::cpu`), the store on its own.
+    let (answers, answers_json) = st
+        .cpu(move |st| {
+            let answers = parse_body(st.drill(&id)?, &body)?;
+            let json = serde_json::to_string(&answers).map_err(|e| ApiError::Internal(e.to_string()))?;
+            Ok((answers, json))
+        })
+        .await?;
     // The answers are written before grading, so nothing typed is lost if grading fails.
-    let attempt = st.with_store(move |s| s.start_attempt(&drill_id, lang.code(), &answers_json)).await?;
-    let report = st.grader(d).grade(&answers);
-    let graded = Graded {
-        score: report.score,
-        report_json: serde_json::to_string(&report).map_err(|e| ApiError::Internal(e.to_string()))?,
-        categories: report.categories.iter().map(|c| (c.category.as_str().to_string(), c.earned, c.max)).collect(),
-    };
+    let start_id = drill_id.clone();
+    let attempt = st.with_store(move |s| s.start_attempt(&start_id, lang.code(), &answers_json)).await?;
+    let (report, graded) = st
+        .cpu(move |st| {
+            let report = st.grader(st.drill(&drill_id)?).grade(&answers);
+            let graded = Graded {
+                score: report.score,
+                report_json: serde_json::to_string(&report).map_err(|e| ApiError::Internal(e.to_string()))?,
+                categories: report.categories.iter().map(|c| (c.category.as_str().to_string(), c.earned, c.max)).collect(),
+            };
+            Ok((report, graded))
+        })
+        .await?;
     st.with_store(move |s| s.finish_attempt(attempt, &graded)).await?;
     let body =
         json!({"attempt": attempt, "score": report.score, "url": format!("/attempts/{attempt}"), "report": report.to_json(lang)});
@@ -74,8 +85,14 @@ async fn list(State(st): State<AppState>, uri: Uri) -> Result<Json<serde_json::V
 async fn load(st: &AppState, id: &str) -> Result<(Attempt, AnswerSet, Option<Report>), ApiError> {
     let id: i64 = id.parse().map_err(|_| ApiError::NotFound)?;
     let a = st.with_store(move |s| s.attempt(id)).await?;
-    let answers: AnswerSet = serde_json::from_str(&a.answers_json).map_err(|e| ApiError::Internal(e.to_string()))?;
-    let report = st.catalog().get(&a.summary.drill_id).map(|d| st.grader(d).grade(&answers));
+    let (drill_id, answers_json) = (a.summary.drill_id.clone(), a.answers_json.clone());
+    let (answers, report) = st
+        .cpu(move |st| {
+            let answers: AnswerSet = serde_json::from_str(&answers_json).map_err(|e| ApiError::Internal(e.to_string()))?;
+            let report = st.catalog().get(&drill_id).map(|d| st.grader(d).grade(&answers));
+            Ok((answers, report))
+        })
+        .await?;
     Ok((a, answers, report))
 }
 

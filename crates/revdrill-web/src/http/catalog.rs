@@ -55,15 +55,15 @@ impl Filter {
     }
 }
 
-/// Best score per drill id; a broken database must not hide the catalog.
-pub async fn best_scores(st: &AppState) -> HashMap<String, u8> {
-    st.with_store(|s| s.drill_stats()).await.map(|v| v.into_iter().map(|d| (d.drill_id, d.best)).collect()).unwrap_or_default()
+/// Best score per drill id, or why the database could not say.
+pub async fn best_scores(st: &AppState) -> Result<HashMap<String, u8>, ApiError> {
+    st.with_store(|s| s.drill_stats()).await.map(|v| v.into_iter().map(|d| (d.drill_id, d.best)).collect())
 }
 
 /// `GET /api/drills`: the catalog as JSON (no answer keys).
 async fn api(State(st): State<AppState>, uri: Uri) -> Result<Json<serde_json::Value>, ApiError> {
     let f = Filter::from_query(uri.query())?;
-    let best = best_scores(&st).await;
+    let best = best_scores(&st).await?;
     let rows: Vec<_> = st
         .catalog()
         .drills()
@@ -95,10 +95,30 @@ async fn page(State(st): State<AppState>, lang: ReqLang, uri: Uri) -> Response {
         Ok(f) => f,
         Err(e) => return ctx.error_page(&e).into_response(),
     };
-    let best = best_scores(&st).await;
+    // A broken database must not hide the catalog, nor pass for "nothing done yet".
+    let (best, db_error) = match best_scores(&st).await {
+        Ok(b) => (b, None),
+        Err(e) => (HashMap::new(), Some(e)),
+    };
     let drills = st.catalog().drills();
     let mut h = String::new();
     let _ = write!(h, "<h1>{}</h1>", esc(t(l, "Review drills", "代码评审练习")));
+    if let Some(e) = db_error {
+        if let ApiError::Internal(detail) = &e {
+            eprintln!("revdrill serve: cannot read scores: {detail}");
+        }
+        let why = if l == Lang::Zh { e.message_zh() } else { e.to_string() };
+        let _ = write!(
+            h,
+            "<div class=\"card banner error\" role=\"alert\" id=\"db-error\"><strong>{}</strong> {}</div>",
+            esc(t(
+                l,
+                "Your scores could not be read from the attempts database, so none are shown (the “not done yet” filter shows every drill).",
+                "无法从作答数据库读取你的成绩，因此不显示任何成绩（“尚未完成”筛选会显示所有练习）。"
+            )),
+            esc(&why)
+        );
+    }
     // Filters: a plain GET form, so they work without JavaScript and can be bookmarked.
     let _ = write!(h, "<form class=\"filters card\" method=\"get\" action=\"/\">");
     let mut languages: Vec<&str> = drills.iter().map(|d| d.language.as_str()).collect();

@@ -47,15 +47,23 @@ async fn api(State(st): State<AppState>, Path(id): Path<String>, lang: ReqLang) 
 }
 
 /// `POST /api/drills/{id}/grade`: grades an answers body and returns the report; saves nothing.
+/// Parsing and grading run on the blocking pool (`AppState::cpu`).
 async fn grade(
     State(st): State<AppState>,
     Path(id): Path<String>,
     lang: ReqLang,
     JsonText(body): JsonText,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    let d = st.drill(&id)?;
-    let answers = parse_body(d, &body)?;
-    Ok(Json(st.grader(d).grade(&answers).to_json(lang.lang)))
+    let lang = lang.lang;
+    st.drill(&id)?;
+    let report = st
+        .cpu(move |st| {
+            let d = st.drill(&id)?;
+            let answers = parse_body(d, &body)?;
+            Ok(st.grader(d).grade(&answers).to_json(lang))
+        })
+        .await?;
+    Ok(Json(report))
 }
 
 /// The strings the page's script shows, as `data-s-*` attributes of `<body>`.

@@ -1,5 +1,6 @@
 //! The router: one `router()` per feature module merged here, plus what every request goes
-//! through: the body limit, the CSRF check on POSTs and the security headers.
+//! through: the body limit (a `Content-Length` over it is refused before any byte of the body
+//! is read), the CSRF check on POSTs and the security headers.
 
 mod attempts;
 mod catalog;
@@ -48,6 +49,7 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(state.clone(), csrf))
         .layer(middleware::from_fn_with_state(state.clone(), loopback_host))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(middleware::from_fn(declared_length))
         .layer(middleware::from_fn(security_headers))
         .with_state(state)
 }
@@ -108,6 +110,15 @@ fn same_origin(h: &HeaderMap) -> bool {
     let Some(origin) = h.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else { return true };
     let host = h.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
     origin.strip_prefix("http://").or_else(|| origin.strip_prefix("https://")) == Some(host)
+}
+
+/// A body that says it is over the limit is refused at once, without waiting for it.
+async fn declared_length(req: Request, next: Next) -> Response {
+    let declared = req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > BODY_LIMIT as u64) {
+        return ApiError::TooLarge(BODY_LIMIT).into_response();
+    }
+    next.run(req).await
 }
 
 async fn security_headers(req: Request, next: Next) -> Response {
@@ -206,20 +217,22 @@ impl<'a> PageCtx<'a> {
     }
 }
 
-/// A JSON request body as text: checks the content type and the size limit, so that both
-/// answer with a clear JSON error.
+/// A JSON request body as text: checks the content type, the size limit and the body timeout,
+/// so that each answers with a clear JSON error.
 pub struct JsonText(pub String);
 
-impl<S: Send + Sync> FromRequest<S> for JsonText {
+impl FromRequest<AppState> for JsonText {
     type Rejection = ApiError;
 
-    async fn from_request(req: Request<Body>, state: &S) -> Result<Self, ApiError> {
+    async fn from_request(req: Request<Body>, state: &AppState) -> Result<Self, ApiError> {
         let ct = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
         let mime = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
         if mime != "application/json" {
             return Err(ApiError::NotJson);
         }
-        let bytes = Bytes::from_request(req, state).await.map_err(|r| {
+        let limit = state.body_timeout();
+        let read = tokio::time::timeout(limit, Bytes::from_request(req, state));
+        let bytes = read.await.map_err(|_| ApiError::BodyTimeout(limit.as_secs().max(1)))?.map_err(|r| {
             if r.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
                 ApiError::TooLarge(BODY_LIMIT)
             } else {

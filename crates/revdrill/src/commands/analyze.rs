@@ -82,7 +82,7 @@ pub fn run(app: &App, args: AnalyzeArgs) -> Result<ExitCode> {
         AnalyzeFormat::Sarif => render::sarif(&report.diagnostics, lang),
         AnalyzeFormat::Github => render::github(&report.diagnostics, lang),
     };
-    let mut stdout = anstream::stdout();
+    let mut stdout = crate::render::stdout();
     stdout.write_all(out.as_bytes())?;
     if !out.ends_with('\n') {
         writeln!(stdout)?;

@@ -18,7 +18,7 @@ use crate::saver::{Saved, Saver};
 
 pub fn run(app: &App, args: DrillArgs) -> Result<ExitCode> {
     let lang = app.lang;
-    let mut out = anstream::stdout();
+    let mut out = crate::render::stdout();
     let opened = app.open_store();
     let drill = match &args.id {
         Some(id) => app.drill(id)?,
@@ -65,7 +65,7 @@ pub fn run(app: &App, args: DrillArgs) -> Result<ExitCode> {
     }
 
     if answers.is_empty() {
-        let mut err = anstream::stderr();
+        let mut err = crate::render::stderr();
         writeln!(
             err,
             "{}",
@@ -119,7 +119,7 @@ fn inline_comments<R: std::io::BufRead>(
     let (mut good, mut bad): (Vec<_>, Vec<_>) = found.into_iter().partition(|c| drill.shows_line(c.line));
     while !bad.is_empty() {
         let lines: Vec<String> = bad.iter().map(|c| format!("@{}", c.line)).collect();
-        let mut err = anstream::stderr();
+        let mut err = crate::render::stderr();
         writeln!(
             err,
             "{}{}{} {} {} ({} {})",

@@ -22,7 +22,7 @@ pub fn run(app: &App, args: GradeArgs) -> Result<ExitCode> {
     let answers = match parse_answers(&name, &text, Some(drill)) {
         Ok(a) => a,
         Err(errs) => {
-            let mut err = anstream::stderr();
+            let mut err = crate::render::stderr();
             for e in &errs {
                 writeln!(err, "{}{}{} {e}", render::ERROR.render(), t(lang, "error:", "错误："), render::ERROR.render_reset())?;
             }
@@ -34,7 +34,7 @@ pub fn run(app: &App, args: GradeArgs) -> Result<ExitCode> {
     // Saved before the report is printed; when the database fails the answers go to a backup
     // file (named on stderr, so that `--format json` output stays JSON) and the exit code is 2.
     let saver = args.save.then(|| save(app, &answers, &report)).transpose()?;
-    let mut out = anstream::stdout();
+    let mut out = crate::render::stdout();
     match args.format {
         Format::Json => {
             let mut v = report.to_json(lang);
@@ -55,7 +55,7 @@ pub fn run(app: &App, args: GradeArgs) -> Result<ExitCode> {
         None => Ok(ExitCode::SUCCESS),
         Some(s) if matches!(s.where_saved(), Saved::Db(..)) => Ok(ExitCode::SUCCESS),
         Some(s) => {
-            s.tell_backup(&mut anstream::stderr(), &answers)?;
+            s.tell_backup(&mut crate::render::stderr(), &answers)?;
             Ok(ExitCode::from(2))
         }
     }

@@ -17,7 +17,7 @@ pub fn history(app: &App, limit: usize, format: Format) -> Result<ExitCode> {
     let lang = app.lang;
     let store = app.open_store().map_err(|e| app.store_error(e))?;
     let rows = store.history(limit).map_err(|e| app.store_error(e))?;
-    let mut out = anstream::stdout();
+    let mut out = crate::render::stdout();
     if format == Format::Json {
         writeln!(out, "{}", serde_json::to_string_pretty(&rows)?)?;
         return Ok(ExitCode::SUCCESS);
@@ -47,7 +47,7 @@ pub fn stats(app: &App, format: Format) -> Result<ExitCode> {
     let store = app.open_store().map_err(|e| app.store_error(e))?;
     let cats = store.category_stats().map_err(|e| app.store_error(e))?;
     let drills = store.drill_stats().map_err(|e| app.store_error(e))?;
-    let mut out = anstream::stdout();
+    let mut out = crate::render::stdout();
     let pct = |e: f64, m: f64| if m > 0.0 { (e / m * 100.0).round() as u8 } else { 0 };
     if format == Format::Json {
         let v = json!({

@@ -56,7 +56,7 @@ pub fn run(app: &App, args: ImportArgs) -> Result<ExitCode> {
     let folder =
         imported.write(&args.output).map_err(|e| anyhow!("{}{}", t(lang, "cannot import: ", "无法导入："), message(lang, &e)))?;
 
-    let mut out = anstream::stdout();
+    let mut out = crate::render::stdout();
     writeln!(out, "{} {}", t(lang, "wrote", "已写入"), folder.display())?;
     for (en, zh) in &imported.notes {
         writeln!(out, "  {} {}", t(lang, "note:", "说明："), t(lang, en, zh))?;
@@ -97,11 +97,17 @@ fn message(lang: Lang, e: &ImportError) -> String {
     let largest = |l: &[(String, usize)]| l.iter().map(|(p, n)| format!("{p}（{n} 行）")).collect::<Vec<_>>().join("、");
     match e {
         ImportError::NotARepository { path, reason } => format!("`{}` 不是 git 仓库：{reason}", path.display()),
-        ImportError::UnknownRevision { rev, repo, reason } => {
-            format!("仓库 `{}` 中找不到修订版本 `{rev}`：{reason}", repo.display())
+        ImportError::UnknownRevision { rev, repo, why } => {
+            format!("仓库 `{}` 中没有提交 `{rev}`：{}", repo.display(), why.zh())
         }
         ImportError::Git { what, reason } => format!("无法从仓库读取 {what}：{reason}"),
         ImportError::Io { path, source } => format!("{}：{source}", path.display()),
+        ImportError::BinaryPatch { path } => {
+            format!("`{}` 是二进制文件，不是补丁：请给出 `git format-patch` 生成的文件或 unified diff", path.display())
+        }
+        ImportError::PatchTooLarge { path, limit } => {
+            format!("`{}` 超过 {limit} 字节：太大，无法作为一个练习评审", path.display())
+        }
         ImportError::NotAPatch { path, .. } => {
             format!("`{}` 不是补丁文件：找不到 `diff --git` 或 `---`/`+++` 文件头", path.display())
         }

@@ -22,7 +22,7 @@ pub fn list(app: &App, format: Format) -> Result<ExitCode> {
     };
     print_list(app, format, &best, db_error.is_some())?;
     let Some(e) = db_error else { return Ok(ExitCode::SUCCESS) };
-    let mut err = anstream::stderr();
+    let mut err = crate::render::stderr();
     writeln!(
         err,
         "{}{}{} {}\n{}",
@@ -37,7 +37,7 @@ pub fn list(app: &App, format: Format) -> Result<ExitCode> {
 
 fn print_list(app: &App, format: Format, best: &HashMap<String, u8>, unknown: bool) -> Result<()> {
     let lang = app.lang;
-    let mut out = anstream::stdout();
+    let mut out = crate::render::stdout();
     if format == Format::Json {
         #[derive(serde::Serialize)]
         struct Row<'a> {
@@ -83,7 +83,7 @@ fn render_dim(s: &str) -> String {
 pub fn show(app: &App, id: &str, format: Format) -> Result<ExitCode> {
     let lang = app.lang;
     let d = app.drill(id)?;
-    let mut out = anstream::stdout();
+    let mut out = crate::render::stdout();
     if format == Format::Json {
         let v = d.view(lang);
         writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 use revdrill_grader::{Grader, check_concepts};
-use revdrill_pack::{PackError, load_pack, parse_answers};
+use revdrill_pack::{PackError, duplicate_ids, load_pack, parse_answers};
 
 use crate::app::App;
 use crate::i18n::t;
@@ -22,13 +22,15 @@ const AUDIT_FILE: &str = "AUDIT.md";
 
 pub fn check(app: &App, dirs: &[PathBuf]) -> Result<ExitCode> {
     let lang = app.lang;
-    let mut out = anstream::stdout();
+    let mut out = crate::render::stdout();
     let mut problems: Vec<PackError> = Vec::new();
     let mut unaudited: Vec<String> = Vec::new();
     let mut ok = 0;
+    let mut seen = Vec::new();
     for dir in dirs {
         let (drills, errs) = load_pack(dir);
         problems.extend(errs.0);
+        seen.extend(drills.iter().cloned());
         for d in &drills {
             let before = problems.len();
             problems.extend(check_concepts(d));
@@ -62,7 +64,8 @@ pub fn check(app: &App, dirs: &[PathBuf]) -> Result<ExitCode> {
             }
         }
     }
-    let mut err = anstream::stderr();
+    problems.extend(duplicate_ids(&seen));
+    let mut err = crate::render::stderr();
     for p in &problems {
         writeln!(err, "{}{}{} {p}", render::ERROR.render(), t(lang, "error:", "错误："), render::ERROR.render_reset())?;
     }

@@ -23,7 +23,7 @@ pub fn run(app: &App, args: RulesArgs) -> Result<ExitCode> {
         revdrill_pack::Lang::En => Lang::En,
         revdrill_pack::Lang::Zh => Lang::Zh,
     };
-    let mut out = anstream::stdout();
+    let mut out = crate::render::stdout();
     match args.code {
         Some(code) => {
             let Some(r) = rule(&code) else {

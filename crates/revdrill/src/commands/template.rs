@@ -16,7 +16,7 @@ pub fn run(app: &App, args: TemplateArgs) -> Result<ExitCode> {
             std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
             eprintln!("{} {}", t(app.lang, "Template written to", "模板已写入"), path.display());
         }
-        None => anstream::stdout().write_all(text.as_bytes())?,
+        None => crate::render::stdout().write_all(text.as_bytes())?,
     }
     Ok(ExitCode::SUCCESS)
 }
