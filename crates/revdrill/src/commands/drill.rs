@@ -6,12 +6,14 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Result;
+use revdrill_feedback::FeedbackView;
 use revdrill_grader::{Grader, Report};
 use revdrill_pack::{AnswerSet, Drill, Lang};
 use revdrill_store::{AttemptId, Graded, SqliteStore, Store};
 
 use crate::app::App;
 use crate::cli::DrillArgs;
+use crate::commands::disputes;
 use crate::i18n::t;
 use crate::input::{AnswerReader, split_inline_comments};
 use crate::render;
@@ -61,17 +63,22 @@ pub fn run(app: &App, args: DrillArgs) -> Result<ExitCode> {
         answers.comments.extend(comments);
         saver.save_answers(&answers)?;
         let report = grader.grade(&answers);
-        render::item_feedback(&mut out, drill, item, &report, lang)?;
+        render::item_feedback(&mut out, &FeedbackView::build(&report, Some(drill), &answers, &[], lang), i, lang)?;
     }
 
     let report = grader.grade(&answers);
     saver.finish(&answers, &report)?;
-    render::final_report(&mut out, drill, &report, lang)?;
+    let view = FeedbackView::build(&report, Some(drill), &answers, &[], lang);
+    render::final_report(&mut out, &view, lang)?;
     writeln!(out)?;
     match saver.where_saved() {
         Saved::Db(id, path) => {
             writeln!(out, "{} #{id} → {}", t(lang, "Saved as attempt", "已保存为第"), path.display())?;
-            if let Ok(store) = app.open_store() {
+            if let Ok(mut store) = app.open_store() {
+                // Disputes: asked at a terminal, or read from what is left of piped input.
+                if interactive || !reader.at_eof() {
+                    disputes::prompt(&mut out, &mut || reader.read_line(), &mut store, id, &view, lang)?;
+                }
                 let next = next_drill(app, Some(&store));
                 let done = store.drill_stats().map(|s| s.len()).unwrap_or(0);
                 writeln!(

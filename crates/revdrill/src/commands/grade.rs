@@ -1,16 +1,18 @@
 //! `revdrill grade`: grade an answers file without prompting.
 
-use std::io::{Read, Write};
+use std::io::{BufRead, Read, Write};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
+use revdrill_feedback::FeedbackView;
 use revdrill_grader::{Grader, Report};
 use revdrill_pack::{AnswerSet, Drill, Lang, parse_answers};
-use revdrill_store::{Graded, Store};
+use revdrill_store::{AttemptId, Graded, SqliteStore, Store};
 use serde_json::json;
 
 use crate::app::App;
 use crate::cli::{Format, GradeArgs};
+use crate::commands::disputes;
 use crate::i18n::t;
 use crate::render;
 
@@ -35,11 +37,19 @@ pub fn run(app: &App, args: GradeArgs) -> Result<ExitCode> {
             return Ok(ExitCode::from(2));
         }
     };
+    if args.dispute && args.answers == "-" {
+        anyhow::bail!(
+            "{}",
+            t(
+                lang,
+                "--dispute reads your disputes from stdin: pass the answers as a file, not `-`",
+                "--dispute 从标准输入读取异议：请用文件传入回答，不要用 `-`"
+            )
+        );
+    }
     let grader = Grader::new(drill);
     let report = grader.grade(&answers);
-    if args.save {
-        save(app, &answers, &report)?;
-    }
+    let saved = if args.save { Some(save(app, &answers, &report)?) } else { None };
     let mut out = anstream::stdout();
     match args.format {
         Format::Json => {
@@ -53,13 +63,26 @@ pub fn run(app: &App, args: GradeArgs) -> Result<ExitCode> {
             if args.explain {
                 explain_text(&mut out, &grader, drill, &answers, &report, lang)?;
             }
-            render::final_report(&mut out, drill, &report, lang)?;
+            let view = FeedbackView::build(&report, Some(drill), &answers, &[], lang);
+            render::final_report(&mut out, &view, lang)?;
+        }
+    }
+    if let (true, Some((mut store, id))) = (args.dispute, saved) {
+        let view = FeedbackView::build(&report, Some(drill), &answers, &[], lang);
+        let stdin = std::io::stdin();
+        let mut lines = stdin.lock().lines();
+        let mut next = || lines.next().transpose().map_err(anyhow::Error::from);
+        // With --format json the prompt goes to stderr, so stdout stays one JSON document.
+        if args.format == Format::Json {
+            disputes::prompt(&mut anstream::stderr(), &mut next, &mut store, id, &view, lang)?;
+        } else {
+            disputes::prompt(&mut out, &mut next, &mut store, id, &view, lang)?;
         }
     }
     Ok(ExitCode::SUCCESS)
 }
 
-fn save(app: &App, answers: &AnswerSet, report: &Report) -> Result<()> {
+fn save(app: &App, answers: &AnswerSet, report: &Report) -> Result<(SqliteStore, AttemptId)> {
     let mut store = app.open_store()?;
     let id = store.start_attempt(&answers.drill, app.lang.code(), &serde_json::to_string(answers)?)?;
     store.finish_attempt(
@@ -70,7 +93,7 @@ fn save(app: &App, answers: &AnswerSet, report: &Report) -> Result<()> {
             categories: report.categories.iter().map(|c| (c.category.as_str().to_string(), c.earned, c.max)).collect(),
         },
     )?;
-    Ok(())
+    Ok((store, id))
 }
 
 /// Every text the learner wrote, labelled by where it was written.

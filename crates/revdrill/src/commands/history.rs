@@ -3,19 +3,27 @@
 use std::io::Write;
 use std::process::ExitCode;
 
+use std::io::BufRead;
+
 use anyhow::Result;
-use revdrill_pack::Category;
-use revdrill_store::Store;
+use revdrill_pack::{Category, Lang};
+use revdrill_store::{SqliteStore, Store};
 use serde_json::json;
 
 use crate::app::App;
-use crate::cli::Format;
+use crate::cli::{Format, HistoryArgs};
+use crate::commands::disputes;
 use crate::i18n::t;
+use crate::render;
 use crate::render::{bar, pad};
 
-pub fn history(app: &App, limit: usize, format: Format) -> Result<ExitCode> {
+pub fn history(app: &App, args: HistoryArgs) -> Result<ExitCode> {
     let lang = app.lang;
-    let store = app.open_store()?;
+    let mut store = app.open_store()?;
+    if let Some(id) = args.id {
+        return show(app, &mut store, id, args.dispute);
+    }
+    let (limit, format) = (args.limit, args.format);
     let rows = store.history(limit)?;
     let mut out = anstream::stdout();
     if format == Format::Json {
@@ -37,7 +45,38 @@ pub fn history(app: &App, limit: usize, format: Format) -> Result<ExitCode> {
     )?;
     for r in rows {
         let score = r.score.map_or_else(|| t(lang, "unfinished", "未完成").to_string(), |s| s.to_string());
-        writeln!(out, "{:>5}  {:<17} {:<34} {:<4} {:>5}", r.id, utc(r.started_at), r.drill_id, r.lang, score)?;
+        let disputed = match (r.disputed, lang) {
+            (0, _) => String::new(),
+            (n, Lang::En) => format!("  ⚑ {n} disputed"),
+            (n, Lang::Zh) => format!("  ⚑ {n} 项有异议"),
+        };
+        writeln!(out, "{:>5}  {:<17} {:<34} {:<4} {:>5}{disputed}", r.id, utc(r.started_at), r.drill_id, r.lang, score)?;
+    }
+    writeln!(
+        out,
+        "{}",
+        render::dim(t(
+            lang,
+            "`revdrill history ATTEMPT` shows an attempt's feedback.",
+            "`revdrill history 编号` 显示某次作答的反馈。"
+        ))
+    )?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// One attempt's feedback as it was given: the stored report, never graded again.
+fn show(app: &App, store: &mut SqliteStore, id: i64, dispute: bool) -> Result<ExitCode> {
+    let lang = app.lang;
+    let (a, view) = disputes::stored_view(app, store, id)?;
+    let mut out = anstream::stdout();
+    let title = view.title.as_deref().unwrap_or("");
+    writeln!(out, "#{} · {} {title} · {} UTC", a.summary.id, a.summary.drill_id, utc(a.summary.started_at))?;
+    render::final_report(&mut out, &view, lang)?;
+    if dispute {
+        let stdin = std::io::stdin();
+        let mut lines = stdin.lock().lines();
+        let mut next = || lines.next().transpose().map_err(anyhow::Error::from);
+        disputes::prompt(&mut out, &mut next, store, id, &view, lang)?;
     }
     Ok(ExitCode::SUCCESS)
 }
