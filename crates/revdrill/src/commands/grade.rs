@@ -19,6 +19,16 @@ use crate::render;
 pub fn run(app: &App, args: GradeArgs) -> Result<ExitCode> {
     let lang = app.lang;
     let drill = app.drill(&args.drill)?;
+    if args.dispute && args.answers == "-" {
+        anyhow::bail!(
+            "{}",
+            t(
+                lang,
+                "--dispute reads your disputes from stdin: pass the answers as a file, not `-`",
+                "--dispute 从标准输入读取异议：请用文件传入回答，不要用 `-`"
+            )
+        );
+    }
     let (name, text) = if args.answers == "-" {
         let mut s = String::new();
         std::io::stdin().read_to_string(&mut s).context("cannot read answers from stdin")?;
@@ -37,16 +47,6 @@ pub fn run(app: &App, args: GradeArgs) -> Result<ExitCode> {
             return Ok(ExitCode::from(2));
         }
     };
-    if args.dispute && args.answers == "-" {
-        anyhow::bail!(
-            "{}",
-            t(
-                lang,
-                "--dispute reads your disputes from stdin: pass the answers as a file, not `-`",
-                "--dispute 从标准输入读取异议：请用文件传入回答，不要用 `-`"
-            )
-        );
-    }
     let grader = Grader::new(drill);
     let report = grader.grade(&answers);
     let saved = if args.save { Some(save(app, &answers, &report)?) } else { None };
