@@ -152,10 +152,9 @@ fn items(h: &mut String, v: &FeedbackView, answers: &AnswerSet, l: Lang) {
                     let _ = write!(h, " <span class=\"flag\" title=\"{}\">⚑</span>", esc(t(l, "disputed", "有异议")));
                 }
                 // The sentence that earned it may have been written under another item.
-                if !matches!(&f.source, Some(Source::Item { id }) if *id == it.id) {
-                    if let Some(at) = &f.source_label {
-                        let _ = write!(h, " <span class=\"muted small\">({})</span>", esc(at));
-                    }
+                let elsewhere = !matches!(&f.source, Some(Source::Item { id }) if *id == it.id);
+                if let Some(at) = f.source_label.as_ref().filter(|_| elsewhere) {
+                    let _ = write!(h, " <span class=\"muted small\">({})</span>", esc(at));
                 }
                 if let Some(ev) = &f.evidence {
                     h.push_str(&quote(ev));
