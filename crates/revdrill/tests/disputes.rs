@@ -118,6 +118,7 @@ fn disputes_after_a_drill_are_stored_listed_shown_and_exported() {
     assert!(shown.out.contains("disputed: you say you stated it in checklist item 1"), "{}", shown.out);
     assert!(shown.out.contains("2 verdict(s) disputed: the score stands"), "{}", shown.out);
     assert!(env.run(&["--lang", "zh", "history", "1"], "").out.contains("有异议"));
+    assert!(env.run(&["stats"], "").out.contains("⚑ 2 verdict(s) disputed"));
 
     let export = env.run(&["disputes", "export"], "");
     assert_eq!(export.code, 0, "{}", export.err);

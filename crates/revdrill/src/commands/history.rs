@@ -92,6 +92,7 @@ pub fn stats(app: &App, format: Format) -> Result<ExitCode> {
         let v = json!({
             "categories": cats.iter().map(|c| json!({"category": c.category, "score": pct(c.earned, c.max), "earned": c.earned, "max": c.max, "attempts": c.attempts})).collect::<Vec<_>>(),
             "drills": drills,
+            "disputed": store.disputes(None)?.len(),
         });
         writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
         return Ok(ExitCode::SUCCESS);
@@ -122,6 +123,16 @@ pub fn stats(app: &App, format: Format) -> Result<ExitCode> {
     if let Some(weakest) = sorted.first() {
         let label = Category::parse(&weakest.category).map_or(weakest.category.as_str(), |k| k.label(lang));
         writeln!(out, "{} {label}", t(lang, "Weakest:", "最弱项："))?;
+    }
+    let disputed = store.disputes(None)?.len();
+    if disputed > 0 {
+        let line = match lang {
+            Lang::En => {
+                format!("⚑ {disputed} verdict(s) disputed; scores stand until a pack author reviews them (`revdrill disputes`).")
+            }
+            Lang::Zh => format!("⚑ {disputed} 项判定有异议；分数不变，待题目作者复核（`revdrill disputes`）。"),
+        };
+        writeln!(out, "{}", render::dim(&line))?;
     }
     writeln!(out, "\n{}", t(lang, "By drill:", "按练习："))?;
     for d in &drills {
