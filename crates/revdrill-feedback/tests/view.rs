@@ -202,3 +202,22 @@ fn exported_disputes_read_back_as_corpus_cases() {
         matches!(export_corpus(&[(other, None), (dispute(4, new_dispute(&view, 3, "goroutine-lifetime", None, "").unwrap()), None)]), Err(ExportError::SeveralDrills(v)) if v.len() == 2)
     );
 }
+
+/// A report as an earlier revdrill stored it must stay readable: history and the feedback page
+/// read every attempt ever stored. A field added to `Report` needs `#[serde(default)]`.
+#[test]
+fn a_report_stored_by_an_earlier_version_still_reads() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/");
+    let report: Report = serde_json::from_str(&std::fs::read_to_string(format!("{dir}stored-report-2026-11.json")).unwrap())
+        .expect("a stored report of 2026-11 no longer reads: give new Report fields #[serde(default)]");
+    let answers: AnswerSet =
+        serde_json::from_str(&std::fs::read_to_string(format!("{dir}stored-answers-2026-11.json")).unwrap()).unwrap();
+    let d = seed();
+    let view = FeedbackView::build(&report, Some(&d), &answers, &[], Lang::Zh);
+    assert_eq!(view.score, report.score);
+    assert_eq!(
+        view.findings.iter().map(|f| f.id.as_str()).collect::<Vec<_>>(),
+        d.findings.iter().map(|f| f.id.as_str()).collect::<Vec<_>>()
+    );
+    assert!(view.comment.dimensions.iter().all(|x| x.name != "unknown"), "every stored dimension name is known");
+}

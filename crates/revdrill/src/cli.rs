@@ -175,7 +175,8 @@ pub struct HistoryArgs {
     /// How many attempts to show.
     #[arg(long, default_value_t = 20)]
     pub limit: usize,
-    /// Output format.
+    /// Output format; with ATTEMPT, JSON holds the attempt, its answers, the stored report, the
+    /// numbered statements and the disputes (as `GET /api/attempts/{id}`).
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
 }

@@ -119,6 +119,10 @@ fn disputes_after_a_drill_are_stored_listed_shown_and_exported() {
     assert!(shown.out.contains("2 verdict(s) disputed: the score stands"), "{}", shown.out);
     assert!(env.run(&["--lang", "zh", "history", "1"], "").out.contains("有异议"));
     assert!(env.run(&["stats"], "").out.contains("⚑ 2 verdict(s) disputed"));
+    let one = env.json(&["history", "1", "--format", "json"]);
+    assert_eq!((one["attempt"]["disputed"].as_u64(), one["disputes"].as_array().map(Vec::len)), (Some(2), Some(2)));
+    assert_eq!(one["statements"][0]["n"], 1);
+    assert_eq!(one["report"]["score"], h[0]["score"]);
 
     let export = env.run(&["disputes", "export"], "");
     assert_eq!(export.code, 0, "{}", export.err);

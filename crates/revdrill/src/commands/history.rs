@@ -21,7 +21,7 @@ pub fn history(app: &App, args: HistoryArgs) -> Result<ExitCode> {
     let lang = app.lang;
     let mut store = app.open_store()?;
     if let Some(id) = args.id {
-        return show(app, &mut store, id, args.dispute);
+        return show(app, &mut store, id, args.dispute, args.format);
     }
     let (limit, format) = (args.limit, args.format);
     let rows = store.history(limit)?;
@@ -65,10 +65,19 @@ pub fn history(app: &App, args: HistoryArgs) -> Result<ExitCode> {
 }
 
 /// One attempt's feedback as it was given: the stored report, never graded again.
-fn show(app: &App, store: &mut SqliteStore, id: i64, dispute: bool) -> Result<ExitCode> {
+fn show(app: &App, store: &mut SqliteStore, id: i64, dispute: bool, format: Format) -> Result<ExitCode> {
     let lang = app.lang;
     let (a, view) = disputes::stored_view(app, store, id)?;
     let mut out = anstream::stdout();
+    if format == Format::Json {
+        // As `GET /api/attempts/{id}`: the stored report, never graded again.
+        let report: revdrill_grader::Report = serde_json::from_str(a.report_json.as_deref().unwrap_or("null"))?;
+        let answers: serde_json::Value = serde_json::from_str(&a.answers_json)?;
+        let statements: Vec<_> = view.statements.iter().map(|x| json!({"n": x.n, "text": x.text, "source": x.source})).collect();
+        let v = json!({"attempt": a.summary, "answers": answers, "report": report.to_json(lang), "statements": statements, "disputes": store.disputes(Some(id))?});
+        writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
+        return Ok(ExitCode::SUCCESS);
+    }
     let title = view.title.as_deref().unwrap_or("");
     writeln!(out, "#{} · {} {title} · {} UTC", a.summary.id, a.summary.drill_id, utc(a.summary.started_at))?;
     render::final_report(&mut out, &view, lang)?;
