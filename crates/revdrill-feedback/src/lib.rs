@@ -24,8 +24,9 @@ use crate::i18n::t;
 pub use dispute::{DisputeError, ExportError, export_corpus, new_dispute};
 
 /// One statement the learner wrote, numbered over the whole attempt (checklist items in order,
-/// then inline comments); a dispute points at one by its number.
-#[derive(Debug, Clone, PartialEq)]
+/// then inline comments); a dispute points at one by its number. Serialised as the
+/// `statements` of `GET /api/attempts/{id}` and `revdrill history ATTEMPT --format json`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct StatementView {
     /// 1-based number.
     pub n: usize,

@@ -109,12 +109,11 @@ pub async fn load(st: &AppState, id: &str) -> Result<Stored, ApiError> {
 async fn one(State(st): State<AppState>, Path(id): Path<String>, lang: ReqLang) -> Result<Json<serde_json::Value>, ApiError> {
     let s = load(&st, &id).await?;
     let view = s.view(&st, lang.lang);
-    let statements: Vec<_> = view.statements.iter().map(|x| json!({"n": x.n, "text": x.text, "source": x.source})).collect();
     Ok(Json(json!({
         "attempt": s.attempt.summary,
         "answers": s.answers,
         "report": s.report.to_json(lang.lang),
-        "statements": statements,
+        "statements": view.statements,
         "disputes": s.disputes,
     })))
 }

@@ -73,8 +73,7 @@ fn show(app: &App, store: &mut SqliteStore, id: i64, dispute: bool, format: Form
         // As `GET /api/attempts/{id}`: the stored report, never graded again.
         let report: revdrill_grader::Report = serde_json::from_str(a.report_json.as_deref().unwrap_or("null"))?;
         let answers: serde_json::Value = serde_json::from_str(&a.answers_json)?;
-        let statements: Vec<_> = view.statements.iter().map(|x| json!({"n": x.n, "text": x.text, "source": x.source})).collect();
-        let v = json!({"attempt": a.summary, "answers": answers, "report": report.to_json(lang), "statements": statements, "disputes": store.disputes(Some(id))?});
+        let v = json!({"attempt": a.summary, "answers": answers, "report": report.to_json(lang), "statements": view.statements, "disputes": store.disputes(Some(id))?});
         writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
         return Ok(ExitCode::SUCCESS);
     }
