@@ -56,8 +56,10 @@
       status.textContent = text;
       status.className = isError ? 'error' : '';
     }
+    // Statements take the keyboard focus only while one is being picked.
     function stopPicking() {
       document.body.classList.remove('picking');
+      document.querySelectorAll('.stmt').forEach(function (s) { s.removeAttribute('tabindex'); });
       picking = null;
     }
     function openForm(ctl, stmt) {
@@ -107,6 +109,7 @@
         if (ctl.dataset.credited === 'true') { openForm(ctl, null); return; }
         picking = ctl;
         document.body.classList.add('picking');
+        document.querySelectorAll('.stmt').forEach(function (s) { s.tabIndex = 0; });
         say(str('disputePick'));
         var first = document.querySelector('.stmt');
         if (first) first.scrollIntoView({ block: 'center' });
@@ -115,7 +118,6 @@
     function choose(stmt) {
       if (!picking) return;
       var ctl = picking;
-      stmt.classList.add('chosen');
       say('');
       openForm(ctl, stmt);
       stmt.classList.add('chosen');

@@ -23,7 +23,7 @@ fn quote(s: &str) -> String {
 fn statement(h: &mut String, s: &StatementView) {
     let _ = write!(
         h,
-        "<span class=\"stmt\" data-n=\"{n}\" tabindex=\"0\" id=\"s-{n}\"><sup class=\"stmt-n\">{n}</sup>{}</span> ",
+        "<span class=\"stmt\" data-n=\"{n}\" id=\"s-{n}\"><sup class=\"stmt-n\">{n}</sup>{}</span> ",
         esc(&s.text),
         n = s.n
     );
