@@ -47,7 +47,7 @@ fn help(out: &mut impl Write, v: &FeedbackView, lang: Lang) -> Result<()> {
     writeln!(out, "{}", t(lang, "Verdicts:", "判定："))?;
     for f in &v.findings {
         let mark = if f.disputed.is_some() { " ⚑" } else { "" };
-        writeln!(out, "  {}. {:<12} {}{mark}", f.n, f.verdict_label, f.id)?;
+        writeln!(out, "  {}. {} {}{mark}", f.n, render::pad(f.verdict_label, 12), f.id)?;
     }
     writeln!(
         out,
@@ -115,13 +115,14 @@ pub fn prompt(
             Ok(d) => {
                 store.add_dispute(&d)?;
                 recorded += 1;
-                writeln!(
-                    out,
-                    "{} `{}` ({})",
-                    t(lang, "Recorded your dispute of", "已记录你对此要点的异议："),
-                    d.finding,
-                    t(lang, "the score is unchanged until a pack author reviews it", "分数不变，待题目作者复核")
-                )?;
+                let msg = match lang {
+                    Lang::En => format!(
+                        "Recorded your dispute of `{}` (the score is unchanged until a pack author reviews it)",
+                        d.finding
+                    ),
+                    Lang::Zh => format!("已记录你对 `{}` 的异议（分数不变，待题目作者复核）", d.finding),
+                };
+                writeln!(out, "{msg}")?;
             }
             Err(msg) => {
                 writeln!(out, "{}{}{} {msg}", render::ERROR.render(), t(lang, "error:", "错误："), render::ERROR.render_reset())?
