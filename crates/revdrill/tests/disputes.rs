@@ -86,15 +86,16 @@ fn item_feedback_does_not_reveal_a_finding_the_next_item_asks_about() {
 #[test]
 fn disputes_after_a_drill_are_stored_listed_shown_and_exported() {
     let env = Env::new();
-    // Finding 3 is the check-then-act race (missed); statement 1 is the leak sentence; finding 1
-    // (the leak) was credited. Then two mistakes, and an empty line to finish.
-    let input = format!("{ANSWERS}\n3 1 -- I meant the race\n1\n9 1\n1 2\n\n");
+    // The race was missed; statement 1 is the leak sentence; the leak was credited (findings by
+    // id here; by number as the prompt lists them below). Then two mistakes, and an empty line.
+    let input = format!("{ANSWERS}\ncheck-then-act-race 1 -- I meant the race\n1\n99 1\ngoroutine-lifetime 2\n\n");
     let r = env.run(&["drill", SEED], &input);
     assert_eq!(r.code, 0, "{}\n{}", r.out, r.err);
     assert!(r.out.contains("[1] (item 1) The goroutine might leak"), "{}", r.out);
     assert!(r.out.contains("Recorded your dispute of `check-then-act-race`"), "{}", r.out);
     assert!(r.out.contains("Recorded your dispute of `goroutine-lifetime`"), "{}", r.out);
-    assert!(r.out.contains("no finding 9: they are numbered 1 to 6"), "{}", r.out);
+    assert!(r.out.contains("no finding 99: they are numbered 1 to"), "{}", r.out);
+    assert!(r.out.contains("1. found        goroutine-lifetime"), "the prompt numbers the findings: {}", r.out);
     assert!(r.out.contains("a credit is disputed as a whole"), "{}", r.out);
 
     let d = env.json(&["disputes", "--format", "json"]);
@@ -196,11 +197,12 @@ fn grade_save_dispute_reads_disputes_from_stdin() {
     )
     .unwrap();
     let a = answers.to_str().unwrap();
-    let r = env.run(&["grade", "--drill", SEED, "--answers", a, "--save", "--dispute"], "2 1\n");
+    let r = env.run(&["grade", "--drill", SEED, "--answers", a, "--save", "--dispute"], "cancelled-context 1\n");
     assert_eq!(r.code, 0, "{}\n{}", r.out, r.err);
     assert!(r.out.contains("Recorded your dispute of `cancelled-context`"), "{}", r.out);
     // JSON stays one document on stdout; the prompt goes to stderr.
-    let r = env.run(&["grade", "--drill", SEED, "--answers", a, "--save", "--dispute", "--format", "json"], "3 1\n");
+    let r = env
+        .run(&["grade", "--drill", SEED, "--answers", a, "--save", "--dispute", "--format", "json"], "check-then-act-race 1\n");
     assert_eq!(r.code, 0, "{}", r.err);
     serde_json::from_str::<serde_json::Value>(&r.out).unwrap();
     assert!(r.err.contains("Recorded your dispute"), "{}", r.err);
