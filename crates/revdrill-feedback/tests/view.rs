@@ -221,3 +221,22 @@ fn a_report_stored_by_an_earlier_version_still_reads() {
     );
     assert!(view.comment.dimensions.iter().all(|x| x.name != "unknown"), "every stored dimension name is known");
 }
+
+#[test]
+fn a_partial_verdict_a_later_item_covers_is_named_but_not_explained() {
+    let d = seed();
+    let a = leak_only();
+    let mut report = Grader::new(&d).grade(&a);
+    let fr = report.findings.iter_mut().find(|f| f.id == "cancelled-context").unwrap();
+    fr.verdict = Verdict::Partial;
+    fr.missing = vec!["cancelled-ctx".into()];
+    let view = FeedbackView::build(&report, Some(&d), &a, &[], Lang::En);
+    let fb = view.item_feedback(0);
+    let partial = fb.shown.iter().find(|s| s.finding.id == "cancelled-context").unwrap();
+    assert!(!partial.reveal, "neither what is missing nor the problem text before item 2");
+    assert_eq!(fb.withheld.len(), 1);
+    assert_eq!((fb.withheld[0].item, fb.withheld[0].missed, fb.withheld[0].partial), (2, 0, 1));
+    assert!(fb.withheld[0].message(Lang::En).starts_with("A point in this area is not complete yet; item 2"));
+    assert!(view.item_feedback(1).shown.iter().any(|s| s.finding.id == "cancelled-context" && s.reveal));
+    assert!(view.item_feedback(99).shown.is_empty());
+}

@@ -120,8 +120,13 @@ fn disputes_after_a_drill_are_stored_listed_shown_and_exported() {
     assert!(shown.out.contains("2 verdict(s) disputed: the score stands"), "{}", shown.out);
     assert!(env.run(&["--lang", "zh", "history", "1"], "").out.contains("有异议"));
     assert!(env.run(&["stats"], "").out.contains("⚑ 2 verdict(s) disputed"));
+    // Later, from history: one more.
+    let later = env.run(&["history", "1", "--dispute"], "task-still-present 2\n");
+    assert!(later.out.contains("Recorded your dispute of `task-still-present`"), "{}", later.out);
+    assert_eq!(env.json(&["disputes", "--format", "json"]).as_array().unwrap().len(), 3);
+    assert_eq!(env.run(&["history", "--dispute"], "").code, 2, "--dispute needs ATTEMPT");
     let one = env.json(&["history", "1", "--format", "json"]);
-    assert_eq!((one["attempt"]["disputed"].as_u64(), one["disputes"].as_array().map(Vec::len)), (Some(2), Some(2)));
+    assert_eq!((one["attempt"]["disputed"].as_u64(), one["disputes"].as_array().map(Vec::len)), (Some(3), Some(3)));
     assert_eq!(one["statements"][0]["n"], 1);
     assert_eq!(one["report"]["score"], h[0]["score"]);
 
@@ -130,7 +135,7 @@ fn disputes_after_a_drill_are_stored_listed_shown_and_exported() {
     let v: toml::Value = toml::from_str(&export.out).unwrap_or_else(|e| panic!("{e}\n{}", export.out));
     assert_eq!(v["drill"].as_str(), Some(SEED));
     let cases = v["case"].as_array().unwrap();
-    assert_eq!(cases.len(), 2);
+    assert_eq!(cases.len(), 3);
     assert_eq!(cases[0]["expect"]["check-then-act-race"].as_str(), Some("found"));
     assert_eq!(cases[0]["kind"].as_str(), Some("dispute"));
     let out = env.dir.path().join("disputes.toml");
