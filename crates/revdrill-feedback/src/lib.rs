@@ -15,7 +15,7 @@
 pub mod dispute;
 mod i18n;
 
-use revdrill_grader::{Report, SetAsideReason, Source, Verdict};
+use revdrill_grader::{CommentReport, FindingResult, Report, SetAsideReason, Source, Verdict};
 use revdrill_pack::{AnswerSet, Category, Drill, ItemKind, Lang, Severity};
 use revdrill_store::{Dispute, DisputeKind};
 
@@ -318,65 +318,90 @@ fn dispute_mark(d: &Dispute, drill: Option<&Drill>, lang: Lang) -> DisputeMark {
     DisputeMark { kind: d.dispute.kind, statement: d.dispute.statement.clone(), note: d.dispute.note.clone(), label }
 }
 
+fn finding_view(n: usize, fr: &FindingResult, drill: Option<&Drill>, disputes: &[Dispute], lang: Lang) -> FindingView {
+    FindingView {
+        n,
+        id: fr.id.clone(),
+        verdict: fr.verdict,
+        verdict_label: fr.verdict.label(lang),
+        category: fr.category,
+        category_label: fr.category.label(lang),
+        severity: fr.severity,
+        severity_label: fr.severity.label(lang),
+        evidence: fr.evidence.clone(),
+        source_label: fr.source.as_ref().map(|s| source_label(s, drill, lang)),
+        source: fr.source.clone(),
+        missing: fr.missing.clone(),
+        note: fr.note.as_ref().map(|n| n.get(lang).to_string()),
+        points: fr.points,
+        max_points: fr.max_points,
+        reference: drill.and_then(|d| d.finding(&fr.id)).map(|f| Reference {
+            lines: lines_of(f),
+            problem: f.problem.get(lang).to_string(),
+            risk: f.risk.get(lang).to_string(),
+            suggestion: f.suggestion.get(lang).to_string(),
+            code: f.code.clone(),
+            comment: f.comment.clone(),
+        }),
+        disputed: disputes.iter().find(|d| d.dispute.finding == fr.id).map(|d| dispute_mark(d, drill, lang)),
+    }
+}
+
+fn item_views(
+    d: &Drill,
+    answers: &AnswerSet,
+    statements: &[StatementView],
+    findings: &[FindingView],
+    lang: Lang,
+) -> Vec<ItemView> {
+    d.checklist
+        .iter()
+        .enumerate()
+        .map(|(i, c)| ItemView {
+            n: i + 1,
+            id: c.id.clone(),
+            prompt: c.prompt.get(lang).to_string(),
+            kind: c.kind,
+            answer: answers.answers.get(&c.id).cloned().unwrap_or_default(),
+            statements: statements
+                .iter()
+                .filter(|s| matches!(&s.source, Source::Item { id } if *id == c.id))
+                .map(|s| s.n)
+                .collect(),
+            covers: c.covers.iter().filter_map(|id| findings.iter().position(|f| &f.id == id)).collect(),
+        })
+        .collect()
+}
+
+fn comment_view(c: &CommentReport, lang: Lang) -> CommentView {
+    CommentView {
+        score: c.score,
+        text: c.text.clone(),
+        dimensions: c
+            .dimensions
+            .iter()
+            .map(|d| DimensionView {
+                name: d.name,
+                label: dimension_label(d.name, lang),
+                score: d.score,
+                max: d.max,
+                full: d.max > 0.0 && d.score >= d.max,
+                feedback: d.feedback.get(lang).into(),
+            })
+            .collect(),
+        rewrite: c.rewrite.clone(),
+        model: c.model.clone(),
+    }
+}
+
 impl FeedbackView {
     /// Builds the view of a stored report. `drill` is `None` when the drill is no longer loaded;
     /// `disputes` are the attempt's (others are ignored).
     pub fn build(report: &Report, drill: Option<&Drill>, answers: &AnswerSet, disputes: &[Dispute], lang: Lang) -> FeedbackView {
-        let findings = report
-            .findings
-            .iter()
-            .enumerate()
-            .map(|(i, fr)| {
-                let key = drill.and_then(|d| d.finding(&fr.id));
-                FindingView {
-                    n: i + 1,
-                    id: fr.id.clone(),
-                    verdict: fr.verdict,
-                    verdict_label: fr.verdict.label(lang),
-                    category: fr.category,
-                    category_label: fr.category.label(lang),
-                    severity: fr.severity,
-                    severity_label: fr.severity.label(lang),
-                    evidence: fr.evidence.clone(),
-                    source_label: fr.source.as_ref().map(|s| source_label(s, drill, lang)),
-                    source: fr.source.clone(),
-                    missing: fr.missing.clone(),
-                    note: fr.note.as_ref().map(|n| n.get(lang).to_string()),
-                    points: fr.points,
-                    max_points: fr.max_points,
-                    reference: key.map(|f| Reference {
-                        lines: lines_of(f),
-                        problem: f.problem.get(lang).to_string(),
-                        risk: f.risk.get(lang).to_string(),
-                        suggestion: f.suggestion.get(lang).to_string(),
-                        code: f.code.clone(),
-                        comment: f.comment.clone(),
-                    }),
-                    disputed: disputes.iter().find(|d| d.dispute.finding == fr.id).map(|d| dispute_mark(d, drill, lang)),
-                }
-            })
-            .collect::<Vec<_>>();
+        let findings: Vec<FindingView> =
+            report.findings.iter().enumerate().map(|(i, fr)| finding_view(i + 1, fr, drill, disputes, lang)).collect();
         let statements = statements(drill, answers, lang);
-        let items = drill.map_or_else(Vec::new, |d| {
-            d.checklist
-                .iter()
-                .enumerate()
-                .map(|(i, c)| ItemView {
-                    n: i + 1,
-                    id: c.id.clone(),
-                    prompt: c.prompt.get(lang).to_string(),
-                    kind: c.kind,
-                    answer: answers.answers.get(&c.id).cloned().unwrap_or_default(),
-                    statements: statements
-                        .iter()
-                        .filter(|s| matches!(&s.source, Source::Item { id } if *id == c.id))
-                        .map(|s| s.n)
-                        .collect(),
-                    covers: c.covers.iter().filter_map(|id| findings.iter().position(|f| &f.id == id)).collect(),
-                })
-                .collect()
-        });
-        let c = &report.comment;
+        let items = drill.map_or_else(Vec::new, |d| item_views(d, answers, &statements, &findings, lang));
         FeedbackView {
             lang,
             drill_id: report.drill.clone(),
@@ -406,24 +431,7 @@ impl FeedbackView {
                     not_in_key: x.reason == SetAsideReason::NotInKey,
                 })
                 .collect(),
-            comment: CommentView {
-                score: c.score,
-                text: c.text.clone(),
-                dimensions: c
-                    .dimensions
-                    .iter()
-                    .map(|d| DimensionView {
-                        name: d.name,
-                        label: dimension_label(d.name, lang),
-                        score: d.score,
-                        max: d.max,
-                        full: d.max > 0.0 && d.score >= d.max,
-                        feedback: d.feedback.get(lang).into(),
-                    })
-                    .collect(),
-                rewrite: c.rewrite.clone(),
-                model: c.model.clone(),
-            },
+            comment: comment_view(&report.comment, lang),
             categories: report
                 .categories
                 .iter()
