@@ -81,7 +81,11 @@ fn grader_agrees_with_hand_labels() {
     let mut disagreements = Vec::new();
     let mut files: Vec<_> = std::fs::read_dir(corpus_dir()).unwrap().filter_map(|e| e.ok()).map(|e| e.path()).collect();
     files.sort();
-    for path in files.iter().filter(|p| p.extension().is_some_and(|e| e == "toml") && !p.ends_with("comments.toml")) {
+    // `pending-*.toml` holds probes for grader changes not yet landed (see tests/probes.rs).
+    let pending = |p: &Path| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("pending-"));
+    for path in
+        files.iter().filter(|p| p.extension().is_some_and(|e| e == "toml") && !p.ends_with("comments.toml") && !pending(p))
+    {
         let text = std::fs::read_to_string(path).unwrap();
         let file: CorpusFile = toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let d =

@@ -12,7 +12,7 @@ mod error;
 mod load;
 mod model;
 
-pub use answers::{AnswerSet, LineComment, parse_answers};
+pub use answers::{AnswerSet, LineComment, MAX_ANSWERS_BYTES, MAX_REPORTED_ERRORS, parse_answers};
 pub use error::{PackError, PackErrors};
 pub use load::{DrillFiles, load_dir, load_drill, load_pack};
 pub use model::*;

@@ -18,6 +18,7 @@ pub type AttemptId = i64;
 
 /// Why the store could not do what was asked.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum StoreError {
     /// The database file or its folder could not be opened or created.
     #[error("cannot open the database {path}: {detail}")]
@@ -39,6 +40,32 @@ pub enum StoreError {
         /// The database path.
         path: String,
         /// What SQLite said.
+        detail: String,
+    },
+    /// The database file (or its folder) cannot be written.
+    #[error(
+        "the database {path} is read-only: the file or its folder cannot be written (check their permissions, or pass --db with another path)"
+    )]
+    ReadOnly {
+        /// The database path.
+        path: String,
+    },
+    /// A SQLite file that another program made: revdrill leaves it alone.
+    #[error("{path} is not a revdrill database (it holds the tables {}); pass --db with another path", tables.join(", "))]
+    Foreign {
+        /// The database path.
+        path: String,
+        /// Some of its tables.
+        tables: Vec<String>,
+    },
+    /// A schema migration failed (the transaction was rolled back; nothing changed).
+    #[error("cannot update the database {path} to schema version {version}: {detail}")]
+    Migration {
+        /// The database path.
+        path: String,
+        /// The migration that failed.
+        version: i64,
+        /// What SQLite said (without the SQL).
         detail: String,
     },
     /// The database was written by a newer revdrill.

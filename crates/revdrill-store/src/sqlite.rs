@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use rusqlite::{Connection, ErrorCode, OptionalExtension, params};
+use rusqlite::{Connection, ErrorCode, OptionalExtension, TransactionBehavior, params};
 
 use crate::*;
 
@@ -15,8 +15,11 @@ const MIGRATIONS: &[(i64, &str)] =
 const SUMMARY_COLUMNS: &str = "a.id, a.drill_id, a.lang, a.started_at, a.finished_at, a.score, \
      (SELECT COUNT(*) FROM disputes d WHERE d.attempt_id = a.id)";
 
-/// How long to wait for another process's lock before giving up.
-const BUSY_TIMEOUT: Duration = Duration::from_millis(1500);
+/// How long to wait for another process's lock before giving up (then the CLI keeps the
+/// answers in a backup file). 1.5 s was too short for 20 processes writing a new database at
+/// once on a loaded 2-core machine (1 run in 160 gave up); a learner waits this long only when
+/// another process really holds the database.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Attempts in a SQLite file.
 pub struct SqliteStore {
@@ -60,20 +63,80 @@ impl SqliteStore {
         classify(&self.path.display().to_string(), e)
     }
 
+    /// Brings the schema up to date. The version is read once without a lock (the common case:
+    /// nothing to do), then again inside a `BEGIN IMMEDIATE` transaction that holds the write
+    /// lock while every pending migration runs: processes opening a new database at the same
+    /// time wait for each other (up to the busy timeout) instead of creating the same tables
+    /// twice. A file at version 0 that already holds tables belongs to another program.
     fn migrate(&mut self) -> Result<(), StoreError> {
-        let current: i64 = self.conn.pragma_query_value(None, "user_version", |r| r.get(0)).map_err(|e| self.err(e))?;
-        let known = MIGRATIONS.last().map(|m| m.0).unwrap_or(0);
-        if current > known {
-            return Err(StoreError::TooNew { path: self.path.display().to_string(), found: current, known });
+        if self.schema_version()? == KNOWN_VERSION {
+            return Ok(());
+        }
+        let path = self.path.display().to_string();
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(|e| classify(&path, e))?;
+        let current: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0)).map_err(|e| classify(&path, e))?;
+        if current > KNOWN_VERSION {
+            return Err(StoreError::TooNew { path, found: current, known: KNOWN_VERSION });
+        }
+        if current == 0 {
+            let tables = foreign_tables(&tx).map_err(|e| classify(&path, e))?;
+            if !tables.is_empty() {
+                return Err(StoreError::Foreign { path, tables });
+            }
         }
         for &(version, sql) in MIGRATIONS.iter().filter(|m| m.0 > current) {
-            let path = self.path.display().to_string();
-            let tx = self.conn.transaction().map_err(|e| classify(&path, e))?;
-            tx.execute_batch(sql).map_err(|e| classify(&path, e))?;
+            tx.execute_batch(sql).map_err(|e| StoreError::Migration { path: path.clone(), version, detail: short(&e) })?;
             tx.pragma_update(None, "user_version", version).map_err(|e| classify(&path, e))?;
-            tx.commit().map_err(|e| classify(&path, e))?;
         }
-        Ok(())
+        tx.commit().map_err(|e| classify(&path, e))
+    }
+
+    fn schema_version(&self) -> Result<i64, StoreError> {
+        let v: i64 = self.conn.pragma_query_value(None, "user_version", |r| r.get(0)).map_err(|e| self.err(e))?;
+        if v > KNOWN_VERSION {
+            return Err(StoreError::TooNew { path: self.path.display().to_string(), found: v, known: KNOWN_VERSION });
+        }
+        Ok(v)
+    }
+}
+
+/// The newest schema version this build knows.
+const KNOWN_VERSION: i64 = MIGRATIONS[MIGRATIONS.len() - 1].0;
+
+/// Tables (and views) of a database at version 0: any means the file is someone else's.
+fn foreign_tables(conn: &Connection) -> rusqlite::Result<Vec<String>> {
+    let mut stmt = conn.prepare(
+        "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%' ORDER BY name LIMIT 6",
+    )?;
+    let rows = stmt.query_map([], |r| r.get(0))?;
+    rows.collect()
+}
+
+/// Whether a file can be created in the database's folder (SQLite needs it for its journal: an
+/// existing database in a read-only folder fails with "unable to open database file"). Probed
+/// only after such a failure, with an exclusive, unique name that is removed at once.
+fn folder_writable(db: &Path) -> bool {
+    let dir = db.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    if !dir.is_dir() {
+        return true; // a missing folder is an open error, not a read-only one
+    }
+    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
+    let probe = dir.join(format!(".revdrill-probe-{}-{nanos}", std::process::id()));
+    match std::fs::OpenOptions::new().write(true).create_new(true).open(&probe) {
+        Ok(_) => {
+            let _ = std::fs::remove_file(&probe);
+            true
+        }
+        Err(e) => e.kind() == std::io::ErrorKind::AlreadyExists,
+    }
+}
+
+/// What SQLite said, without the SQL text it was running.
+fn short(e: &rusqlite::Error) -> String {
+    match e {
+        rusqlite::Error::SqlInputError { msg, .. } => msg.clone(),
+        rusqlite::Error::SqliteFailure(f, Some(msg)) => format!("{msg} ({:?})", f.code),
+        other => other.to_string(),
     }
 }
 
@@ -81,11 +144,13 @@ fn classify(path: &str, e: rusqlite::Error) -> StoreError {
     let path = path.to_string();
     match e.sqlite_error_code() {
         Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => StoreError::Locked { path },
-        Some(ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase) => StoreError::Corrupt { path, detail: e.to_string() },
-        Some(ErrorCode::CannotOpen | ErrorCode::PermissionDenied | ErrorCode::ReadOnly) => {
-            StoreError::Open { path, detail: e.to_string() }
+        Some(ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase) => StoreError::Corrupt { path, detail: short(&e) },
+        Some(ErrorCode::ReadOnly) => StoreError::ReadOnly { path },
+        Some(ErrorCode::CannotOpen | ErrorCode::PermissionDenied) if !folder_writable(Path::new(&path)) => {
+            StoreError::ReadOnly { path }
         }
-        _ => StoreError::Other { path, detail: e.to_string() },
+        Some(ErrorCode::CannotOpen | ErrorCode::PermissionDenied) => StoreError::Open { path, detail: short(&e) },
+        _ => StoreError::Other { path, detail: short(&e) },
     }
 }
 
@@ -406,5 +471,95 @@ mod tests {
         let p = dir.path().join("db.sqlite");
         Connection::open(&p).unwrap().pragma_update(None, "user_version", 99).unwrap();
         assert!(matches!(SqliteStore::open(&p), Err(StoreError::TooNew { found: 99, .. })));
+    }
+
+    /// Issue 9, item 2: connections that open a new database while another process is
+    /// migrating it wait for that migration and then find nothing to do. Before the fix they
+    /// read `user_version` 0 without a lock, then failed with `table attempts already exists`.
+    /// The other process is played by `holder`, which takes the write lock first and migrates
+    /// while the openers wait.
+    #[test]
+    fn opening_while_another_process_migrates_waits_and_succeeds() {
+        const THREADS: usize = 8;
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("new.sqlite");
+        let mut holder = Connection::open(&p).unwrap();
+        let tx = holder.transaction_with_behavior(TransactionBehavior::Immediate).unwrap();
+        let results: Vec<Result<AttemptId, StoreError>> = std::thread::scope(|s| {
+            let openers: Vec<_> = (0..THREADS)
+                .map(|_| s.spawn(|| SqliteStore::open(&p).and_then(|mut st| st.start_attempt("d", "en", "{}"))))
+                .collect();
+            // Let every opener reach the lock before the "other process" migrates.
+            std::thread::sleep(Duration::from_millis(300));
+            for &(version, sql) in MIGRATIONS {
+                tx.execute_batch(sql).unwrap();
+                tx.pragma_update(None, "user_version", version).unwrap();
+            }
+            tx.commit().unwrap();
+            openers.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        let failed: Vec<String> = results.iter().filter_map(|r| r.as_ref().err().map(|e| e.to_string())).collect();
+        assert!(failed.is_empty(), "{failed:?}");
+        assert_eq!(SqliteStore::open(&p).unwrap().history(100).unwrap().len(), THREADS);
+    }
+
+    /// Many connections opening one new database at once all succeed.
+    #[test]
+    fn concurrent_first_open_of_a_new_database_migrates_once() {
+        const THREADS: usize = 12;
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("new.sqlite");
+        let barrier = std::sync::Barrier::new(THREADS);
+        let results: Vec<Result<AttemptId, StoreError>> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..THREADS)
+                .map(|_| {
+                    s.spawn(|| {
+                        barrier.wait();
+                        SqliteStore::open(&p).and_then(|mut st| st.start_attempt("d", "en", "{}"))
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        let failed: Vec<String> = results.iter().filter_map(|r| r.as_ref().err().map(|e| e.to_string())).collect();
+        assert!(failed.is_empty(), "{failed:?}");
+        assert_eq!(SqliteStore::open(&p).unwrap().history(100).unwrap().len(), THREADS);
+    }
+
+    /// Issue 9, item 17: another program's SQLite file is named as such; the migration SQL is
+    /// not dumped, and the file is left untouched.
+    #[test]
+    fn foreign_sqlite_file_is_not_a_revdrill_database() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("other.sqlite");
+        Connection::open(&p).unwrap().execute_batch("CREATE TABLE attempts (x); CREATE TABLE notes (y);").unwrap();
+        let e = SqliteStore::open(&p).err().expect("refused");
+        assert!(matches!(&e, StoreError::Foreign { tables, .. } if tables == &["attempts", "notes"]), "{e:?}");
+        let msg = e.to_string();
+        assert!(msg.contains("is not a revdrill database") && !msg.contains("CREATE"), "{msg}");
+        let v: i64 = Connection::open(&p).unwrap().pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
+        assert_eq!(v, 0);
+    }
+
+    /// A failing migration reports SQLite's message, never the SQL text.
+    #[test]
+    fn errors_never_carry_the_sql_text() {
+        let conn = Connection::open_in_memory().unwrap();
+        let e = conn.execute_batch("CREATE TABLE t (a); CREATE TABLE t (a);").unwrap_err();
+        let shown = classify("db", e).to_string();
+        assert!(shown.contains("already exists") && !shown.contains("CREATE"), "{shown}");
+    }
+
+    /// Issue 9, item 17: a write refused because the file is read-only says "read-only".
+    #[test]
+    fn write_to_a_read_only_database_is_reported_as_read_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("db.sqlite");
+        drop(SqliteStore::open(&p).unwrap());
+        let ro = Connection::open_with_flags(&p, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
+        let mut store = SqliteStore { conn: ro, path: p.clone() };
+        let e = store.start_attempt("d", "en", "{}").unwrap_err();
+        assert!(matches!(e, StoreError::ReadOnly { .. }), "{e:?}");
+        assert!(e.to_string().contains("is read-only"), "{e}");
     }
 }

@@ -42,6 +42,11 @@ impl App {
         SqliteStore::open(&self.db_path)
     }
 
+    /// A database error as an error in the user's language.
+    pub fn store_error(&self, e: StoreError) -> anyhow::Error {
+        anyhow::anyhow!(crate::saver::store_error(self.lang, &e))
+    }
+
     /// The drill with this id, or an error listing the known ids.
     pub fn drill(&self, id: &str) -> Result<&Drill> {
         self.catalog.get(id).ok_or_else(|| {

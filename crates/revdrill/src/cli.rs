@@ -135,7 +135,9 @@ pub struct GradeArgs {
     /// Drill id (must match the `drill` field of the answers file).
     #[arg(long)]
     pub drill: String,
-    /// Answers file in the grade input format (docs/pack-format.md), or `-` for stdin.
+    /// Answers file in the grade input format (docs/pack-format.md), or `-` for stdin. At most
+    /// 4 MiB of UTF-8 is read (a byte order mark is skipped); a backup file written when the
+    /// database failed is such a file.
     #[arg(long, value_name = "FILE|-")]
     pub answers: String,
     /// Output format.
@@ -144,7 +146,9 @@ pub struct GradeArgs {
     /// Also print, per statement, the concepts the grader saw and whether they were negated.
     #[arg(long)]
     pub explain: bool,
-    /// Record the graded attempt in the database (shown by `history` and `stats`).
+    /// Record the graded attempt in the database (shown by `history` and `stats`). When the
+    /// database fails, the answers go to a backup file (named on stderr), the report is still
+    /// printed, and the exit code is 2.
     #[arg(long)]
     pub save: bool,
     /// After the feedback, read disputes of verdicts from stdin, one per line (`FINDING

@@ -1,21 +1,29 @@
-//! Reading the learner's answers: multi-line blocks from a terminal, an editor or a pipe, and
-//! `@LINE [severity]: text` lines that become inline comments.
+//! Reading the learner's answers: multi-line blocks from a terminal, an editor or a pipe,
+//! `@LINE [severity]: text` lines that become inline comments, and whole answer files read
+//! with a size cap.
 
-use std::io::{BufRead, Write};
+use std::io::{BufRead, Read, Write};
+use std::path::Path;
 
 use anyhow::{Context, Result};
-use revdrill_pack::{LineComment, Severity};
+use revdrill_pack::{Drill, Lang, LineComment, MAX_ANSWERS_BYTES, Severity};
+
+use crate::i18n::t;
 
 /// Reads answer blocks from `input`: lines up to an empty line or end of input.
 pub struct AnswerReader<R> {
     input: R,
     eof: bool,
+    /// The editor a line `e` opens; `None` when the input is not a terminal (on a pipe the
+    /// editor would read the pipe and swallow the rest of the answers).
+    editor: Option<String>,
 }
 
 impl<R: BufRead> AnswerReader<R> {
-    /// A reader over `input`.
-    pub fn new(input: R) -> Self {
-        AnswerReader { input, eof: false }
+    /// A reader over `input`; `editor` is the command a line `e` opens (see [`editor_command`]),
+    /// `None` to treat `e` as text.
+    pub fn new(input: R, editor: Option<String>) -> Self {
+        AnswerReader { input, eof: false, editor }
     }
 
     /// Whether the input has ended.
@@ -33,7 +41,8 @@ impl<R: BufRead> AnswerReader<R> {
         Ok(Some(line.trim_end_matches(['\n', '\r']).to_string()))
     }
 
-    /// The next block (possibly empty). A first line of just `e` opens `$EDITOR` instead.
+    /// The next block (possibly empty). A first line of just `e` opens `$EDITOR` instead, when
+    /// allowed; otherwise it is text like any other.
     pub fn read_block(&mut self, editor_header: &str) -> Result<String> {
         let mut lines: Vec<String> = Vec::new();
         loop {
@@ -44,8 +53,8 @@ impl<R: BufRead> AnswerReader<R> {
                 break;
             }
             let line = line.trim_end_matches(['\n', '\r']).to_string();
-            if lines.is_empty() && line.trim() == "e" {
-                return edit(editor_header);
+            if let (Some(editor), true) = (&self.editor, lines.is_empty() && line.trim() == "e") {
+                return edit(editor, editor_header);
             }
             if line.trim().is_empty() {
                 if lines.is_empty() {
@@ -60,10 +69,13 @@ impl<R: BufRead> AnswerReader<R> {
     }
 }
 
-/// Opens `$VISUAL`/`$EDITOR` (or `vi`) on a temporary file and returns what was written below
-/// the header.
-fn edit(header: &str) -> Result<String> {
-    let editor = std::env::var("VISUAL").or_else(|_| std::env::var("EDITOR")).unwrap_or_else(|_| "vi".into());
+/// `$VISUAL`, else `$EDITOR`, else `vi`.
+pub fn editor_command() -> String {
+    std::env::var("VISUAL").or_else(|_| std::env::var("EDITOR")).unwrap_or_else(|_| "vi".into())
+}
+
+/// Opens `editor` on a temporary file and returns what was written below the header.
+fn edit(editor: &str, header: &str) -> Result<String> {
     let mut file = tempfile::Builder::new().prefix("revdrill-answer-").suffix(".md").tempfile()?;
     for l in header.lines() {
         writeln!(file, "# {l}")?;
@@ -79,7 +91,7 @@ fn edit(header: &str) -> Result<String> {
     if !status.success() {
         anyhow::bail!("the editor `{editor}` exited with {status}");
     }
-    let text = std::fs::read_to_string(file.path())?;
+    let text = read_bounded(std::fs::File::open(file.path())?, &file.path().display().to_string(), Lang::En)?;
     Ok(text.lines().filter(|l| !l.starts_with('#')).collect::<Vec<_>>().join("\n").trim().to_string())
 }
 
@@ -94,6 +106,66 @@ pub fn split_inline_comments(answer: &str) -> (String, Vec<LineComment>) {
         }
     }
     (rest.join("\n"), comments)
+}
+
+/// Reads all of `input` as UTF-8 text, stopping at [`MAX_ANSWERS_BYTES`] (so `/dev/zero` or an
+/// endless pipe cannot fill memory); errors name `name`.
+pub fn read_bounded(input: impl Read, name: &str, lang: Lang) -> Result<String> {
+    let mut buf = Vec::new();
+    input
+        .take(MAX_ANSWERS_BYTES + 1)
+        .read_to_end(&mut buf)
+        .with_context(|| format!("{} {name}", t(lang, "cannot read", "无法读取")))?;
+    if buf.len() as u64 > MAX_ANSWERS_BYTES {
+        let mib = MAX_ANSWERS_BYTES >> 20;
+        anyhow::bail!(match lang {
+            Lang::En => format!("{name}: larger than {mib} MiB, the limit for answers; nothing was graded"),
+            Lang::Zh => format!("{name}：超过回答文件的上限 {mib} MiB；未评分"),
+        });
+    }
+    String::from_utf8(buf).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        match lang {
+            Lang::En => anyhow::anyhow!("{name}: not UTF-8 text (invalid byte at offset {at})"),
+            Lang::Zh => anyhow::anyhow!("{name}：不是 UTF-8 文本（偏移 {at} 处的字节无效）"),
+        }
+    })
+}
+
+/// Reads the answers file `path` (`-` for stdin) with [`read_bounded`]; returns the name to
+/// use in messages and the text.
+pub fn read_answers_file(path: &str, lang: Lang) -> Result<(String, String)> {
+    if path == "-" {
+        let text = read_bounded(std::io::stdin().lock(), "<stdin>", lang)?;
+        return Ok(("<stdin>".to_string(), text));
+    }
+    let file = std::fs::File::open(Path::new(path)).with_context(|| format!("{} {path}", t(lang, "cannot read", "无法读取")))?;
+    Ok((path.to_string(), read_bounded(file, path, lang)?))
+}
+
+/// The new-file lines a drill shows, as ranges (`250-262, 300-310`), prefixed by the file
+/// when the diff has several: what an `@LINE` comment may name.
+pub fn shown_ranges(drill: &Drill) -> String {
+    let many = drill.diff.len() > 1;
+    let mut parts = Vec::new();
+    for f in &drill.diff {
+        let mut lines: Vec<u32> = f.lines().filter_map(|l| l.new_line).collect();
+        lines.sort_unstable();
+        lines.dedup();
+        let mut runs: Vec<String> = Vec::new();
+        let mut i = 0;
+        while i < lines.len() {
+            let mut j = i;
+            while j + 1 < lines.len() && lines[j + 1] == lines[j] + 1 {
+                j += 1;
+            }
+            runs.push(if i == j { lines[i].to_string() } else { format!("{}-{}", lines[i], lines[j]) });
+            i = j + 1;
+        }
+        let name = f.new_path.as_deref().or(f.old_path.as_deref()).unwrap_or("");
+        parts.push(if many { format!("{name} {}", runs.join(", ")) } else { runs.join(", ") });
+    }
+    parts.join("; ")
 }
 
 fn parse_inline(line: &str) -> Option<LineComment> {
@@ -120,7 +192,7 @@ mod tests {
     use super::*;
 
     fn check(input: &str, expect: &str) {
-        let mut r = AnswerReader::new(input.as_bytes());
+        let mut r = AnswerReader::new(input.as_bytes(), None);
         let mut got = Vec::new();
         while !r.at_eof() {
             got.push(r.read_block("").unwrap());
@@ -140,5 +212,34 @@ mod tests {
         assert_eq!(rest, "text");
         assert_eq!((c[0].line, c[0].severity, c[0].body.as_str()), (258, Some(Severity::Blocker), "Get then Delete races"));
         assert_eq!((c[1].line, c[1].severity, c[1].body.as_str()), (12, None, "plain: colon text"));
+    }
+
+    /// Issue 9, item 6: on a pipe, `e` is an answer, not a request to start `$EDITOR` (which
+    /// would read the rest of the pipe).
+    #[test]
+    fn a_piped_e_is_text() {
+        check("e\n\nnext\n", "e | next");
+    }
+
+    /// A line `e` opens the editor when one is given (a terminal), and its text is the answer.
+    #[test]
+    fn a_line_e_opens_the_given_editor() {
+        let dir = tempfile::tempdir().unwrap();
+        let script = dir.path().join("editor.sh");
+        std::fs::write(&script, "#!/bin/sh\necho 'typed in the editor' >> \"$1\"\n").unwrap();
+        std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+        let mut r = AnswerReader::new(&b"e\nafter\n"[..], Some(script.display().to_string()));
+        assert_eq!(r.read_block("header").unwrap(), "typed in the editor");
+        assert_eq!(r.read_block("").unwrap(), "after");
+    }
+
+    /// Issue 9, item 10: reading stops at the cap (an endless reader ends with an error).
+    #[test]
+    fn reading_is_capped() {
+        let err = read_bounded(std::io::repeat(b'x'), "/dev/zero", Lang::En).unwrap_err().to_string();
+        assert_eq!(err, "/dev/zero: larger than 4 MiB, the limit for answers; nothing was graded");
+        let err = read_bounded(&b"{\"a\": \"\xff\"}"[..], "f.json", Lang::Zh).unwrap_err().to_string();
+        assert!(err.starts_with("f.json：不是 UTF-8"), "{err}");
+        assert_eq!(read_bounded(&b"ok"[..], "f", Lang::En).unwrap(), "ok");
     }
 }

@@ -10,6 +10,7 @@ mod highlight;
 mod i18n;
 mod input;
 mod render;
+mod saver;
 
 use std::process::ExitCode;
 

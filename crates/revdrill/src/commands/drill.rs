@@ -2,37 +2,31 @@
 //! when the database fails, they go to a file instead and the exit code says so.
 
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Result;
 use revdrill_feedback::FeedbackView;
-use revdrill_grader::{Grader, Report};
-use revdrill_pack::{AnswerSet, Drill, Lang};
-use revdrill_store::{AttemptId, Graded, SqliteStore, Store};
+use revdrill_grader::Grader;
+use revdrill_pack::{AnswerSet, Drill, Lang, LineComment};
+use revdrill_store::{SqliteStore, Store};
 
 use crate::app::App;
 use crate::cli::DrillArgs;
 use crate::commands::disputes;
 use crate::i18n::t;
-use crate::input::{AnswerReader, split_inline_comments};
+use crate::input::{AnswerReader, editor_command, shown_ranges, split_inline_comments};
 use crate::render;
+use crate::saver::{Saved, Saver};
 
 pub fn run(app: &App, args: DrillArgs) -> Result<ExitCode> {
     let lang = app.lang;
     let mut out = anstream::stdout();
-    let (store, store_err) = match app.open_store() {
-        Ok(s) => (Some(s), None),
-        Err(e) => (None, Some(e)),
-    };
+    let opened = app.open_store();
     let drill = match &args.id {
         Some(id) => app.drill(id)?,
-        None => next_drill(app, store.as_ref()),
+        None => next_drill(app, opened.as_ref().ok()),
     };
-    let mut saver = Saver::new(store, drill, lang);
-    if let Some(e) = store_err {
-        saver.fail(&e.to_string());
-    }
+    let mut saver = Saver::new(opened, &drill.id, lang);
 
     render::drill_header(&mut out, drill, lang)?;
     let interactive = std::io::stdin().is_terminal();
@@ -51,35 +45,57 @@ pub fn run(app: &App, args: DrillArgs) -> Result<ExitCode> {
 
     let grader = Grader::new(drill);
     let mut answers = AnswerSet { drill: drill.id.clone(), ..Default::default() };
-    let mut reader = AnswerReader::new(std::io::stdin().lock());
+    let mut reader = AnswerReader::new(std::io::stdin().lock(), interactive.then(editor_command));
     let n = drill.checklist.len();
     for (i, item) in drill.checklist.iter().enumerate() {
         writeln!(out, "\n{}", render_bold(&format!("[{}/{n}] {}", i + 1, item.prompt.get(lang))))?;
         out.flush()?;
         let text = if reader.at_eof() { String::new() } else { reader.read_block(item.prompt.get(lang))? };
+        if reader.at_eof() && text.trim().is_empty() && answers.is_empty() {
+            // The input ended before anything was typed: nothing to grade or record.
+            break;
+        }
         let text = if text.trim() == "-" { String::new() } else { text };
-        let (rest, comments) = split_inline_comments(&text);
+        let (rest, comments) = inline_comments(&mut out, &mut reader, drill, &text, interactive, lang)?;
         answers.answers.insert(item.id.clone(), rest);
         answers.comments.extend(comments);
-        saver.save_answers(&answers)?;
+        if !answers.is_empty() {
+            saver.save_answers(&answers)?;
+        }
         let report = grader.grade(&answers);
         render::item_feedback(&mut out, &FeedbackView::build(&report, Some(drill), &answers, &[], lang), i, lang)?;
     }
 
+    if answers.is_empty() {
+        let mut err = anstream::stderr();
+        writeln!(
+            err,
+            "{}",
+            t(
+                lang,
+                "Nothing was typed (the input ended or every item was skipped): no attempt was recorded.",
+                "没有输入任何内容（输入已结束或所有项都被跳过）：未记录这次练习。"
+            )
+        )?;
+        return Ok(ExitCode::from(2));
+    }
     let report = grader.grade(&answers);
     saver.finish(&answers, &report)?;
     let view = FeedbackView::build(&report, Some(drill), &answers, &[], lang);
     render::final_report(&mut out, &view, lang)?;
     writeln!(out)?;
+    saver.tell_backup(&mut out, &answers)?;
     match saver.where_saved() {
         Saved::Db(id, path) => {
             writeln!(out, "{} #{id} → {}", t(lang, "Saved as attempt", "已保存为第"), path.display())?;
-            if let Ok(mut store) = app.open_store() {
-                // Disputes: asked at a terminal, or read from what is left of piped input.
-                if interactive || !reader.at_eof() {
+            // Disputes: asked at a terminal, or read from what is left of piped input.
+            if interactive || !reader.at_eof() {
+                if let Ok(mut store) = app.open_store() {
                     disputes::prompt(&mut out, &mut || reader.read_line(), &mut store, id, &view, lang)?;
                 }
-                let next = next_drill(app, Some(&store));
+            }
+            if let Some(store) = saver.store() {
+                let next = next_drill(app, Some(store));
                 let done = store.drill_stats().map(|s| s.len()).unwrap_or(0);
                 writeln!(
                     out,
@@ -92,17 +108,72 @@ pub fn run(app: &App, args: DrillArgs) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Saved::File(path) => {
-            writeln!(
-                out,
-                "{} {}",
-                t(lang, "The database failed; your answers are saved in", "数据库出错；你的回答已保存到"),
-                path.display()
-            )?;
-            Ok(ExitCode::from(2))
-        }
-        Saved::Nowhere => Ok(ExitCode::from(2)),
+        Saved::File(_) | Saved::Nowhere(_) | Saved::Nothing => Ok(ExitCode::from(2)),
     }
+}
+
+/// Splits the inline comments out of an answer and keeps only those on lines the diff shows.
+/// A comment on another line is refused with the valid ranges: in a terminal the learner
+/// retypes it (an empty line keeps it as plain text); on a pipe it stays in the answer as
+/// plain text. Either way nothing typed is dropped, and no such comment is stored.
+fn inline_comments<R: std::io::BufRead>(
+    out: &mut impl Write,
+    reader: &mut AnswerReader<R>,
+    drill: &Drill,
+    text: &str,
+    interactive: bool,
+    lang: Lang,
+) -> Result<(String, Vec<LineComment>)> {
+    let (mut rest, found) = split_inline_comments(text);
+    let (mut good, mut bad): (Vec<_>, Vec<_>) = found.into_iter().partition(|c| drill.shows_line(c.line));
+    while !bad.is_empty() {
+        let lines: Vec<String> = bad.iter().map(|c| format!("@{}", c.line)).collect();
+        let mut err = anstream::stderr();
+        writeln!(
+            err,
+            "{}{}{} {} {} ({} {})",
+            render::ERROR.render(),
+            t(lang, "error:", "错误："),
+            render::ERROR.render_reset(),
+            lines.join(", "),
+            t(lang, "is not a line shown in the diff", "不是 diff 中显示的行"),
+            t(lang, "comment on one of:", "可评论的行："),
+            shown_ranges(drill)
+        )?;
+        if !interactive || reader.at_eof() {
+            writeln!(err, "{}", t(lang, "Kept as plain text in the answer.", "已作为普通文字保留在回答中。"))?;
+            break;
+        }
+        writeln!(
+            out,
+            "{}",
+            render_dim(t(
+                lang,
+                "Retype the comment line(s) with a line from the diff, or press Enter to keep them as plain text:",
+                "请用 diff 中的行号重新输入这条（些）评论，或直接回车将其作为普通文字保留："
+            ))
+        )?;
+        out.flush()?;
+        let retyped = reader.read_block("")?;
+        if retyped.trim().is_empty() {
+            break;
+        }
+        let (more_text, more) = split_inline_comments(&retyped);
+        if !more_text.trim().is_empty() {
+            rest = if rest.is_empty() { more_text } else { format!("{rest}\n{more_text}") };
+        }
+        let (ok, still_bad): (Vec<_>, Vec<_>) = more.into_iter().partition(|c| drill.shows_line(c.line));
+        good.extend(ok);
+        bad = still_bad;
+    }
+    for c in bad {
+        let line = match c.severity {
+            Some(sev) => format!("@{} {}: {}", c.line, sev.as_str(), c.body),
+            None => format!("@{} {}", c.line, c.body),
+        };
+        rest = if rest.is_empty() { line } else { format!("{rest}\n{line}") };
+    }
+    Ok((rest, good))
 }
 
 fn render_dim(s: &str) -> String {
@@ -127,108 +198,4 @@ fn next_drill<'a>(app: &'a App, store: Option<&SqliteStore>) -> &'a Drill {
         })
         .collect();
     app.catalog.next_drill(&best, &strength).expect("the embedded catalog is never empty")
-}
-
-enum Saved {
-    Db(AttemptId, PathBuf),
-    File(PathBuf),
-    Nowhere,
-}
-
-/// Keeps the learner's answers safe: in the database while it works, else in a file.
-struct Saver {
-    store: Option<SqliteStore>,
-    db_path: PathBuf,
-    attempt: Option<AttemptId>,
-    fallback: Option<PathBuf>,
-    drill_id: String,
-    lang: Lang,
-}
-
-impl Saver {
-    fn new(store: Option<SqliteStore>, drill: &Drill, lang: Lang) -> Saver {
-        Saver { store, db_path: PathBuf::new(), attempt: None, fallback: None, drill_id: drill.id.clone(), lang }
-    }
-
-    fn fail(&mut self, why: &str) {
-        self.store = None;
-        let mut err = anstream::stderr();
-        let _ = writeln!(
-            err,
-            "{}{}{} {why}\n{}",
-            render::ERROR.render(),
-            t(self.lang, "error:", "错误："),
-            render::ERROR.render_reset(),
-            t(
-                self.lang,
-                "Your answers will be written to a file instead, so that nothing is lost.",
-                "你的回答将改为写入文件，不会丢失。"
-            )
-        );
-    }
-
-    fn save_answers(&mut self, answers: &AnswerSet) -> Result<()> {
-        let json = serde_json::to_string(answers)?;
-        if let Some(store) = self.store.as_mut() {
-            self.db_path = store.path().to_path_buf();
-            let r = match self.attempt {
-                None => store.start_attempt(&self.drill_id, self.lang.code(), &json).map(|id| self.attempt = Some(id)),
-                Some(id) => store.save_answers(id, &json),
-            };
-            match r {
-                Ok(()) => return Ok(()),
-                Err(e) => self.fail(&e.to_string()),
-            }
-        }
-        self.write_fallback(answers, None)
-    }
-
-    fn finish(&mut self, answers: &AnswerSet, report: &Report) -> Result<()> {
-        self.save_answers(answers)?;
-        if let (Some(store), Some(id)) = (self.store.as_mut(), self.attempt) {
-            let graded = Graded {
-                score: report.score,
-                report_json: serde_json::to_string(report)?,
-                categories: report.categories.iter().map(|c| (c.category.as_str().to_string(), c.earned, c.max)).collect(),
-            };
-            match store.finish_attempt(id, &graded) {
-                Ok(()) => return Ok(()),
-                Err(e) => self.fail(&e.to_string()),
-            }
-        }
-        self.write_fallback(answers, Some(report))
-    }
-
-    fn write_fallback(&mut self, answers: &AnswerSet, report: Option<&Report>) -> Result<()> {
-        let path = match &self.fallback {
-            Some(p) => p.clone(),
-            None => {
-                let stamp = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
-                let name = format!("revdrill-attempt-{}-{stamp}.json", self.drill_id);
-                let dir = std::env::current_dir().ok().filter(|d| writable(d)).unwrap_or_else(std::env::temp_dir);
-                dir.join(name)
-            }
-        };
-        let mut v = serde_json::to_value(answers)?;
-        if let Some(r) = report {
-            v["score"] = r.score.into();
-        }
-        let tmp = path.with_extension("json.tmp");
-        std::fs::write(&tmp, serde_json::to_string_pretty(&v)?)?;
-        std::fs::rename(&tmp, &path)?;
-        self.fallback = Some(path);
-        Ok(())
-    }
-
-    fn where_saved(&self) -> Saved {
-        match (&self.store, self.attempt, &self.fallback) {
-            (_, _, Some(p)) => Saved::File(p.clone()),
-            (Some(_), Some(id), None) => Saved::Db(id, self.db_path.clone()),
-            _ => Saved::Nowhere,
-        }
-    }
-}
-
-fn writable(dir: &std::path::Path) -> bool {
-    tempfile::tempfile_in(dir).is_ok()
 }

@@ -1,20 +1,21 @@
 //! `revdrill grade`: grade an answers file without prompting.
 
-use std::io::{BufRead, Read, Write};
+use std::io::{BufRead, Write};
 use std::process::ExitCode;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use revdrill_feedback::FeedbackView;
 use revdrill_grader::{Grader, Report};
 use revdrill_pack::{AnswerSet, Drill, Lang, parse_answers};
-use revdrill_store::{AttemptId, Graded, SqliteStore, Store};
 use serde_json::json;
 
 use crate::app::App;
 use crate::cli::{Format, GradeArgs};
 use crate::commands::disputes;
 use crate::i18n::t;
+use crate::input::read_answers_file;
 use crate::render;
+use crate::saver::{Saved, Saver};
 
 pub fn run(app: &App, args: GradeArgs) -> Result<ExitCode> {
     let lang = app.lang;
@@ -29,14 +30,7 @@ pub fn run(app: &App, args: GradeArgs) -> Result<ExitCode> {
             )
         );
     }
-    let (name, text) = if args.answers == "-" {
-        let mut s = String::new();
-        std::io::stdin().read_to_string(&mut s).context("cannot read answers from stdin")?;
-        ("<stdin>".to_string(), s)
-    } else {
-        let text = std::fs::read_to_string(&args.answers).with_context(|| format!("cannot read {}", args.answers))?;
-        (args.answers.clone(), text)
-    };
+    let (name, text) = read_answers_file(&args.answers, lang)?;
     let answers = match parse_answers(&name, &text, Some(drill)) {
         Ok(a) => a,
         Err(errs) => {
@@ -49,7 +43,9 @@ pub fn run(app: &App, args: GradeArgs) -> Result<ExitCode> {
     };
     let grader = Grader::new(drill);
     let report = grader.grade(&answers);
-    let saved = if args.save { Some(save(app, &answers, &report)?) } else { None };
+    // Saved before the report is printed; when the database fails the answers go to a backup
+    // file (named on stderr, so that `--format json` output stays JSON) and the exit code is 2.
+    let saver = args.save.then(|| save(app, &answers, &report)).transpose()?;
     let mut out = anstream::stdout();
     match args.format {
         Format::Json => {
@@ -67,7 +63,8 @@ pub fn run(app: &App, args: GradeArgs) -> Result<ExitCode> {
             render::final_report(&mut out, &view, lang)?;
         }
     }
-    if let (true, Some((mut store, id))) = (args.dispute, saved) {
+    if let (true, Some(Saved::Db(id, _))) = (args.dispute, saver.as_ref().map(Saver::where_saved)) {
+        let mut store = app.open_store().map_err(|e| app.store_error(e))?;
         let view = FeedbackView::build(&report, Some(drill), &answers, &[], lang);
         let stdin = std::io::stdin();
         let mut lines = stdin.lock().lines();
@@ -79,21 +76,22 @@ pub fn run(app: &App, args: GradeArgs) -> Result<ExitCode> {
             disputes::prompt(&mut out, &mut next, &mut store, id, &view, lang)?;
         }
     }
-    Ok(ExitCode::SUCCESS)
+    out.flush()?;
+    match saver {
+        None => Ok(ExitCode::SUCCESS),
+        Some(s) if matches!(s.where_saved(), Saved::Db(..)) => Ok(ExitCode::SUCCESS),
+        Some(s) => {
+            s.tell_backup(&mut anstream::stderr(), &answers)?;
+            Ok(ExitCode::from(2))
+        }
+    }
 }
 
-fn save(app: &App, answers: &AnswerSet, report: &Report) -> Result<(SqliteStore, AttemptId)> {
-    let mut store = app.open_store()?;
-    let id = store.start_attempt(&answers.drill, app.lang.code(), &serde_json::to_string(answers)?)?;
-    store.finish_attempt(
-        id,
-        &Graded {
-            score: report.score,
-            report_json: serde_json::to_string(report)?,
-            categories: report.categories.iter().map(|c| (c.category.as_str().to_string(), c.earned, c.max)).collect(),
-        },
-    )?;
-    Ok((store, id))
+/// Stores the graded answers through the same [`Saver`] as `drill`.
+fn save(app: &App, answers: &AnswerSet, report: &Report) -> Result<Saver> {
+    let mut saver = Saver::new(app.open_store(), &answers.drill, app.lang);
+    saver.finish(answers, report)?;
+    Ok(saver)
 }
 
 /// Every text the learner wrote, labelled by where it was written.

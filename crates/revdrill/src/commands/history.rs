@@ -19,12 +19,12 @@ use crate::render::{bar, pad};
 
 pub fn history(app: &App, args: HistoryArgs) -> Result<ExitCode> {
     let lang = app.lang;
-    let mut store = app.open_store()?;
+    let mut store = app.open_store().map_err(|e| app.store_error(e))?;
     if let Some(id) = args.id {
         return show(app, &mut store, id, args.dispute, args.format);
     }
     let (limit, format) = (args.limit, args.format);
-    let rows = store.history(limit)?;
+    let rows = store.history(limit).map_err(|e| app.store_error(e))?;
     let mut out = anstream::stdout();
     if format == Format::Json {
         writeln!(out, "{}", serde_json::to_string_pretty(&rows)?)?;
@@ -91,9 +91,9 @@ fn show(app: &App, store: &mut SqliteStore, id: i64, dispute: bool, format: Form
 
 pub fn stats(app: &App, format: Format) -> Result<ExitCode> {
     let lang = app.lang;
-    let store = app.open_store()?;
-    let cats = store.category_stats()?;
-    let drills = store.drill_stats()?;
+    let store = app.open_store().map_err(|e| app.store_error(e))?;
+    let cats = store.category_stats().map_err(|e| app.store_error(e))?;
+    let drills = store.drill_stats().map_err(|e| app.store_error(e))?;
     let mut out = anstream::stdout();
     let pct = |e: f64, m: f64| if m > 0.0 { (e / m * 100.0).round() as u8 } else { 0 };
     if format == Format::Json {

@@ -12,14 +12,31 @@ use crate::cli::Format;
 use crate::i18n::t;
 use crate::render::{self, pad};
 
+/// Prints the catalog with the learner's best scores. A database that fails does not hide the
+/// catalog, but it is not hidden either: the scores show as `?` (`null` in JSON), the error is
+/// printed on stderr and the exit code is 2.
 pub fn list(app: &App, format: Format) -> Result<ExitCode> {
+    let (best, db_error) = match app.open_store().and_then(|s| s.drill_stats()) {
+        Ok(v) => (v.into_iter().map(|d| (d.drill_id, d.best)).collect(), None),
+        Err(e) => (HashMap::new(), Some(e)),
+    };
+    print_list(app, format, &best, db_error.is_some())?;
+    let Some(e) = db_error else { return Ok(ExitCode::SUCCESS) };
+    let mut err = anstream::stderr();
+    writeln!(
+        err,
+        "{}{}{} {}\n{}",
+        render::ERROR.render(),
+        t(app.lang, "error:", "错误："),
+        render::ERROR.render_reset(),
+        crate::saver::store_error(app.lang, &e),
+        t(app.lang, "The scores above are unknown (`?`).", "上面的得分未知（`?`）。")
+    )?;
+    Ok(ExitCode::from(2))
+}
+
+fn print_list(app: &App, format: Format, best: &HashMap<String, u8>, unknown: bool) -> Result<()> {
     let lang = app.lang;
-    // Scores are a bonus here: a missing or broken database must not hide the catalog.
-    let best: HashMap<String, u8> = app
-        .open_store()
-        .and_then(|s| s.drill_stats())
-        .map(|v| v.into_iter().map(|d| (d.drill_id, d.best)).collect())
-        .unwrap_or_default();
     let mut out = anstream::stdout();
     if format == Format::Json {
         #[derive(serde::Serialize)]
@@ -31,7 +48,7 @@ pub fn list(app: &App, format: Format) -> Result<ExitCode> {
         let rows: Vec<Row> =
             app.catalog.drills().iter().map(|d| Row { drill: d.summary(), best: best.get(&d.id).copied() }).collect();
         writeln!(out, "{}", serde_json::to_string_pretty(&rows)?)?;
-        return Ok(ExitCode::SUCCESS);
+        return Ok(());
     }
     writeln!(
         out,
@@ -44,7 +61,7 @@ pub fn list(app: &App, format: Format) -> Result<ExitCode> {
     )?;
     for d in app.catalog.drills() {
         let cats: Vec<&str> = d.categories().iter().map(|c| c.label(lang)).collect();
-        let b = best.get(&d.id).map_or("-".to_string(), |b| b.to_string());
+        let b = best.get(&d.id).map_or(if unknown { "?" } else { "-" }.to_string(), |b| b.to_string());
         writeln!(
             out,
             "{} {} {} {:>5}  {}",
@@ -56,7 +73,7 @@ pub fn list(app: &App, format: Format) -> Result<ExitCode> {
         )?;
         writeln!(out, "{:<34} {}", "", render_dim(&d.title))?;
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }
 
 fn render_dim(s: &str) -> String {

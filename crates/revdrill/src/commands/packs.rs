@@ -1,7 +1,9 @@
-//! `revdrill packs check`: validate packs on disk, including their model answers.
+//! `revdrill packs check`: validate packs on disk, including their model answers, and warn (without
+//! failing) on a drill that has no `AUDIT.md`, the notes of an independent audit of its answer key
+//! (docs/pack-format.md, "Audit every drill before it ships").
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Result;
@@ -15,10 +17,14 @@ use crate::render;
 /// Model answers must score at least this much.
 const MODEL_MIN: u8 = 95;
 
+/// The audit notes every drill folder should hold.
+const AUDIT_FILE: &str = "AUDIT.md";
+
 pub fn check(app: &App, dirs: &[PathBuf]) -> Result<ExitCode> {
     let lang = app.lang;
     let mut out = anstream::stdout();
     let mut problems: Vec<PackError> = Vec::new();
+    let mut unaudited: Vec<String> = Vec::new();
     let mut ok = 0;
     for dir in dirs {
         let (drills, errs) = load_pack(dir);
@@ -28,6 +34,10 @@ pub fn check(app: &App, dirs: &[PathBuf]) -> Result<ExitCode> {
             problems.extend(check_concepts(d));
             let grader = Grader::new(d);
             let base = d.toml_path().trim_end_matches("drill.toml").to_string();
+            let audit = format!("{base}{AUDIT_FILE}");
+            if !Path::new(&audit).is_file() {
+                unaudited.push(audit);
+            }
             for (name, text) in &d.examples {
                 let file = format!("{base}{name}");
                 match parse_answers(&file, text, Some(d)) {
@@ -56,7 +66,25 @@ pub fn check(app: &App, dirs: &[PathBuf]) -> Result<ExitCode> {
     for p in &problems {
         writeln!(err, "{}{}{} {p}", render::ERROR.render(), t(lang, "error:", "错误："), render::ERROR.render_reset())?;
     }
-    writeln!(out, "{ok} {}, {} {}", t(lang, "drills valid", "个 drill 有效"), problems.len(), t(lang, "problems", "个问题"))?;
+    for file in &unaudited {
+        writeln!(
+            err,
+            "{}{}{} {file}: {}",
+            render::WARN.render(),
+            t(lang, "warning:", "警告："),
+            render::WARN.render_reset(),
+            t(
+                lang,
+                "no audit notes: have someone who did not write this drill audit its answer key against the diff and the real PR, and record it here (docs/pack-format.md)",
+                "没有审核记录：请让不是这个 drill 作者的人对照 diff 和真实 PR 审核答案，并把结果记在这里（见 docs/pack-format.md）"
+            )
+        )?;
+    }
+    write!(out, "{ok} {}, {} {}", t(lang, "drills valid", "个 drill 有效"), problems.len(), t(lang, "problems", "个问题"))?;
+    if !unaudited.is_empty() {
+        write!(out, ", {} {}", unaudited.len(), t(lang, "not audited", "个未审核"))?;
+    }
+    writeln!(out)?;
     Ok(if problems.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
 
