@@ -538,10 +538,11 @@ mod tests {
         let mut out = Vec::new();
         for lang in [Lang::En, Lang::Zh] {
             drill_header(&mut out, &d, lang).unwrap();
-            for item in &d.checklist {
-                item_feedback(&mut out, &d, item, &report, lang).unwrap();
+            let view = revdrill_feedback::FeedbackView::build(&report, Some(&d), &answers, &[], lang);
+            for i in 0..d.checklist.len() {
+                item_feedback(&mut out, &view, i, lang).unwrap();
             }
-            final_report(&mut out, &d, &report, lang).unwrap();
+            final_report(&mut out, &view, lang).unwrap();
         }
         let out = String::from_utf8(out).unwrap();
         let raw = raw_controls(&out);
