@@ -9,6 +9,7 @@
 
 pub mod comment;
 pub mod concepts;
+pub mod corpus;
 mod grade;
 mod report;
 pub mod text;
