@@ -257,17 +257,15 @@ impl<'d> Grader<'d> {
             let si = sev_index(f.severity);
             let mut best: (Verdict, Option<usize>, Option<Localized>, Option<&ConceptGroup>) = (Verdict::Miss, None, None, None);
             for (k, a) in all.iter().enumerate() {
-                if a.set_aside.is_some() || a.flags_decoy {
+                // A statement of a decoy's misreading earns nothing, unless it also states a real
+                // finding in full: what it says decides, not where it stands.
+                if a.set_aside.is_some() || (a.flags_decoy && !a.hits_any) {
                     continue;
                 }
                 let line = match a.source {
                     Source::Line { line } => Some(line),
                     Source::Item { .. } => None,
                 };
-                // A comment on a line that is fine earns nothing, whatever it says.
-                if line.is_some_and(|l| drill.decoys.iter().any(|d| d.covers_line(l))) {
-                    continue;
-                }
                 let near =
                     line.is_some_and(|l| f.lines.iter().any(|r| l + ANCHOR_SLACK >= *r.start() && l <= r.end() + ANCHOR_SLACK));
                 let hit = f.hit.iter().find(|g| self.satisfied(g, &a.present));
@@ -281,8 +279,11 @@ impl<'d> Grader<'d> {
                     _ => (Verdict::Miss, None),
                 };
                 // On the finding's own line, one idea of the finding says enough: the place says the rest.
-                if v == Verdict::Miss && near && !states_other {
-                    if let Some(g) = f.hit.iter().find(|g| g.iter().any(|n| drill.concepts.contains_key(n) && self.present(a, n)))
+                if v == Verdict::Miss && near && !states_other && !self.about_other_finding(a, f) {
+                    if let Some(g) = f
+                        .hit
+                        .iter()
+                        .find(|g| g.iter().any(|n| drill.concepts.contains_key(n) && self.own_idea(f, n) && self.present(a, n)))
                     {
                         v = Verdict::Partial;
                         group = Some(g);
@@ -366,20 +367,14 @@ impl<'d> Grader<'d> {
         // Decoys.
         let mut decoys = Vec::new();
         for d in &drill.decoys {
-            let by_line = answers.comments.iter().find(|c| d.covers_line(c.line));
-            if let Some(c) = by_line {
-                decoys.push(DecoyResult {
-                    id: d.id.clone(),
-                    evidence: c.body.trim().to_string(),
-                    line: Some(c.line),
-                    why: d.why.clone(),
-                });
-                continue;
-            }
-            if let Some(a) =
-                all[..own].iter().find(|a| a.set_aside.is_none() && d.matches.iter().any(|g| self.satisfied(g, &a.present)))
-            {
-                decoys.push(DecoyResult { id: d.id.clone(), evidence: a.stmt.text.clone(), line: None, why: d.why.clone() });
+            let flags = |k: usize, a: &Analysed| self.flags(d, k, a, &credited);
+            if let Some((_, a)) = all[..own].iter().enumerate().find(|&(k, a)| flags(k, a)) {
+                let line = match a.source {
+                    Source::Line { line } => Some(line),
+                    Source::Item { .. } => None,
+                };
+                let evidence = a.stmt.text.clone();
+                decoys.push(DecoyResult { id: d.id.clone(), evidence, line, why: d.why.clone() });
             }
         }
 
@@ -478,6 +473,39 @@ impl<'d> Grader<'d> {
     /// one statement, one point).
     fn hits_any(&self, a: &Analysed) -> bool {
         self.drill.findings.iter().any(|f| f.hit.iter().any(|g| self.satisfied(g, &a.present)))
+    }
+
+    /// Whether statement `k` flags decoy `d`: it states the decoy's misreading (a `match` group)
+    /// and no real finding in full; or, for a decoy known only by its lines, it is an inline
+    /// comment on one of them that earned no finding.
+    fn flags(&self, d: &revdrill_pack::Decoy, k: usize, a: &Analysed, credited: &HashSet<usize>) -> bool {
+        if a.set_aside.is_some() || a.hits_any {
+            return false;
+        }
+        if d.matches.iter().any(|g| self.satisfied(g, &a.present)) {
+            return true;
+        }
+        let on_line = matches!(a.source, Source::Line { line } if d.covers_line(line));
+        let names_finding =
+            self.drill.findings.iter().any(|f| f.hit.iter().chain(&f.partial).any(|g| self.satisfied(g, &a.present)));
+        on_line && d.matches.is_empty() && !credited.contains(&k) && !names_finding
+    }
+
+    /// Whether a statement states part of another finding (one of its groups in full): then one
+    /// idea of `f` on `f`'s line is not enough, the comment is about something else.
+    fn about_other_finding(&self, a: &Analysed, f: &revdrill_pack::Finding) -> bool {
+        self.drill
+            .findings
+            .iter()
+            .filter(|o| o.id != f.id)
+            .flat_map(|o| o.hit.iter().chain(&o.partial))
+            .any(|g| self.satisfied(g, &a.present))
+    }
+
+    /// Whether concept `n` belongs to no finding but `f`: a single idea shared by several
+    /// findings (`notfound`, `error`) does not say which one a comment means.
+    fn own_idea(&self, f: &revdrill_pack::Finding, n: &str) -> bool {
+        self.drill.findings.iter().filter(|o| o.id != f.id).flat_map(|o| o.hit.iter().chain(&o.partial)).flatten().all(|m| m != n)
     }
 
     /// Whether the statement states a decoy's misreading (it then earns no finding credit).
