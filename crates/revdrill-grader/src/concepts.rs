@@ -12,7 +12,7 @@ use std::sync::OnceLock;
 
 use revdrill_pack::{ConceptTerms, Drill};
 
-use crate::text::{Cue, Statement, analyze, bare_no, is_cjk, judged_by_first_clause, negation_cues};
+use crate::text::{Cue, Statement, analyze, bare_no, final_verdict, is_cjk, judged_by_first_clause, negation_cues};
 
 /// Most words allowed between two words of an English phrase.
 const PHRASE_GAP: usize = 3;
@@ -63,6 +63,12 @@ pub struct ConceptMatch {
     /// Whether the matched words hold a negation the term names ("no test", "没有测试",
     /// "not atomic"): a claim that something is missing or fails, definite on its own.
     pub asserts_absence: bool,
+    /// Whether a judgement dismisses it ("... is fine", "所以不会有问题"): then it is neither
+    /// claimed nor claimed absent.
+    pub dismissed: bool,
+    /// Whether a plain negation ("not", "no", "没", "未"), not a judgement, denies it, counting
+    /// negations inside other terms: what `!concept` in a group asks for ("not closed", "未关闭").
+    pub denied: bool,
 }
 
 /// The compiled concepts of one drill.
@@ -152,7 +158,16 @@ impl Concepts {
     pub fn find(&self, s: &Statement) -> Vec<ConceptMatch> {
         let mut found = Vec::new();
         let mut push = |ci: usize, ti: usize, start: usize, end: usize| {
-            found.push(ConceptMatch { concept: ci, term: ti, start, end, negated: false, asserts_absence: false });
+            found.push(ConceptMatch {
+                concept: ci,
+                term: ti,
+                start,
+                end,
+                negated: false,
+                asserts_absence: false,
+                dismissed: false,
+                denied: false,
+            });
         };
         // Only the terms that can start at each token or character are tried.
         for (i, tok) in s.tokens.iter().enumerate().filter(|(_, t)| !t.cjk) {
@@ -191,9 +206,37 @@ impl Concepts {
         for m in &mut found {
             m.asserts_absence = all_cues.iter().any(|c| c.forward && m.start <= c.pos && c.pos + c.width <= m.end);
         }
+        // Denial, for `!concept`: any plain negation before it in its clause, even one inside
+        // another term ("no test" denies `test`), or a Chinese one right after it ("关闭没有").
+        let denied: Vec<bool> = found
+            .iter()
+            .map(|m| {
+                all_cues.iter().filter(|c| !c.clause_wide && !(m.start <= c.pos && c.pos + c.width <= m.end)).any(|c| {
+                    s.clause_at(c.pos) == s.clause_at(m.start)
+                        && ((c.forward && c.pos < m.start && s.tokens_between(c.pos + c.width, m.start) <= NEG_REACH_BEFORE)
+                            || (c.backward
+                                && c.pos >= m.end
+                                && is_cjk_final(s, c)
+                                && s.tokens_between(m.end, c.pos) <= NEG_REACH_AFTER))
+                })
+            })
+            .collect();
         let cues: Vec<Cue> =
             all_cues.into_iter().filter(|c| !found.iter().any(|m| m.start <= c.pos && c.pos + c.width <= m.end)).collect();
-        let whole = bare_no(s) || (judged_by_first_clause(s) && cues.iter().any(|c| c.clause_wide && s.clause_at(c.pos) == 0));
+        let whole = bare_no(s)
+            || (judged_by_first_clause(s) && cues.iter().any(|c| c.clause_wide && s.clause_at(c.pos) == 0))
+            || final_verdict(s, &cues);
+        let dismissed: Vec<bool> = found
+            .iter()
+            .map(|m| {
+                whole
+                    || cues.iter().any(|c| {
+                        c.clause_wide
+                            && s.clause_at(c.pos) == s.clause_at(m.start)
+                            && (c.pos >= m.end || (c.forward && c.pos < m.start))
+                    })
+            })
+            .collect();
         let negated: Vec<bool> = found
             .iter()
             .map(|m| {
@@ -203,7 +246,9 @@ impl Concepts {
                             return false;
                         }
                         if cue.pos < m.start {
-                            cue.forward && s.tokens_between(cue.pos + cue.width, m.start) <= NEG_REACH_BEFORE
+                            cue.forward
+                                && s.tokens_between(cue.pos + cue.width, m.start) <= NEG_REACH_BEFORE
+                                && in_scope(s, cue, m, &found)
                         } else if cue.pos >= m.end && cue.backward {
                             cue.clause_wide
                                 || (self.ends_clause(s, cue, &found)
@@ -215,11 +260,44 @@ impl Concepts {
                     })
             })
             .collect();
-        for (m, n) in found.iter_mut().zip(negated) {
-            m.negated = n;
+        for (i, m) in found.iter_mut().enumerate() {
+            m.negated = negated[i];
+            m.dismissed = dismissed[i];
+            m.denied = denied[i] && !dismissed[i];
         }
         found
     }
+}
+
+/// Words that continue a negated list ("no test or metric", "not logged, nor returned").
+const LIST_JOINERS: &[&str] = &["or", "nor", "and", "a", "an", "the", "any", "even", "either"];
+
+/// Whether a forward negation reaches `m`: it negates the first idea after it and the ideas listed
+/// with that one, not every idea later in the clause ("no test proves the goroutine count drops"
+/// denies the test, not the count).
+fn in_scope(s: &Statement, cue: &Cue, m: &ConceptMatch, found: &[ConceptMatch]) -> bool {
+    let after = cue.pos + cue.width;
+    // Idea starts between the cue and `m`, outside `m` and outside what holds the cue.
+    let mut starts: Vec<(usize, usize)> =
+        found.iter().filter(|o| o.start >= after && o.start < m.start && o.end <= m.start).map(|o| (o.start, o.end)).collect();
+    if starts.is_empty() {
+        return true;
+    }
+    starts.sort_unstable();
+    // Walk the chain from the first idea: each next one must follow after list words only.
+    let mut end = starts[0].1;
+    for &(st, en) in starts.iter().skip(1).chain(std::iter::once(&(m.start, m.end))) {
+        if st > end && !joined(s, end, st) {
+            return false;
+        }
+        end = end.max(en);
+    }
+    true
+}
+
+/// Whether only list words (and punctuation) lie between compact offsets `from` and `to`.
+fn joined(s: &Statement, from: usize, to: usize) -> bool {
+    s.tokens.iter().filter(|t| t.start >= from && t.end <= to).all(|t| !t.cjk && LIST_JOINERS.contains(&t.text.as_str()))
 }
 
 /// A Chinese negation that ends its clause reaches back over the whole clause

@@ -37,6 +37,11 @@ fn sev_index(s: Severity) -> usize {
     Severity::ALL.iter().position(|x| *x == s).unwrap_or(0)
 }
 
+/// A statement naming at least this many findings...
+const NAME_LIST_MIN_FINDINGS: usize = 2;
+/// ...in fewer tokens than this per finding lists names, not mechanisms, and earns nothing.
+const NAME_LIST_TOKENS_PER_FINDING: f64 = 5.0;
+
 /// Lines of slack around a finding's anchors within which an inline comment counts as on it.
 const ANCHOR_SLACK: u32 = 2;
 
@@ -47,6 +52,8 @@ pub(crate) struct Analysed {
     pub(crate) matches: Vec<ConceptMatch>,
     /// `present[c]`: concept `c` occurs un-negated.
     pub(crate) present: Vec<bool>,
+    /// `denied[c]`: concept `c` occurs denied by a plain negation (what `!c` asks for).
+    pub(crate) denied: Vec<bool>,
     pub(crate) set_aside: Option<SetAsideReason>,
     /// Cached: says enough for a partial (see `Grader::specific`).
     specific: bool,
@@ -71,7 +78,7 @@ pub struct Grader<'d> {
     /// Concept ids of every group of the drill, keyed by the group's address: the drill is
     /// borrowed for the grader's life, so addresses are stable, and lookups allocate nothing.
     /// `None` when a group names an unknown concept (it can never be satisfied).
-    groups: HashMap<usize, Option<Vec<usize>>>,
+    groups: HashMap<usize, Option<Vec<GroupTerm>>>,
 }
 
 impl<'d> Grader<'d> {
@@ -105,7 +112,7 @@ impl<'d> Grader<'d> {
             .chain(drill.traps.iter().flat_map(|t| &t.matches))
             .chain(drill.decoys.iter().flat_map(|d| &d.matches));
         let groups = all_groups
-            .map(|g| (g as *const ConceptGroup as usize, g.iter().map(|n| concepts.id(n)).collect::<Option<Vec<usize>>>()))
+            .map(|g| (g as *const ConceptGroup as usize, g.iter().map(|n| resolve(&concepts, n)).collect::<Option<Vec<_>>>()))
             .collect();
         Grader { drill, concepts, weights, prompt_words, prompt_count, idents, groups }
     }
@@ -120,12 +127,13 @@ impl<'d> Grader<'d> {
         &self.concepts
     }
 
-    fn satisfied(&self, g: &ConceptGroup, present: &[bool]) -> bool {
+    fn satisfied(&self, g: &ConceptGroup, a: &Analysed) -> bool {
+        let holds = |t: &GroupTerm| if t.denied { a.denied[t.id] } else { a.present[t.id] };
         match self.groups.get(&(g as *const ConceptGroup as usize)) {
-            Some(Some(ids)) => ids.iter().all(|&i| present[i]),
+            Some(Some(ids)) => ids.iter().all(holds),
             Some(None) => false,
             // Not one of the drill's own groups (never happens today): resolve by name.
-            None => g.iter().all(|n| self.concepts.id(n).is_some_and(|i| present[i])),
+            None => g.iter().all(|n| resolve(&self.concepts, n).is_some_and(|t| holds(&t))),
         }
     }
 
@@ -144,9 +152,13 @@ impl<'d> Grader<'d> {
             .map(|stmt| {
                 let matches = self.concepts.find(&stmt);
                 let mut present = vec![false; self.concepts.names().len()];
+                let mut denied = vec![false; self.concepts.names().len()];
                 for m in &matches {
                     if !m.negated {
                         present[m.concept] = true;
+                    }
+                    if m.denied {
+                        denied[m.concept] = true;
                     }
                 }
                 let mut a = Analysed {
@@ -154,6 +166,7 @@ impl<'d> Grader<'d> {
                     source: source.clone(),
                     matches,
                     present,
+                    denied,
                     set_aside: None,
                     specific: false,
                     hits_any: false,
@@ -199,16 +212,20 @@ impl<'d> Grader<'d> {
                 marked[m.start..m.end].iter_mut().for_each(|x| *x = true);
             }
             let covered = a.stmt.tokens.iter().filter(|t| marked[t.start..t.end].iter().all(|&x| x)).count();
-            let findings_named = self
-                .drill
-                .findings
-                .iter()
-                .filter(|f| f.hit.iter().chain(&f.partial).any(|g| self.satisfied(g, &a.present)))
-                .count();
+            let findings_named =
+                self.drill.findings.iter().filter(|f| f.hit.iter().chain(&f.partial).any(|g| self.satisfied(g, a))).count();
             let density = covered as f64 / n as f64;
             let telegraphic = telegraphic(&a.stmt);
             let long_list = n >= 8 && telegraphic;
-            if (density >= 0.6 && telegraphic && findings_named >= 2) || long_list {
+            // Several findings named in a few words each: titles, not mechanisms ("goroutine
+            // leak, race condition, swallowed errors, all must be fixed").
+            // Two names with one of them stated in full is a point with its consequence ("%v -> %w,
+            // otherwise errors.Is(err, NotFound) is false"); three are a list.
+            let states_one = self.drill.findings.iter().any(|f| f.hit.iter().any(|g| self.satisfied(g, a)));
+            let name_drop = (findings_named > NAME_LIST_MIN_FINDINGS
+                || (findings_named == NAME_LIST_MIN_FINDINGS && !states_one))
+                && (n as f64) < NAME_LIST_TOKENS_PER_FINDING * findings_named as f64;
+            if (density >= 0.6 && telegraphic && findings_named >= 2) || long_list || name_drop {
                 return Some(SetAsideReason::KeywordList);
             }
         }
@@ -268,8 +285,8 @@ impl<'d> Grader<'d> {
                 };
                 let near =
                     line.is_some_and(|l| f.lines.iter().any(|r| l + ANCHOR_SLACK >= *r.start() && l <= r.end() + ANCHOR_SLACK));
-                let hit = f.hit.iter().find(|g| self.satisfied(g, &a.present));
-                let partial = f.partial.iter().find(|g| self.satisfied(g, &a.present));
+                let hit = f.hit.iter().find(|g| self.satisfied(g, a));
+                let partial = f.partial.iter().find(|g| self.satisfied(g, a));
                 let states_other = hit.is_none() && a.hits_any;
                 let (mut v, mut group) = match (hit, partial) {
                     (Some(g), _) => (Verdict::Hit, Some(g)),
@@ -357,7 +374,7 @@ impl<'d> Grader<'d> {
             let unless: Vec<usize> = t.unless.iter().filter_map(|n| self.concepts.id(n)).collect();
             if let Some(a) = all[..own].iter().find(|a| {
                 a.set_aside != Some(SetAsideReason::EchoesPrompt)
-                    && t.matches.iter().any(|g| self.satisfied(g, &a.present))
+                    && t.matches.iter().any(|g| self.satisfied(g, a))
                     && !unless.iter().any(|&u| a.present[u])
             }) {
                 traps.push(TrapResult { id: t.id.clone(), evidence: a.stmt.text.clone(), feedback: t.feedback.clone() });
@@ -386,7 +403,7 @@ impl<'d> Grader<'d> {
                 continue;
             }
             let named_any = credited.contains(&k)
-                || drill.findings.iter().any(|f| f.hit.iter().chain(&f.partial).any(|g| self.satisfied(g, &a.present)))
+                || drill.findings.iter().any(|f| f.hit.iter().chain(&f.partial).any(|g| self.satisfied(g, a)))
                 || traps.iter().any(|t| t.evidence == a.stmt.text)
                 || decoys.iter().any(|d| d.evidence == a.stmt.text);
             let is_comment_item = matches!(&a.source, Source::Item { id } if drill.checklist.iter().any(|c| &c.id == id && c.kind == ItemKind::Comment));
@@ -464,15 +481,15 @@ impl<'d> Grader<'d> {
 
     /// Whether a concept of the group is claimed as missing or failing ("no tests", "没有测试").
     fn asserts_absence(&self, a: &Analysed, g: &ConceptGroup) -> bool {
-        g.iter()
-            .filter_map(|n| self.concepts.id(n))
-            .any(|c| a.matches.iter().any(|m| m.concept == c && !m.negated && m.asserts_absence))
+        g.iter().filter_map(|n| resolve(&self.concepts, n)).any(|t| {
+            (t.denied && a.denied[t.id]) || a.matches.iter().any(|m| m.concept == t.id && !m.negated && m.asserts_absence)
+        })
     }
 
     /// Whether the statement fully states some finding (then it earns no partials elsewhere:
     /// one statement, one point).
     fn hits_any(&self, a: &Analysed) -> bool {
-        self.drill.findings.iter().any(|f| f.hit.iter().any(|g| self.satisfied(g, &a.present)))
+        self.drill.findings.iter().any(|f| f.hit.iter().any(|g| self.satisfied(g, a)))
     }
 
     /// Whether statement `k` flags decoy `d`: it states the decoy's misreading (a `match` group)
@@ -482,12 +499,11 @@ impl<'d> Grader<'d> {
         if a.set_aside.is_some() || a.hits_any {
             return false;
         }
-        if d.matches.iter().any(|g| self.satisfied(g, &a.present)) {
+        if d.matches.iter().any(|g| self.satisfied(g, a)) {
             return true;
         }
         let on_line = matches!(a.source, Source::Line { line } if d.covers_line(line));
-        let names_finding =
-            self.drill.findings.iter().any(|f| f.hit.iter().chain(&f.partial).any(|g| self.satisfied(g, &a.present)));
+        let names_finding = self.drill.findings.iter().any(|f| f.hit.iter().chain(&f.partial).any(|g| self.satisfied(g, a)));
         on_line && d.matches.is_empty() && !credited.contains(&k) && !names_finding
     }
 
@@ -499,7 +515,7 @@ impl<'d> Grader<'d> {
             .iter()
             .filter(|o| o.id != f.id)
             .flat_map(|o| o.hit.iter().chain(&o.partial))
-            .any(|g| self.satisfied(g, &a.present))
+            .any(|g| self.satisfied(g, a))
     }
 
     /// Whether concept `n` belongs to no finding but `f`: a single idea shared by several
@@ -510,14 +526,19 @@ impl<'d> Grader<'d> {
 
     /// Whether the statement states a decoy's misreading (it then earns no finding credit).
     fn flags_decoy(&self, a: &Analysed) -> bool {
-        self.drill.decoys.iter().any(|d| d.matches.iter().any(|g| self.satisfied(g, &a.present)))
+        self.drill.decoys.iter().any(|d| d.matches.iter().any(|g| self.satisfied(g, a)))
     }
 
     fn evidence_for(&self, a: &Analysed, g: &ConceptGroup) -> Vec<ConceptEvidence> {
         g.iter()
             .filter_map(|name| {
-                let id = self.concepts.id(name)?;
-                a.matches.iter().filter(|m| m.concept == id).min_by_key(|m| m.negated).map(|m| self.evidence(a, m))
+                let t = resolve(&self.concepts, name)?;
+                let matches = a.matches.iter().filter(|m| m.concept == t.id);
+                if t.denied {
+                    matches.filter(|m| m.denied).min_by_key(|m| m.start).map(|m| self.evidence(a, m))
+                } else {
+                    matches.min_by_key(|m| m.negated).map(|m| self.evidence(a, m))
+                }
             })
             .collect()
     }
@@ -551,9 +572,9 @@ impl<'d> Grader<'d> {
                 if a.set_aside.is_some() {
                     continue;
                 }
-                let v = if f.hit.iter().any(|g| self.satisfied(g, &a.present)) {
+                let v = if f.hit.iter().any(|g| self.satisfied(g, a)) {
                     Verdict::Hit
-                } else if f.partial.iter().any(|g| self.satisfied(g, &a.present)) {
+                } else if f.partial.iter().any(|g| self.satisfied(g, a)) {
                     Verdict::Partial
                 } else {
                     continue;
@@ -568,6 +589,20 @@ impl<'d> Grader<'d> {
             }
         }
         best
+    }
+}
+
+/// One concept of a group: `name` (claimed) or `!name` (claimed absent: "not closed", "未关闭").
+#[derive(Debug, Clone, Copy)]
+struct GroupTerm {
+    id: usize,
+    denied: bool,
+}
+
+fn resolve(concepts: &Concepts, name: &str) -> Option<GroupTerm> {
+    match name.strip_prefix('!') {
+        Some(n) => concepts.id(n).map(|id| GroupTerm { id, denied: true }),
+        None => concepts.id(name).map(|id| GroupTerm { id, denied: false }),
     }
 }
 

@@ -356,6 +356,12 @@ pub(crate) const NEG_EN_AFTER: &[&str] = &[
     "reasonable",
     "unnecessary",
     "benign",
+    "allowed",
+    "intended",
+    "intentional",
+    "negligible",
+    "tolerable",
+    "irrelevant",
 ];
 /// English phrases that dismiss what precedes them in the clause ("other errors don't matter").
 const DISMISS_EN: &[&[&str]] = &[
@@ -367,6 +373,12 @@ const DISMISS_EN: &[&[&str]] = &[
     &["not", "a", "concern"],
     &["not", "needed"],
     &["not", "necessary"],
+    &["not", "required"],
+    &["not", "worth"],
+    &["no", "big", "deal"],
+    &["not", "a", "big", "deal"],
+    &["nothing", "to", "worry"],
+    &["no", "need", "to", "worry"],
 ];
 /// Chinese judgements that dismiss their clause ("task 还在时直接退出是对的").
 const DISMISS_ZH: &[&str] = &[
@@ -387,6 +399,20 @@ const DISMISS_ZH: &[&str] = &[
     "没必要",
     "不需要",
     "不用管",
+    "是允许的",
+    "无所谓",
+    "不要紧",
+    "不碍事",
+    "问题不大",
+    "没什么问题",
+    "没啥问题",
+    "也没事",
+    "没什么影响",
+    "没有影响",
+    "符合预期",
+    "是预期的",
+    "可以忽略",
+    "不值得",
 ];
 /// A statement whose last clause is only one of these answers "no" to its own label ("Leak: none").
 const BARE_NO: &[&str] = &["none", "no", "nope", "n/a", "na", "没有", "无", "不存在", "没", "否"];
@@ -442,6 +468,11 @@ pub(crate) struct Cue {
     pub clause_wide: bool,
 }
 
+/// Words that, after a negation in the same clause, judge the absence acceptable ("no test is needed").
+const NEEDED: &[&str] = &["needed", "necessary", "required", "warranted"];
+/// Most words between the negation and that word.
+const NEEDED_REACH: usize = 6;
+
 /// Linking verbs before which "fine" judges the subject ("the race is fine"); "would be fine"
 /// recommends instead.
 const JUDGING: &[&str] = &["is", "are", "was", "were", "looks", "look", "seems", "seem", "s"];
@@ -460,6 +491,15 @@ pub(crate) fn negation_cues(s: &Statement) -> Vec<Cue> {
             cues.push(Cue { pos: t.start, width: end - t.start, forward: false, backward: true, clause_wide: true });
         } else if NEG_EN.contains(&t.text.as_str()) {
             cues.push(Cue { pos: t.start, width: t.end - t.start, forward: true, backward: false, clause_wide: false });
+            // "no test is needed": an absence judged acceptable dismisses the clause.
+            if let Some(n) = prose[i + 1..]
+                .iter()
+                .take(NEEDED_REACH)
+                .take_while(|p| p.clause == t.clause)
+                .find(|p| NEEDED.contains(&p.text.as_str()))
+            {
+                cues.push(Cue { pos: n.start, width: n.end - n.start, forward: false, backward: true, clause_wide: true });
+            }
         } else if NEG_EN_AFTER.contains(&t.text.as_str()) {
             let before = &prose[i.saturating_sub(3)..i];
             let judged = before.iter().any(|p| JUDGING.contains(&p.text.as_str()))
@@ -505,6 +545,102 @@ pub(crate) fn bare_no(s: &Statement) -> bool {
     let last = s.clauses.last().expect("checked");
     let rest: String = s.compact[last.clone()].iter().filter(|c| c.is_alphanumeric() || **c == '/').collect();
     BARE_NO.contains(&rest.as_str())
+}
+
+/// Most content words a last clause may hold besides its judgement and still be a verdict on the
+/// whole statement ("..., so it's fine", "...，所以不会有问题"): more, and it judges its own subject
+/// ("..., so adding a timeout is fine").
+pub const VERDICT_MAX_CONTENT: usize = 1;
+
+/// Words that carry no subject of their own in a closing verdict ("so it is fine", "所以这也没问题").
+const VERDICT_FILLER_EN: &[&str] = &[
+    "so",
+    "but",
+    "and",
+    "then",
+    "therefore",
+    "thus",
+    "hence",
+    "overall",
+    "it",
+    "this",
+    "that",
+    "which",
+    "these",
+    "those",
+    "is",
+    "s",
+    "are",
+    "was",
+    "be",
+    "all",
+    "i",
+    "think",
+    "guess",
+    "probably",
+    "still",
+    "really",
+    "actually",
+    "anyway",
+    "in",
+    "the",
+    "end",
+    "practice",
+    "should",
+    "looks",
+    "look",
+    "seems",
+    "seem",
+    "pretty",
+    "quite",
+    "totally",
+    "fine",
+    "ok",
+    "okay",
+    "here",
+    "now",
+    "just",
+    "so",
+    "we",
+    "can",
+    "too",
+    "as",
+    "well",
+    "also",
+    "for",
+    "us",
+    "me",
+    "of",
+    "course",
+    "really",
+];
+const VERDICT_FILLER_ZH: &[char] = &[
+    '所', '以', '但', '是', '这', '个', '也', '就', '都', '应', '该', '我', '觉', '得', '那', '其', '实', '还', '因', '此', '总',
+    '之', '样', '倒', '反', '正', '可', '能', '吧', '的', '了', '啊', '呢', '际', '上', '它', '里', '儿', '些', '问', '题', '并',
+];
+
+/// Whether the statement closes with a bare verdict that dismisses everything before it, across
+/// because / so / but: "the lookup may fail on the old context, but that only delays the cleanup,
+/// so it's fine"; "Get 和 Delete 之间确实有窗口，但 store 内部有锁，所以不会有问题".
+pub(crate) fn final_verdict(s: &Statement, cues: &[Cue]) -> bool {
+    if s.clauses.len() < 2 {
+        return false;
+    }
+    let last = s.clauses.len() - 1;
+    let Some(cue) = cues.iter().find(|c| c.clause_wide && s.clause_at(c.pos) == last) else { return false };
+    let content = s
+        .tokens
+        .iter()
+        .filter(|t| t.clause == last && !(t.start >= cue.pos && t.end <= cue.pos + cue.width))
+        .filter(|t| {
+            if t.cjk {
+                !t.text.chars().next().is_some_and(|c| VERDICT_FILLER_ZH.contains(&c) || NEG_ZH.contains(&c))
+            } else {
+                !VERDICT_FILLER_EN.contains(&t.text.as_str()) && !NEG_EN.contains(&t.text.as_str())
+            }
+        })
+        .count();
+    content <= VERDICT_MAX_CONTENT
 }
 
 /// Whether the first clause ends with a colon: then a judgement in it ("X is fine:") covers the

@@ -7,7 +7,11 @@ use crate::concepts::lexicon;
 /// Problems with concept names in the drill's findings, traps and decoys, located in `drill.toml`.
 pub fn check_concepts(drill: &Drill) -> Vec<PackError> {
     let mut errs = Vec::new();
-    let known = |name: &str| drill.concepts.contains_key(name) || lexicon().contains_key(name);
+    // `!name` is `name`, denied.
+    let known = |name: &str| {
+        let name = name.strip_prefix('!').unwrap_or(name);
+        drill.concepts.contains_key(name) || lexicon().contains_key(name)
+    };
     let mut check = |field: String, groups: &[ConceptGroup]| {
         for (g, group) in groups.iter().enumerate() {
             for (k, name) in group.iter().enumerate() {

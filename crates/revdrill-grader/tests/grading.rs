@@ -224,3 +224,36 @@ fn comment_rubric_orders_obvious_tiers() {
 fn lexicon_parses() {
     assert!(revdrill_grader::concepts::lexicon().contains_key("leak"));
 }
+
+#[test]
+fn a_closing_verdict_dismisses_the_mechanism_before_it() {
+    check(
+        "the lookup after `Done` runs on the cancelled ctx and may fail, but that only delays the cleanup, so it's fine",
+        "nothing",
+    );
+    check("Get 和 Delete 之间不是原子的，但 store 内部有锁，所以不会有问题", "nothing");
+    check("the linter would flag it, so no test is needed", "nothing");
+    // A verdict on its own subject does not reach back.
+    check(
+        "The goroutine leaks if ctx is never cancelled, so a fixed timeout is not the fix and a shutdown context is fine",
+        "goroutine-lifetime=hit",
+    );
+}
+
+#[test]
+fn a_list_of_finding_names_earns_nothing() {
+    check("goroutine leak, race condition, swallowed errors, all must be fixed", "nothing");
+    check("goroutine leak and race condition", "nothing");
+}
+
+#[test]
+fn a_group_may_ask_for_a_denied_concept() {
+    // `!test` in a group: "test, denied" ("no test", "没有测试", "nothing tests it").
+    let mut d = drill("containerd-shimv1-leak");
+    d.findings.iter_mut().find(|f| f.id == "missing-tests").unwrap().hit.push(vec!["!test".into(), "leak-proof".into()]);
+    let g = Grader::new(&d);
+    let grade = |t: &str| summary(&g.grade(&answers(&d, "testing", t, vec![])));
+    assert_eq!(grade("Nothing here tests that the goroutine count goes back down."), "missing-tests=hit");
+    assert_eq!(grade("这个改动没有测试来证明泄露没了"), "missing-tests=hit");
+    assert_eq!(grade("The test is fine and proves the cleanup."), "nothing");
+}
