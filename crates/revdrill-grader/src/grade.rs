@@ -143,7 +143,40 @@ impl<'d> Grader<'d> {
             Source::Line { .. } => whole(text),
             Source::Item { .. } => statements(text),
         };
-        self.analyse_statements(stmts, source)
+        let mut out = self.analyse_statements(stmts, source);
+        self.apply_excuses(&mut out);
+        out
+    }
+
+    /// A statement that opens with a contrast and dismisses ("不过 caller 都会 cancel，所以没问题",
+    /// "But the change is too small to need a test") withdraws the claim of the statement before
+    /// it, when it states no finding itself.
+    fn apply_excuses(&self, stmts: &mut [Analysed]) {
+        for i in 1..stmts.len() {
+            let excuse = crate::text::contrastive_verdict(&stmts[i].stmt) && !self.names_finding(&stmts[i]);
+            if !excuse {
+                continue;
+            }
+            let prev = &mut stmts[i - 1];
+            for m in &mut prev.matches {
+                m.negated = true;
+                m.dismissed = true;
+                m.denied = false;
+            }
+            prev.present.iter_mut().for_each(|p| *p = false);
+            prev.denied.iter_mut().for_each(|p| *p = false);
+            let prev = &stmts[i - 1];
+            let (specific, hits_any, flags_decoy) = (self.specific(prev), self.hits_any(prev), self.flags_decoy(prev));
+            let prev = &mut stmts[i - 1];
+            prev.specific = specific;
+            prev.hits_any = hits_any;
+            prev.flags_decoy = flags_decoy;
+        }
+    }
+
+    /// Whether a statement satisfies any group (hit or partial) of any finding.
+    fn names_finding(&self, a: &Analysed) -> bool {
+        self.drill.findings.iter().any(|f| f.hit.iter().chain(&f.partial).any(|g| self.satisfied(g, a)))
     }
 
     fn analyse_statements(&self, stmts: Vec<Statement>, source: Source) -> Vec<Analysed> {
@@ -503,8 +536,7 @@ impl<'d> Grader<'d> {
             return true;
         }
         let on_line = matches!(a.source, Source::Line { line } if d.covers_line(line));
-        let names_finding = self.drill.findings.iter().any(|f| f.hit.iter().chain(&f.partial).any(|g| self.satisfied(g, a)));
-        on_line && d.matches.is_empty() && !credited.contains(&k) && !names_finding
+        on_line && d.matches.is_empty() && !credited.contains(&k) && !self.names_finding(a)
     }
 
     /// Whether a statement states part of another finding (one of its groups in full): then one

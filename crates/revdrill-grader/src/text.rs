@@ -127,11 +127,36 @@ pub fn statements(answer: &str) -> Vec<Statement> {
                 let end = i + c.len_utf8();
                 push_statement(&mut out, &line[start..end]);
                 start = end;
+            } else if i > start && inline_number_at(&chars, k) {
+                // "三个问题：1) ... 2) ...": each numbered point is a statement.
+                push_statement(&mut out, &line[start..i]);
+                start = i;
             }
         }
         push_statement(&mut out, &line[start..]);
     }
     out
+}
+
+/// Whether an inline list number starts at `chars[k]`: `2)`, `2）`, `(2)`, `（2）` after white space
+/// or punctuation (not `f(2)` or `x[1)`).
+fn inline_number_at(chars: &[(usize, char)], k: usize) -> bool {
+    let at = |j: usize| chars.get(j).map(|&(_, c)| c);
+    let prev_ok = k == 0 || at(k - 1).is_some_and(|p| p.is_whitespace() || "：:，,；;。".contains(p) || is_cjk(p));
+    if !prev_ok {
+        return false;
+    }
+    let (open, first) = match at(k) {
+        Some('(' | '（') => (1, k + 1),
+        _ => (0, k),
+    };
+    let digits = (first..).take_while(|&j| at(j).is_some_and(|c| c.is_ascii_digit())).count();
+    if digits == 0 || digits > 1 {
+        return false;
+    }
+    let close = at(first + digits);
+    let closed = matches!(close, Some(')' | '）'));
+    closed && (open == 1 || at(first + digits + 1).is_none_or(|c| c.is_whitespace() || is_cjk(c) || c.is_alphabetic()))
 }
 
 fn ends_with_abbrev(s: &str) -> bool {
@@ -379,6 +404,14 @@ const DISMISS_EN: &[&[&str]] = &[
     &["not", "a", "big", "deal"],
     &["nothing", "to", "worry"],
     &["no", "need", "to", "worry"],
+    &["too", "small", "to"],
+    &["too", "rare", "to"],
+    &["not", "worry"],
+    &["already", "cover"],
+    &["already", "covers"],
+    &["already", "covered"],
+    &["is", "cheap"],
+    &["s", "cheap"],
 ];
 /// Chinese judgements that dismiss their clause ("task 还在时直接退出是对的").
 const DISMISS_ZH: &[&str] = &[
@@ -413,6 +446,15 @@ const DISMISS_ZH: &[&str] = &[
     "是预期的",
     "可以忽略",
     "不值得",
+    "可以不管",
+    "先不管",
+    "不在考虑范围",
+    "影响有限",
+    "不是什么大问题",
+    "没什么大不了",
+    "问题也不大",
+    "实际上不可能",
+    "不可能发生",
 ];
 /// A statement whose last clause is only one of these answers "no" to its own label ("Leak: none").
 const BARE_NO: &[&str] = &["none", "no", "nope", "n/a", "na", "没有", "无", "不存在", "没", "否"];
@@ -502,7 +544,16 @@ pub(crate) fn negation_cues(s: &Statement) -> Vec<Cue> {
             }
         } else if NEG_EN_AFTER.contains(&t.text.as_str()) {
             let before = &prose[i.saturating_sub(3)..i];
-            let judged = before.iter().any(|p| JUDGING.contains(&p.text.as_str()))
+            // "所以 fine", "..., OK": a judgement word after Chinese or opening its clause.
+            let after_cjk = t.start > 0 && s.compact.get(t.start - 1).is_some_and(|&c| is_cjk(c));
+            let opens_clause = s.clauses.get(t.clause).is_some_and(|r| {
+                s.tokens
+                    .iter()
+                    .filter(|u| u.clause == t.clause && u.start < t.start)
+                    .all(|u| VERDICT_FILLER_EN.contains(&u.text.as_str()))
+                    && r.start <= t.start
+            });
+            let judged = (after_cjk || opens_clause || before.iter().any(|p| JUDGING.contains(&p.text.as_str())))
                 && !before.iter().any(|p| matches!(p.text.as_str(), "would" | "should" | "be" | "could" | "not" | "never"));
             if judged {
                 cues.push(Cue { pos: t.start, width: t.end - t.start, forward: false, backward: true, clause_wide: true });
@@ -641,6 +692,18 @@ pub(crate) fn final_verdict(s: &Statement, cues: &[Cue]) -> bool {
         })
         .count();
     content <= VERDICT_MAX_CONTENT
+}
+
+/// Connectives that open a statement answering the one before it ("But ...", "不过 ...").
+const CONTRAST_EN: &[&str] = &["but", "however", "though", "still", "anyway"];
+const CONTRAST_ZH: &[&str] = &["不过", "但是", "但", "可是", "然而", "只是"];
+
+/// Whether the statement opens with a contrast and carries a dismissing judgement: then it
+/// excuses the statement before it ("X leaks. 不过 caller 正常都会 cancel，所以没问题。").
+pub fn contrastive_verdict(s: &Statement) -> bool {
+    let opens = s.tokens.first().is_some_and(|t| !t.cjk && CONTRAST_EN.contains(&t.text.as_str()))
+        || CONTRAST_ZH.iter().any(|w| s.compact.starts_with(&w.chars().collect::<Vec<char>>()));
+    opens && negation_cues(s).iter().any(|c| c.clause_wide)
 }
 
 /// Whether the first clause ends with a colon: then a judgement in it ("X is fine:") covers the
