@@ -150,8 +150,11 @@ impl Concepts {
         }
         let clause = s.clause_at(cue.pos);
         let end = s.clauses[clause].end;
-        let rest = s.compact[cue.pos + cue.width..end].iter().filter(|c| c.is_alphanumeric()).count();
-        rest <= 3 && !found.iter().any(|m| m.start > cue.pos && m.start < end)
+        // "泄露应该不会", "泄露没了": nothing but an auxiliary or a particle follows. "永远不退出"
+        // has its own verb: it says "never exits", which negates nothing before it.
+        let rest =
+            s.compact[cue.pos + cue.width..end].iter().filter(|c| c.is_alphanumeric() && !ZH_PARTICLES.contains(c)).count();
+        rest <= ZH_FINAL_NEG_MAX_REST && !found.iter().any(|m| m.start > cue.pos && m.start < end)
     }
 
     /// Every occurrence of every concept in `s`, with negation decided.
@@ -268,6 +271,11 @@ impl Concepts {
         found
     }
 }
+
+/// Sentence particles that do not count as what a clause-final Chinese negation negates.
+const ZH_PARTICLES: &[char] = &['了', '的', '吧', '啊', '呢', '吗', '啦', '呀'];
+/// Most characters (besides particles) after a Chinese negation for it to close its clause.
+const ZH_FINAL_NEG_MAX_REST: usize = 1;
 
 /// Words that continue a negated list ("no test or metric", "not logged, nor returned").
 const LIST_JOINERS: &[&str] = &["or", "nor", "and", "a", "an", "the", "any", "even", "either"];

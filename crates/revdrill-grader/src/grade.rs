@@ -37,6 +37,10 @@ fn sev_index(s: Severity) -> usize {
     Severity::ALL.iter().position(|x| *x == s).unwrap_or(0)
 }
 
+/// Lexicon concepts that name a topic, not a claim: they never make a statement specific
+/// ("建议补充 unit test，提高 test coverage" names testing twice and claims nothing).
+const TOPIC_CONCEPTS: &[&str] = &["test", "performance", "security"];
+
 /// A statement naming at least this many findings...
 const NAME_LIST_MIN_FINDINGS: usize = 2;
 /// ...in fewer tokens than this per finding lists names, not mechanisms, and earns nothing.
@@ -153,7 +157,9 @@ impl<'d> Grader<'d> {
     /// it, when it states no finding itself.
     fn apply_excuses(&self, stmts: &mut [Analysed]) {
         for i in 1..stmts.len() {
-            let excuse = crate::text::contrastive_verdict(&stmts[i].stmt) && !self.names_finding(&stmts[i]);
+            let st = &stmts[i].stmt;
+            let excuse =
+                (crate::text::contrastive_verdict(st) || crate::text::concluding_verdict(st)) && !self.names_finding(&stmts[i]);
             if !excuse {
                 continue;
             }
@@ -258,7 +264,7 @@ impl<'d> Grader<'d> {
             let name_drop = (findings_named > NAME_LIST_MIN_FINDINGS
                 || (findings_named == NAME_LIST_MIN_FINDINGS && !states_one))
                 && (n as f64) < NAME_LIST_TOKENS_PER_FINDING * findings_named as f64;
-            if (density >= 0.6 && telegraphic && findings_named >= 2) || long_list || name_drop {
+            if (density >= 0.6 && telegraphic && findings_named >= 2) || long_list || name_drop || enumeration(&a.stmt) {
                 return Some(SetAsideReason::KeywordList);
             }
         }
@@ -508,7 +514,9 @@ impl<'d> Grader<'d> {
                 })
             })
         };
-        let counted: Vec<usize> = (0..names.len()).filter(|&c| a.present[c] && independent(c)).collect();
+        let counted: Vec<usize> = (0..names.len())
+            .filter(|&c| a.present[c] && independent(c) && !TOPIC_CONCEPTS.contains(&names[c].as_str()))
+            .collect();
         counted.len() >= 2 && counted.iter().any(|&c| self.drill.concepts.contains_key(&names[c]))
     }
 
@@ -667,6 +675,33 @@ fn telegraphic(s: &Statement) -> bool {
         let function = words.iter().filter(|t| is_function_word(&t.text)).count();
         (function as f64) < 0.1 * words.len() as f64
     }
+}
+
+/// A list needs at least this many items...
+const ENUMERATION_MIN_ITEMS: usize = 4;
+/// ...of which at least this share are short: at most [`ENUMERATION_ITEM_WORDS`] words (two
+/// Chinese characters a word).
+const ENUMERATION_SHORT_SHARE: f64 = 0.75;
+const ENUMERATION_ITEM_WORDS: usize = 3;
+
+/// Whether a statement is an enumeration of short items ("zip slip, symlink attack, path
+/// traversal, decompression bomb, TOCTOU, 建议全部修复"; "哨兵错误、错误包装、%w、errors.Is"):
+/// names, not mechanisms.
+fn enumeration(s: &Statement) -> bool {
+    // Code in backticks is one item whatever it holds.
+    let prose: String = s.text.split('`').enumerate().map(|(i, part)| if i % 2 == 1 { "code" } else { part }).collect();
+    let items: Vec<usize> = prose
+        .split(['、', '，', ';', '；'])
+        .flat_map(|chunk| chunk.split(", "))
+        .map(|item| {
+            let words = item.split_whitespace().filter(|w| w.chars().any(|c| c.is_ascii_alphanumeric())).count();
+            let cjk = item.chars().filter(|&c| crate::text::is_cjk(c)).count();
+            words + cjk.div_ceil(2)
+        })
+        .filter(|&n| n > 0)
+        .collect();
+    let short = items.iter().filter(|&&n| n <= ENUMERATION_ITEM_WORDS).count();
+    items.len() >= ENUMERATION_MIN_ITEMS && short as f64 >= ENUMERATION_SHORT_SHARE * items.len() as f64
 }
 
 /// Words that make a sentence a sentence: a keyword list has almost none of them.

@@ -601,7 +601,7 @@ pub(crate) fn bare_no(s: &Statement) -> bool {
 /// Most content words a last clause may hold besides its judgement and still be a verdict on the
 /// whole statement ("..., so it's fine", "...，所以不会有问题"): more, and it judges its own subject
 /// ("..., so adding a timeout is fine").
-pub const VERDICT_MAX_CONTENT: usize = 1;
+pub const VERDICT_MAX_CONTENT: usize = 2;
 
 /// Words that carry no subject of their own in a closing verdict ("so it is fine", "所以这也没问题").
 const VERDICT_FILLER_EN: &[&str] = &[
@@ -679,19 +679,37 @@ pub(crate) fn final_verdict(s: &Statement, cues: &[Cue]) -> bool {
     }
     let last = s.clauses.len() - 1;
     let Some(cue) = cues.iter().find(|c| c.clause_wide && s.clause_at(c.pos) == last) else { return false };
-    let content = s
-        .tokens
-        .iter()
-        .filter(|t| t.clause == last && !(t.start >= cue.pos && t.end <= cue.pos + cue.width))
-        .filter(|t| {
-            if t.cjk {
-                !t.text.chars().next().is_some_and(|c| VERDICT_FILLER_ZH.contains(&c) || NEG_ZH.contains(&c))
-            } else {
-                !VERDICT_FILLER_EN.contains(&t.text.as_str()) && !NEG_EN.contains(&t.text.as_str())
-            }
-        })
-        .count();
-    content <= VERDICT_MAX_CONTENT
+    // What the verdict judges stands before it; what follows is its complement ("too small to
+    // need a test"). Chinese characters count two to a word.
+    let before = s.tokens.iter().filter(|t| t.clause == last && t.end <= cue.pos);
+    let content = |cjk: bool| {
+        before
+            .clone()
+            .filter(|t| t.cjk == cjk)
+            .filter(|t| {
+                if t.cjk {
+                    !t.text.chars().next().is_some_and(|c| VERDICT_FILLER_ZH.contains(&c) || NEG_ZH.contains(&c))
+                } else {
+                    !VERDICT_FILLER_EN.contains(&t.text.as_str()) && !NEG_EN.contains(&t.text.as_str())
+                }
+            })
+            .count()
+    };
+    content(false) + content(true).div_ceil(2) <= VERDICT_MAX_CONTENT
+}
+
+/// Connectives that open a conclusion ("..., so it's fine", "...，所以没问题").
+const CONCLUSION_EN: &[&str] = &["so", "therefore", "thus", "hence"];
+const CONCLUSION_ZH: &[&str] = &["所以", "因此", "因而", "那么"];
+
+/// Whether the statement ends in a concluding bare verdict ("..., so it's fine"): an excuse for
+/// what came before it.
+pub fn concluding_verdict(s: &Statement) -> bool {
+    let Some(last) = s.clauses.last() else { return false };
+    let opens =
+        s.tokens.iter().find(|t| t.start >= last.start).is_some_and(|t| !t.cjk && CONCLUSION_EN.contains(&t.text.as_str()))
+            || CONCLUSION_ZH.iter().any(|w| s.compact[last.clone()].starts_with(&w.chars().collect::<Vec<char>>()));
+    opens && final_verdict(s, &negation_cues(s))
 }
 
 /// Connectives that open a statement answering the one before it ("But ...", "不过 ...").
