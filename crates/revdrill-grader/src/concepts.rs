@@ -141,6 +141,11 @@ impl Concepts {
         &self.terms[concept][term].text
     }
 
+    /// Whether a term is code (a backticked or symbol-bearing needle), not words.
+    pub fn is_code_term(&self, concept: usize, term: usize) -> bool {
+        matches!(self.terms[concept][term].pattern, Pattern::Code(_))
+    }
+
     /// Whether a backward cue closes its clause: an English judgement ("is fine") always does; a
     /// Chinese negation only when nothing it could negate follows it ("泄露应该不会(发生)", not
     /// "包一下就不会 panic").

@@ -65,6 +65,11 @@ pub(crate) struct Analysed {
     hits_any: bool,
     /// Cached: states a decoy's misreading.
     flags_decoy: bool,
+    /// Describes a test (it names testing) under a checklist item that asks only about tests.
+    test_plan: bool,
+    /// Only recommends ("建议...", "Make sure ...", "consider ...") and claims no failure or absence:
+    /// it earns no partial away from the code.
+    advice_only: bool,
 }
 
 /// Grades answer sets for one drill. Build it once per drill; grading is then cheap.
@@ -180,6 +185,17 @@ impl<'d> Grader<'d> {
         }
     }
 
+    /// Whether a statement describes a test under an item that asks only about tests.
+    fn test_plan(&self, a: &Analysed) -> bool {
+        let Source::Item { id } = &a.source else { return false };
+        let Some(item) = self.drill.checklist.iter().find(|c| &c.id == id) else { return false };
+        let testing_only = !item.covers.is_empty()
+            && item.covers.iter().all(|f| self.drill.finding(f).is_some_and(|f| f.category == Category::Testing));
+        let names_test =
+            ["test", "missing-test"].iter().any(|n| self.present(a, n) || self.concepts.id(n).is_some_and(|i| a.denied[i]));
+        testing_only && names_test
+    }
+
     /// Whether a statement satisfies any group (hit or partial) of any finding.
     fn names_finding(&self, a: &Analysed) -> bool {
         self.drill.findings.iter().any(|f| f.hit.iter().chain(&f.partial).any(|g| self.satisfied(g, a)))
@@ -210,7 +226,11 @@ impl<'d> Grader<'d> {
                     specific: false,
                     hits_any: false,
                     flags_decoy: false,
+                    test_plan: false,
+                    advice_only: false,
                 };
+                a.test_plan = self.test_plan(&a);
+                a.advice_only = advice_only(&a);
                 a.set_aside = self.set_aside_reason(&a);
                 a.specific = self.specific(&a);
                 a.hits_any = self.hits_any(&a);
@@ -324,8 +344,12 @@ impl<'d> Grader<'d> {
                 };
                 let near =
                     line.is_some_and(|l| f.lines.iter().any(|r| l + ANCHOR_SLACK >= *r.start() && l <= r.end() + ANCHOR_SLACK));
+                // A test plan ("mock a node that returns null and assert NotFound") describes a
+                // test, not the problem it would catch: for other findings it earns only what it
+                // states in full ("... would fail: Get runs on the cancelled ctx").
+                let plan = a.test_plan && f.category != Category::Testing;
                 let hit = f.hit.iter().find(|g| self.satisfied(g, a));
-                let partial = f.partial.iter().find(|g| self.satisfied(g, a));
+                let partial = f.partial.iter().find(|g| self.satisfied(g, a)).filter(|_| (near || !a.advice_only) && !plan);
                 let states_other = hit.is_none() && a.hits_any;
                 let (mut v, mut group) = match (hit, partial) {
                     (Some(g), _) => (Verdict::Hit, Some(g)),
@@ -336,11 +360,11 @@ impl<'d> Grader<'d> {
                 };
                 // On the finding's own line, one idea of the finding says enough: the place says the rest.
                 if v == Verdict::Miss && near && !states_other && !self.about_other_finding(a, f) {
-                    if let Some(g) = f
-                        .hit
-                        .iter()
-                        .find(|g| g.iter().any(|n| drill.concepts.contains_key(n) && self.own_idea(f, n) && self.present(a, n)))
-                    {
+                    if let Some(g) = f.hit.iter().find(|g| {
+                        g.iter().any(|n| {
+                            drill.concepts.contains_key(n) && self.own_idea(f, n) && self.present(a, n) && !self.only_code(a, n)
+                        })
+                    }) {
                         v = Verdict::Partial;
                         group = Some(g);
                     }
@@ -558,6 +582,17 @@ impl<'d> Grader<'d> {
             .any(|g| self.satisfied(g, a))
     }
 
+    /// Whether every occurrence of concept `n` is a name from the code (`Copy`, `resp.Body`):
+    /// naming the code on its own line says where, not what is wrong.
+    fn only_code(&self, a: &Analysed, n: &str) -> bool {
+        let Some(id) = self.concepts.id(n) else { return false };
+        a.matches.iter().filter(|m| m.concept == id && !m.negated).all(|m| {
+            let words: String = a.stmt.compact[m.start..m.end].iter().collect();
+            self.concepts.is_code_term(m.concept, m.term)
+                || self.idents.iter().any(|i| *i == words || i.rsplit('.').next() == Some(words.as_str()))
+        })
+    }
+
     /// Whether concept `n` belongs to no finding but `f`: a single idea shared by several
     /// findings (`notfound`, `error`) does not say which one a comment means.
     fn own_idea(&self, f: &revdrill_pack::Finding, n: &str) -> bool {
@@ -675,6 +710,20 @@ fn telegraphic(s: &Statement) -> bool {
         let function = words.iter().filter(|t| is_function_word(&t.text)).count();
         (function as f64) < 0.1 * words.len() as f64
     }
+}
+
+/// Openings of a recommendation.
+const ADVICE_EN: &[&str] =
+    &["suggest", "consider", "make", "please", "should", "use", "maybe", "ensure", "prefer", "try", "recommend"];
+const ADVICE_ZH: &[&str] = &["建议", "可以考虑", "考虑", "最好", "应该", "推荐", "要", "需要", "请"];
+
+/// Whether a statement only recommends: it opens with advice and claims no failure or absence.
+fn advice_only(a: &Analysed) -> bool {
+    let s = &a.stmt;
+    let opens = s.tokens.first().is_some_and(|t| !t.cjk && ADVICE_EN.contains(&t.text.as_str()))
+        || ADVICE_ZH.iter().any(|w| s.compact.starts_with(&w.chars().collect::<Vec<char>>()));
+    let claims = a.matches.iter().any(|m| !m.negated && m.asserts_absence) || a.denied.iter().any(|&d| d);
+    opens && !claims
 }
 
 /// A list needs at least this many items...
