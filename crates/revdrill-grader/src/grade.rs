@@ -196,6 +196,16 @@ impl<'d> Grader<'d> {
         testing_only && names_test
     }
 
+    /// Whether the statement satisfies a group of another finding with more than `n` concepts.
+    fn more_about_other(&self, a: &Analysed, f: &revdrill_pack::Finding, n: usize) -> bool {
+        self.drill
+            .findings
+            .iter()
+            .filter(|o| o.id != f.id)
+            .flat_map(|o| o.hit.iter().chain(&o.partial))
+            .any(|g| g.len() > n && self.satisfied(g, a))
+    }
+
     /// Whether a statement satisfies any group (hit or partial) of any finding.
     fn names_finding(&self, a: &Analysed) -> bool {
         self.drill.findings.iter().any(|f| f.hit.iter().chain(&f.partial).any(|g| self.satisfied(g, a)))
@@ -350,7 +360,10 @@ impl<'d> Grader<'d> {
                 let plan = a.test_plan && f.category != Category::Testing;
                 let hit = f.hit.iter().find(|g| self.satisfied(g, a));
                 let partial = f.partial.iter().find(|g| self.satisfied(g, a)).filter(|_| (near || !a.advice_only) && !plan);
-                let states_other = hit.is_none() && a.hits_any;
+                // One statement, one point: a partial yields to another finding the statement
+                // says more about ("... a failed cleanup leaves no trace and the record leaks
+                // again" is about the dropped errors, not the goroutine).
+                let states_other = hit.is_none() && (a.hits_any || partial.is_some_and(|g| self.more_about_other(a, f, g.len())));
                 let (mut v, mut group) = match (hit, partial) {
                     (Some(g), _) => (Verdict::Hit, Some(g)),
                     (None, Some(g)) if !states_other && (near || a.specific || self.asserts_absence(a, g)) => {
