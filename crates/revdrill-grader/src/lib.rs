@@ -17,4 +17,4 @@ mod validate;
 
 pub use grade::{Grader, Weights};
 pub use report::*;
-pub use validate::check_concepts;
+pub use validate::{check_concepts, lint_concepts};

@@ -52,3 +52,32 @@ pub fn check_concepts(drill: &Drill) -> Vec<PackError> {
     }
     errs
 }
+
+/// Concepts the drill defines but no group, `unless` or `!concept` names: dead phrasings that
+/// cost matching time and mislead authors. Warnings, located in `drill.toml`.
+pub fn lint_concepts(drill: &Drill) -> Vec<PackError> {
+    let used: std::collections::BTreeSet<&str> = drill
+        .findings
+        .iter()
+        .flat_map(|f| f.hit.iter().chain(&f.partial))
+        .chain(drill.traps.iter().flat_map(|t| &t.matches))
+        .chain(drill.decoys.iter().flat_map(|d| &d.matches))
+        .flatten()
+        .chain(drill.traps.iter().flat_map(|t| &t.unless))
+        .map(|n| n.strip_prefix('!').unwrap_or(n))
+        .collect();
+    drill
+        .concepts
+        .keys()
+        .filter(|name| !used.contains(name.as_str()))
+        .map(|name| {
+            let field = format!("concepts.{name}");
+            PackError {
+                file: drill.toml_path(),
+                line: drill.line_of(&field),
+                field,
+                message: format!("concept `{name}` is named by no finding, trap or decoy"),
+            }
+        })
+        .collect()
+}

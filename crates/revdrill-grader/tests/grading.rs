@@ -257,3 +257,14 @@ fn a_group_may_ask_for_a_denied_concept() {
     assert_eq!(grade("这个改动没有测试来证明泄露没了"), "missing-tests=hit");
     assert_eq!(grade("The test is fine and proves the cleanup."), "nothing");
 }
+
+#[test]
+fn catalog_drills_define_no_unused_concept() {
+    for d in revdrill_catalog::embedded().unwrap() {
+        let unused: Vec<String> = revdrill_grader::lint_concepts(&d).iter().map(|e| e.field.clone()).collect();
+        assert!(unused.is_empty(), "{}: {unused:?}", d.id);
+    }
+    let mut d = drill("containerd-shimv1-leak");
+    d.concepts.insert("orphan".into(), Default::default());
+    assert_eq!(revdrill_grader::lint_concepts(&d).len(), 1);
+}

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 use revdrill_grader::corpus::{self, Evaluation};
-use revdrill_grader::{Grader, check_concepts};
+use revdrill_grader::{Grader, check_concepts, lint_concepts};
 use revdrill_pack::{PackError, load_pack, parse_answers};
 
 use crate::app::App;
@@ -27,6 +27,9 @@ pub fn check(app: &App, dirs: &[PathBuf]) -> Result<ExitCode> {
         for d in &drills {
             let before = problems.len();
             problems.extend(check_concepts(d));
+            for w in lint_concepts(d) {
+                writeln!(out, "{}{}{} {w}", render::WARN.render(), t(lang, "warning:", "警告："), render::WARN.render_reset())?;
+            }
             let grader = Grader::new(d);
             let base = d.toml_path().trim_end_matches("drill.toml").to_string();
             for (name, text) in &d.examples {
