@@ -29,10 +29,11 @@ const LABELS: &[&str] = &[
     "fyi",
 ];
 
+/// Words that give a consequence. Cues are words (matched on word edges, outside code, not
+/// right after a negation), never substrings: "because" holds no "use", `LazyLock` is not "lazy".
 const WHY_CUES: &[&str] = &[
     "because",
-    "so ",
-    "so,",
+    "so",
     "otherwise",
     "which means",
     "this means",
@@ -43,18 +44,20 @@ const WHY_CUES: &[&str] = &[
     "result in",
     "results in",
     "cause",
-    "would ",
-    "will ",
-    "since ",
+    "causes",
+    "would",
+    "will",
+    "since",
     "as a result",
-    "then ",
+    "then",
     "therefore",
-    "means ",
+    "means",
     "risk",
-    "can ",
-    "could ",
+    "can",
+    "could",
 ];
 
+/// Words that offer a way forward.
 const GUIDANCE_CUES: &[&str] = &[
     "consider",
     "could we",
@@ -67,24 +70,24 @@ const GUIDANCE_CUES: &[&str] = &[
     "instead",
     "prefer",
     "please",
-    "use ",
-    "add ",
+    "use",
+    "add",
     "replace",
-    "move ",
+    "move",
     "wrap",
     "let's",
     "recommend",
     "switch to",
-    "pass ",
-    "log ",
-    "return ",
-    "check ",
-    "handle ",
-    "should ",
+    "pass",
+    "log",
+    "return",
+    "check",
+    "handle",
+    "should",
     "might want",
-    "i'd ",
+    "i'd",
     "we could",
-    "maybe ",
+    "maybe",
 ];
 
 /// Blame, contempt and diminishing words (thoughtbot's list and Google's example).
@@ -112,7 +115,7 @@ const RUDE: &[&str] = &[
     "ridiculous",
     "any idiot",
     "come on",
-    "seriously?",
+    "seriously",
     "your code",
     "you always",
     "you never",
@@ -120,7 +123,7 @@ const RUDE: &[&str] = &[
     "just fix",
     "just use",
     "just add",
-    "just do ",
+    "just do",
     "just make",
     "just change",
     "just remove",
@@ -128,8 +131,42 @@ const RUDE: &[&str] = &[
     "just read",
 ];
 
-fn contains_any(hay: &str, needles: &[&str]) -> Vec<String> {
-    needles.iter().filter(|n| hay.contains(*n)).map(|n| n.trim().to_string()).collect()
+/// The prose words of a comment, lower-cased, as cues see them: code (backticks, `a.b`, `f(`)
+/// left out, contractions expanded ("didn't" → "did not"), apostrophes splitting ("let's" →
+/// "let s").
+fn prose_words(text: &str) -> Vec<String> {
+    crate::text::analyze(text).tokens.into_iter().filter(|t| !t.cjk && !t.code).map(|t| t.text).collect()
+}
+
+/// A cue as words, split the way [`prose_words`] splits text.
+fn cue_words(cue: &str) -> Vec<String> {
+    cue.to_lowercase().split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_string).collect()
+}
+
+/// The cues of `table` that occur in `words` as whole words, in order, not right after a
+/// negation ("no need to use" offers nothing); each at most once, in table order.
+pub(crate) fn find_cues(words: &[String], table: &[&str]) -> Vec<String> {
+    let mut out = Vec::new();
+    for cue in table {
+        let parts = cue_words(cue);
+        if parts.is_empty() || words.len() < parts.len() {
+            continue;
+        }
+        let found = (0..=words.len() - parts.len()).any(|i| {
+            words[i..i + parts.len()] == parts[..]
+                && !(i > 0 && crate::text::NEG_EN.contains(&words[i - 1].as_str()) && table != RUDE)
+        });
+        if found {
+            out.push(cue.to_string());
+        }
+    }
+    out
+}
+
+/// Whether `needle` occurs in `hay` with no identifier character on either side.
+fn contains_word(hay: &str, needle: &str) -> bool {
+    let ident = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_');
+    hay.match_indices(needle).any(|(i, m)| !ident(hay[..i].chars().next_back()) && !ident(hay[i + m.len()..].chars().next()))
 }
 
 /// The label at the start of the comment (`issue (blocking)`, `nit`), if any.
@@ -201,7 +238,7 @@ pub(crate) fn grade_comment(g: &Grader, text: &str, analysed: &[&Analysed]) -> C
 
     // 2. Grounding.
     let has_code = text.matches('`').count() >= 2;
-    let ident = g.idents.iter().find(|i| lower.contains(i.as_str()));
+    let ident = g.idents.iter().find(|i| contains_word(&lower, i));
     let line_ref = lower.contains("line ") && lower.chars().any(|c| c.is_ascii_digit());
     let (score, fb) = if has_code || ident.is_some() || line_ref {
         let what = ident.cloned().unwrap_or_else(|| "code".into());
@@ -252,7 +289,8 @@ pub(crate) fn grade_comment(g: &Grader, text: &str, analysed: &[&Analysed]) -> C
     dims.push(Dimension { name: "problem", score, max: 25.0, feedback: fb });
 
     // 4. Why.
-    let cues = contains_any(&lower, WHY_CUES);
+    let words = prose_words(text);
+    let cues = find_cues(&words, WHY_CUES);
     let (score, fb) = if !cues.is_empty() {
         (15.0, Localized::new(format!("Gives the consequence (\"{}\").", cues[0]), format!("说明了后果（“{}”）。", cues[0])))
     } else {
@@ -267,7 +305,7 @@ pub(crate) fn grade_comment(g: &Grader, text: &str, analysed: &[&Analysed]) -> C
     dims.push(Dimension { name: "why", score, max: 15.0, feedback: fb });
 
     // 5. Guidance.
-    let cues = contains_any(&lower, GUIDANCE_CUES);
+    let cues = find_cues(&words, GUIDANCE_CUES);
     let (score, fb) = if !cues.is_empty() {
         (15.0, Localized::new(format!("Offers a way forward (\"{}\").", cues[0]), format!("给出了可行的改法（“{}”）。", cues[0])))
     } else {
@@ -282,7 +320,7 @@ pub(crate) fn grade_comment(g: &Grader, text: &str, analysed: &[&Analysed]) -> C
     dims.push(Dimension { name: "guidance", score, max: 15.0, feedback: fb });
 
     // 6. Courtesy.
-    let rude = contains_any(&lower, RUDE);
+    let rude = find_cues(&words, RUDE);
     let shouting = text.split_whitespace().filter(|w| w.len() >= 4 && w.chars().all(|c| c.is_ascii_uppercase())).count() >= 2
         || text.contains("!!");
     let (score, fb) = if rude.is_empty() && !shouting {
@@ -344,7 +382,7 @@ pub(crate) fn grade_comment(g: &Grader, text: &str, analysed: &[&Analysed]) -> C
         });
     }
 
-    let rewrite = finding.map(|f| rewrite(text, label.is_some(), &dims, f));
+    let rewrite = finding.map(|f| rewrite(text, label.is_some(), &dims, f, &g.idents));
     CommentReport {
         score: total.round().clamp(0.0, 100.0) as u8,
         text: text.to_string(),
@@ -355,9 +393,11 @@ pub(crate) fn grade_comment(g: &Grader, text: &str, analysed: &[&Analysed]) -> C
     }
 }
 
-/// The learner's point, rebuilt to meet the rubric: their own sentence where it is usable,
-/// the answer key's words for what is missing.
-fn rewrite(text: &str, has_label: bool, dims: &[Dimension], f: &revdrill_pack::Finding) -> String {
+/// The learner's point, rebuilt into one comment a reviewer would post: a label, the learner's
+/// own point (grounded in the code the finding is about when it names none), why it matters (the
+/// first sentence of the key's risk) and one ask (the question of the key's model comment, or its
+/// suggestion as a question). Vague closing orders ("Fix it.") give way to the ask.
+fn rewrite(text: &str, has_label: bool, dims: &[Dimension], f: &revdrill_pack::Finding, idents: &[String]) -> String {
     let ok = |name: &str| dims.iter().any(|d| d.name == name && d.score >= d.max * 0.99 && d.max > 0.0);
     let label = match f.severity {
         Severity::Blocker => "issue (blocking):",
@@ -366,30 +406,217 @@ fn rewrite(text: &str, has_label: bool, dims: &[Dimension], f: &revdrill_pack::F
         Severity::Nit => "nit:",
     };
     let english = text.chars().filter(|&c| is_cjk(c)).count() == 0;
-    // The learner's whole comment when it is usable English, else the key's problem statement.
-    let mut point = if english && ok("courtesy") { text.to_string() } else { f.problem.en.clone() };
-    if has_label {
+    let stated = dims.iter().any(|d| d.name == "problem" && d.score > 0.0);
+    let words = text.split_whitespace().count();
+    let learner = english && ok("courtesy") && stated && words >= REWRITE_MIN_WORDS && !text.trim_end().ends_with('?');
+    // Rude, Chinese or off the point: nothing of the learner's can be kept; the key's model
+    // comment is the comment to post.
+    if !learner {
+        return f.comment.trim().to_string();
+    }
+    let mut point = text.trim().to_string();
+    if has_label && label_of(&point).is_some() {
         if let Some(colon) = point.find(':') {
-            if label_of(&point).is_some() {
-                point = point[colon + 1..].trim().to_string();
-            }
+            point = point[colon + 1..].trim().to_string();
         }
     }
-    let mut out = format!("{label} {}", point.trim());
-    if !out.ends_with(['.', '?', '!']) {
-        out.push('.');
+    let add_ask = !ok("guidance");
+    let mut sentences = split_sentences(&point);
+    if add_ask {
+        // "Fix it." / "Please change this." add nothing once the comment asks for something real.
+        while sentences.len() > 1 && sentences.last().is_some_and(|s| vague_order(s)) {
+            sentences.pop();
+        }
     }
+    let mut body = sentences.join(" ");
+    if !ok("grounding") {
+        body = quote_names(&body, idents);
+    }
+    if !body.contains('`') {
+        if let Some(code) = first_name(&f.comment).or_else(|| first_name(&f.problem.en)) {
+            body = format!("In {code}, {}", lower_first(&body));
+        }
+    }
+    let mut out = format!("{label} {}", end_sentence(&body));
     if !ok("why") {
         out.push(' ');
-        out.push_str(&f.risk.en);
+        out.push_str(&end_sentence(&first_sentence(&f.risk.en)));
     }
-    if !ok("guidance") {
-        out.push_str(" Could we ");
-        let s = f.suggestion.en.trim_end_matches('.');
-        let mut cs = s.chars();
-        let first = cs.next().map(|c| c.to_lowercase().collect::<String>()).unwrap_or_default();
-        out.push_str(&(first + cs.as_str()));
-        out.push('?');
+    if add_ask {
+        out.push(' ');
+        out.push_str(&ask(f));
     }
     out
+}
+
+/// One ask: the model comment's question when it has one, else the suggestion as a question.
+fn ask(f: &revdrill_pack::Finding) -> String {
+    if let Some(q) = split_sentences(&f.comment).into_iter().rev().find(|s| s.ends_with('?')) {
+        let q = q.trim();
+        // The model comment's question may follow its label on the same sentence.
+        let q = match label_of(q) {
+            Some(_) => q.split_once(':').map_or(q, |(_, rest)| rest.trim()),
+            None => q,
+        };
+        if q.starts_with(|c: char| c.is_uppercase()) {
+            return q.to_string();
+        }
+    }
+    let s = first_sentence(&f.suggestion.en);
+    let s = strip_asides(s.trim_end_matches('.'));
+    format!("Could we {}?", lower_first(&s))
+}
+
+/// Sentences of `text` (split after `.`, `?`, `!` followed by a space, not inside backticks).
+fn split_sentences(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut code = false;
+    let chars: Vec<char> = text.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        cur.push(c);
+        if c == '`' {
+            code = !code;
+        }
+        let next_space = chars.get(i + 1).is_none_or(|n| n.is_whitespace());
+        if !code && matches!(c, '.' | '?' | '!') && next_space && !cur.trim_end().ends_with("e.g.") {
+            out.push(cur.trim().to_string());
+            cur.clear();
+        }
+    }
+    if !cur.trim().is_empty() {
+        out.push(cur.trim().to_string());
+    }
+    out
+}
+
+fn first_sentence(text: &str) -> String {
+    split_sentences(text).into_iter().next().unwrap_or_default()
+}
+
+/// Fewest words of a learner's comment that the rewrite keeps as the point ("race?" is a topic;
+/// the rewrite then offers the key's model comment).
+const REWRITE_MIN_WORDS: usize = 5;
+
+/// Most words of a closing order that says nothing the ask does not ("Fix it.", "Please change this.").
+const VAGUE_ORDER_MAX_WORDS: usize = 4;
+
+fn vague_order(sentence: &str) -> bool {
+    !sentence.contains('`') && !sentence.ends_with('?') && sentence.split_whitespace().count() <= VAGUE_ORDER_MAX_WORDS
+}
+
+/// Puts backticks around the words of `text` that name code from the diff: a whole identifier
+/// (`s.tasks.Get`) or its last part written with a capital or a dot (`Get`, `ctx.Err`).
+fn quote_names(text: &str, idents: &[String]) -> String {
+    let is_name = |w: &str| {
+        let lw = w.to_lowercase();
+        let last_part = idents.iter().any(|i| i.rsplit('.').next() == Some(lw.as_str()));
+        idents.contains(&lw) || (last_part && (w.chars().any(char::is_uppercase) || w.contains('.')))
+    };
+    let mut out = String::new();
+    for (i, word) in text.split(' ').enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        let core = word.trim_end_matches(['.', ',', ';', ':', '?', '!', ')']).trim_start_matches('(');
+        let core = core.trim_end_matches("()");
+        match word.find(core) {
+            Some(at) if !core.is_empty() && !word.contains('`') && is_name(core) => {
+                out.push_str(&word[..at]);
+                out.push('`');
+                out.push_str(core);
+                out.push('`');
+                out.push_str(&word[at + core.len()..]);
+            }
+            _ => out.push_str(word),
+        }
+    }
+    out
+}
+
+/// The first code span of a text that is a plain name (`waitOrphaned`, `s.tasks.Get`), with
+/// its backticks.
+fn first_name(text: &str) -> Option<&str> {
+    let mut rest = text;
+    let mut offset = 0;
+    while let Some(start) = rest.find('`') {
+        let end = rest[start + 1..].find('`')? + start + 1;
+        let inner = &rest[start + 1..end];
+        if !inner.is_empty() && inner.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.') {
+            return Some(&text[offset + start..offset + end + 1]);
+        }
+        offset += end + 1;
+        rest = &rest[end + 1..];
+    }
+    None
+}
+
+/// Drops asides in parentheses that hold no code ("(see the trap)", "(Go 1.21+)").
+fn strip_asides(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(open) = rest.find(" (") {
+        let Some(close) = rest[open..].find(')') else { break };
+        let aside = &rest[open..open + close + 1];
+        out.push_str(&rest[..open]);
+        if aside.contains('`') {
+            out.push_str(aside);
+        }
+        rest = &rest[open + close + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Lower-cases the first letter unless the first word is a name (`NotFound`, `URL`, code).
+fn lower_first(s: &str) -> String {
+    let mut cs = s.chars();
+    match (cs.next(), cs.next()) {
+        (Some(a), Some(b)) if a.is_uppercase() && !b.is_uppercase() => {
+            let first_word = s.split_whitespace().next().unwrap_or("");
+            if first_word.chars().skip(1).any(char::is_uppercase) {
+                s.to_string()
+            } else {
+                a.to_lowercase().collect::<String>() + &s[a.len_utf8()..]
+            }
+        }
+        _ => s.to_string(),
+    }
+}
+
+/// The text with a closing full stop unless it already ends a sentence.
+fn end_sentence(s: &str) -> String {
+    let s = s.trim();
+    if s.ends_with(['.', '?', '!']) { s.to_string() } else { format!("{s}.") }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `cues` of `table` found in `text`, joined with `|` (empty when none).
+    fn check(text: &str, table: &[&str], expect: &str) {
+        assert_eq!(find_cues(&prose_words(text), table).join("|"), expect, "{text}");
+    }
+
+    #[test]
+    fn cues_match_whole_words_outside_code() {
+        // Substrings are not words.
+        check("This fails because the ctx is cancelled.", GUIDANCE_CUES, "");
+        check("The cleanup would become one more leak.", RUDE, "");
+        check("`LazyLock` initialises it once, so it is safe.", RUDE, "");
+        check("Use `LazyLock` here.", GUIDANCE_CUES, "use");
+        // Code in backticks or dotted names is not prose.
+        check("`s.use(x)` and `handle.check()` are fine.", GUIDANCE_CUES, "");
+        check("Could we use `%w` instead?", GUIDANCE_CUES, "could we|instead|use");
+        // Contractions are read expanded.
+        check("You didn't close the body.", RUDE, "you did not");
+        check("Let's log it with the task id.", GUIDANCE_CUES, "let's|log");
+        // A negated cue offers nothing; blame stays blame.
+        check("Don't use a mutex here.", GUIDANCE_CUES, "");
+        check("It was just cancelled, so it fails.", RUDE, "");
+        check("Just use `%w`, obviously.", RUDE, "obviously|just use");
+        check("Come on, this leaks.", RUDE, "come on");
+        check("So the error is lost, which means nobody knows.", WHY_CUES, "so|which means|means");
+    }
 }

@@ -268,3 +268,36 @@ fn catalog_drills_define_no_unused_concept() {
     d.concepts.insert("orphan".into(), Default::default());
     assert_eq!(revdrill_grader::lint_concepts(&d).len(), 1);
 }
+
+#[test]
+fn rewrites_of_weak_comments_read_as_one_comment() {
+    let d = drill("containerd-shimv1-leak");
+    let g = Grader::new(&d);
+    let weak = [
+        "the goroutine leaks if ctx is never cancelled. fix it.",
+        "You forgot that errors other than NotFound are silently ignored!!",
+        "Get then Delete is not atomic, another goroutine can recreate the task in between.",
+        "after ctx is cancelled, Get fails with context.Canceled so nothing is deleted",
+        "这里 ctx 已经取消了，Get 会直接失败，Delete 不会执行",
+        "race?",
+    ];
+    for text in weak {
+        let r = g.grade(&answers(&d, "expression", text, vec![])).comment;
+        let Some(rw) = r.rewrite else { panic!("no rewrite for {text}") };
+        let labels = ["issue (blocking): ", "issue: ", "suggestion: ", "nit: "];
+        assert!(labels.iter().any(|l| rw.starts_with(l)), "label: {rw}");
+        assert!(rw.contains('`'), "grounded in code: {rw}");
+        assert!(!rw.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "English: {rw}");
+        let prose: String = rw.split('`').step_by(2).collect::<Vec<_>>().join("CODE");
+        for bad in ["(see", "..", " .", "fix it.", "Fix it.", "?)", "!!"] {
+            assert!(!prose.contains(bad), "pasted fragment {bad:?}: {rw}");
+        }
+        assert!(prose.matches('?').count() <= 1, "one ask: {rw}");
+        let last = prose.rsplit(". ").next().unwrap();
+        let asks = ["Could ", "Can ", "Should ", "Consider ", "Would "];
+        assert!(last.ends_with('?') || asks.iter().any(|a| last.starts_with(a)), "ends with one ask: {rw}");
+        let sentences = prose.matches(". ").count() + 1;
+        assert!(sentences <= 4, "{sentences} sentences: {rw}");
+        println!("{text}\n  => {rw}");
+    }
+}
