@@ -29,6 +29,35 @@ const LABELS: &[&str] = &[
     "fyi",
 ];
 
+/// Points of the label dimension, and what a `nit:` label on a blocker or major problem earns.
+const LABEL_MAX: f64 = 10.0;
+const LABEL_UNDERSOLD: f64 = 4.0;
+/// Points for quoting code, naming a diff identifier or giving a line.
+const GROUNDING_MAX: f64 = 15.0;
+/// Points for stating a finding in full, and for a partial.
+const PROBLEM_MAX: f64 = 25.0;
+const PROBLEM_PARTIAL: f64 = 12.0;
+/// Points for giving a consequence.
+const WHY_MAX: f64 = 15.0;
+/// Points for offering a way forward.
+const GUIDANCE_MAX: f64 = 15.0;
+/// Points for no blame, contempt or shouting.
+const COURTESY_MAX: f64 = 10.0;
+/// Points for a focused length, and for one near it (in words, two CJK characters a word).
+const CONCISE_MAX: f64 = 10.0;
+const CONCISE_NEAR: f64 = 5.0;
+const CONCISE_WORDS: std::ops::RangeInclusive<usize> = 12..=90;
+const CONCISE_NEAR_WORDS: [std::ops::RangeInclusive<usize>; 2] = [6..=11, 91..=130];
+/// A comment that states no problem of the drill keeps this share of its points ("LGTM" → 2).
+const NO_PROBLEM_FACTOR: f64 = 0.2;
+/// A rude comment keeps this share: a correct point made rudely still hurts the review, so it
+/// costs more than the courtesy points alone.
+const RUDE_FACTOR: f64 = 0.7;
+/// A comment with more CJK characters than this many times its ASCII letters is "in Chinese"
+/// and keeps [`CHINESE_FACTOR`] of its points.
+const CHINESE_COMMENT_RATIO: f64 = 0.5;
+const CHINESE_FACTOR: f64 = 0.5;
+
 /// Words that give a consequence. Cues are words (matched on word edges, outside code, not
 /// right after a negation), never substrings: "because" holds no "use", `LazyLock` is not "lazy".
 const WHY_CUES: &[&str] = &[
@@ -216,7 +245,7 @@ pub(crate) fn grade_comment(g: &Grader, text: &str, analysed: &[&Analysed]) -> C
             if matches!(w.as_str(), "nit" | "nitpick" | "typo" | "polish" | "quibble") && f.severity <= Severity::Major =>
         {
             (
-                4.0,
+                LABEL_UNDERSOLD,
                 Localized::new(
                     format!("`{w}:` undersells it: this is a {} problem; use `issue (blocking):` or `issue:`.", f.severity),
                     format!(
@@ -227,14 +256,14 @@ pub(crate) fn grade_comment(g: &Grader, text: &str, analysed: &[&Analysed]) -> C
             )
         }
         (Some((w, _)), _) => (
-            10.0,
+            LABEL_MAX,
             Localized::new(
                 format!("Labelled `{w}`: the author knows how much it matters."),
                 format!("使用了 `{w}` 标签：作者一眼就知道轻重。"),
             ),
         ),
     };
-    dims.push(Dimension { name: "label", score, max: 10.0, feedback: fb });
+    dims.push(Dimension { name: "label", score, max: LABEL_MAX, feedback: fb });
 
     // 2. Grounding.
     let has_code = text.matches('`').count() >= 2;
@@ -242,7 +271,10 @@ pub(crate) fn grade_comment(g: &Grader, text: &str, analysed: &[&Analysed]) -> C
     let line_ref = lower.contains("line ") && lower.chars().any(|c| c.is_ascii_digit());
     let (score, fb) = if has_code || ident.is_some() || line_ref {
         let what = ident.cloned().unwrap_or_else(|| "code".into());
-        (15.0, Localized::new(format!("Grounded in the diff (`{what}`)."), format!("落到了 diff 中的具体代码（`{what}`）。")))
+        (
+            GROUNDING_MAX,
+            Localized::new(format!("Grounded in the diff (`{what}`)."), format!("落到了 diff 中的具体代码（`{what}`）。")),
+        )
     } else {
         (
             0.0,
@@ -252,7 +284,7 @@ pub(crate) fn grade_comment(g: &Grader, text: &str, analysed: &[&Analysed]) -> C
             ),
         )
     };
-    dims.push(Dimension { name: "grounding", score, max: 15.0, feedback: fb });
+    dims.push(Dimension { name: "grounding", score, max: GROUNDING_MAX, feedback: fb });
 
     // 3. Problem.
     let (score, fb) = match best {
@@ -264,14 +296,14 @@ pub(crate) fn grade_comment(g: &Grader, text: &str, analysed: &[&Analysed]) -> C
             ),
         ),
         Some((fi, Verdict::Hit, _)) => (
-            25.0,
+            PROBLEM_MAX,
             Localized::new(
                 format!("States a real problem of this change (`{}`).", drill.findings[fi].id),
                 format!("指出了这个改动的真实问题（`{}`）。", drill.findings[fi].id),
             ),
         ),
         Some((fi, _, _)) => (
-            12.0,
+            PROBLEM_PARTIAL,
             Localized::new(
                 format!("Points towards `{}` but does not say exactly what is wrong or when.", drill.findings[fi].id),
                 format!("指向了 `{}`，但没有说清楚具体哪里错、在什么情况下出错。", drill.findings[fi].id),
@@ -286,13 +318,13 @@ pub(crate) fn grade_comment(g: &Grader, text: &str, analysed: &[&Analysed]) -> C
         ),
     };
     let problem_found = score > 0.0;
-    dims.push(Dimension { name: "problem", score, max: 25.0, feedback: fb });
+    dims.push(Dimension { name: "problem", score, max: PROBLEM_MAX, feedback: fb });
 
     // 4. Why.
     let words = prose_words(text);
     let cues = find_cues(&words, WHY_CUES);
     let (score, fb) = if !cues.is_empty() {
-        (15.0, Localized::new(format!("Gives the consequence (\"{}\").", cues[0]), format!("说明了后果（“{}”）。", cues[0])))
+        (WHY_MAX, Localized::new(format!("Gives the consequence (\"{}\").", cues[0]), format!("说明了后果（“{}”）。", cues[0])))
     } else {
         (
             0.0,
@@ -302,12 +334,15 @@ pub(crate) fn grade_comment(g: &Grader, text: &str, analysed: &[&Analysed]) -> C
             ),
         )
     };
-    dims.push(Dimension { name: "why", score, max: 15.0, feedback: fb });
+    dims.push(Dimension { name: "why", score, max: WHY_MAX, feedback: fb });
 
     // 5. Guidance.
     let cues = find_cues(&words, GUIDANCE_CUES);
     let (score, fb) = if !cues.is_empty() {
-        (15.0, Localized::new(format!("Offers a way forward (\"{}\").", cues[0]), format!("给出了可行的改法（“{}”）。", cues[0])))
+        (
+            GUIDANCE_MAX,
+            Localized::new(format!("Offers a way forward (\"{}\").", cues[0]), format!("给出了可行的改法（“{}”）。", cues[0])),
+        )
     } else {
         (
             0.0,
@@ -317,14 +352,14 @@ pub(crate) fn grade_comment(g: &Grader, text: &str, analysed: &[&Analysed]) -> C
             ),
         )
     };
-    dims.push(Dimension { name: "guidance", score, max: 15.0, feedback: fb });
+    dims.push(Dimension { name: "guidance", score, max: GUIDANCE_MAX, feedback: fb });
 
     // 6. Courtesy.
     let rude = find_cues(&words, RUDE);
     let shouting = text.split_whitespace().filter(|w| w.len() >= 4 && w.chars().all(|c| c.is_ascii_uppercase())).count() >= 2
         || text.contains("!!");
     let (score, fb) = if rude.is_empty() && !shouting {
-        (10.0, Localized::new("About the code, not the person.", "对事不对人。"))
+        (COURTESY_MAX, Localized::new("About the code, not the person.", "对事不对人。"))
     } else {
         let what = rude.first().cloned().unwrap_or_else(|| "!!".into());
         (
@@ -335,14 +370,16 @@ pub(crate) fn grade_comment(g: &Grader, text: &str, analysed: &[&Analysed]) -> C
             ),
         )
     };
-    dims.push(Dimension { name: "courtesy", score, max: 10.0, feedback: fb });
+    dims.push(Dimension { name: "courtesy", score, max: COURTESY_MAX, feedback: fb });
 
     // 7. Concision.
     let words = text.split_whitespace().count() + text.chars().filter(|&c| is_cjk(c)).count() / 2;
     let (score, fb) = match words {
-        12..=90 => (10.0, Localized::new(format!("{words} words: focused."), format!("{words} 个词：简洁聚焦。"))),
-        6..=11 | 91..=130 => (
-            5.0,
+        w if CONCISE_WORDS.contains(&w) => {
+            (CONCISE_MAX, Localized::new(format!("{words} words: focused."), format!("{words} 个词：简洁聚焦。")))
+        }
+        w if CONCISE_NEAR_WORDS.iter().any(|r| r.contains(&w)) => (
+            CONCISE_NEAR,
             Localized::new(
                 format!("{words} words: aim for 12 to 90, one point per comment."),
                 format!("{words} 个词：建议 12 到 90 个词，一条评论只讲一件事。"),
@@ -356,21 +393,21 @@ pub(crate) fn grade_comment(g: &Grader, text: &str, analysed: &[&Analysed]) -> C
             ),
         ),
     };
-    dims.push(Dimension { name: "concise", score, max: 10.0, feedback: fb });
+    dims.push(Dimension { name: "concise", score, max: CONCISE_MAX, feedback: fb });
 
     let mut total: f64 = dims.iter().map(|d| d.score).sum();
     if !problem_found {
-        total *= 0.2;
+        total *= NO_PROBLEM_FACTOR;
     }
     // A correct point made rudely still hurts the review: it costs more than its courtesy points.
     if dims.iter().any(|d| d.name == "courtesy" && d.score == 0.0) {
-        total *= 0.7;
+        total *= RUDE_FACTOR;
     }
     // A comment written mostly in Chinese misses the point of the exercise.
     let cjk = text.chars().filter(|&c| is_cjk(c)).count();
     let ascii = text.chars().filter(|c| c.is_ascii_alphabetic()).count();
-    if cjk * 2 > ascii {
-        total *= 0.5;
+    if (cjk as f64) > CHINESE_COMMENT_RATIO * ascii as f64 {
+        total *= CHINESE_FACTOR;
         dims.push(Dimension {
             name: "english",
             score: 0.0,

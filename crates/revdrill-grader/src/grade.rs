@@ -37,6 +37,42 @@ fn sev_index(s: Severity) -> usize {
     Severity::ALL.iter().position(|x| *x == s).unwrap_or(0)
 }
 
+/// Prompt sentences whose words are indexed for the echo check (one bit each in a `u64`).
+const PROMPT_SENTENCES_MAX: usize = 64;
+/// A statement echoes a checklist prompt when it has at least this many distinct words...
+const ECHO_MIN_WORDS: usize = 3;
+/// ...and this share of them is in one prompt...
+const ECHO_SHARE: f64 = 0.85;
+/// ...or, for a question of at least this many words...
+const ECHO_QUESTION_MIN_WORDS: usize = 5;
+/// ...this share.
+const ECHO_QUESTION_SHARE: f64 = 0.6;
+/// A keyword list has at least this many tokens...
+const KEYWORD_LIST_MIN_TOKENS: usize = 3;
+/// ...and either this share of them inside concept terms, telegraphic, naming at least
+/// [`KEYWORD_LIST_MIN_FINDINGS`] findings...
+const KEYWORD_DENSITY: f64 = 0.6;
+const KEYWORD_LIST_MIN_FINDINGS: usize = 2;
+/// ...or is telegraphic and at least this long.
+const LONG_LIST_MIN_TOKENS: usize = 8;
+/// A statement of at least this many tokens that matches nothing is listed as "not in the key".
+const NOT_IN_KEY_MIN_TOKENS: usize = 4;
+/// A statement is specific enough for a partial when it names at least this many ideas.
+const SPECIFIC_MIN_IDEAS: usize = 2;
+/// A statement is read as Chinese when more than this share of its tokens are CJK characters.
+const CJK_STATEMENT_SHARE: f64 = 1.0 / 3.0;
+/// Chinese is choppy (a list of nouns) with at least this many space-separated chunks whose
+/// median length is at most [`CHOPPY_MEDIAN_CHUNK`] characters...
+const CHOPPY_MIN_CHUNKS: usize = 4;
+const CHOPPY_MEDIAN_CHUNK: usize = 3;
+/// ...at least this many CJK characters, and fewer function characters than this share.
+const TELEGRAPHIC_MIN_CJK: usize = 6;
+const TELEGRAPHIC_ZH_FUNCTION_SHARE: f64 = 0.12;
+/// English is telegraphic with fewer function words than this share.
+const TELEGRAPHIC_EN_FUNCTION_SHARE: f64 = 0.1;
+/// Shortest identifier from the diff that counts as grounding.
+const IDENT_MIN_LEN: usize = 3;
+
 /// Lexicon concepts that name a topic, not a claim: they never make a statement specific
 /// ("建议补充 unit test，提高 test coverage" names testing twice and claims nothing).
 const TOPIC_CONCEPTS: &[&str] = &["test", "performance", "security"];
@@ -105,7 +141,7 @@ impl<'d> Grader<'d> {
             .iter()
             .flat_map(|c| [c.prompt.en.as_str(), c.prompt.zh.as_str()])
             .flat_map(statements)
-            .take(64)
+            .take(PROMPT_SENTENCES_MAX)
             .collect();
         for (i, p) in prompts.iter().enumerate() {
             for t in &p.tokens {
@@ -254,7 +290,7 @@ impl<'d> Grader<'d> {
         let mut toks: Vec<&str> = a.stmt.tokens.iter().map(|t| t.stem.as_str()).collect();
         toks.sort_unstable();
         toks.dedup();
-        if toks.len() >= 3 {
+        if toks.len() >= ECHO_MIN_WORDS {
             // How many of the statement's distinct words each prompt holds.
             let mut shared = vec![0usize; self.prompt_count];
             for t in &toks {
@@ -268,14 +304,16 @@ impl<'d> Grader<'d> {
             }
             for n in shared {
                 let shared = n as f64 / toks.len() as f64;
-                if shared >= 0.85 || (a.stmt.question && toks.len() >= 5 && shared >= 0.6) {
+                if shared >= ECHO_SHARE
+                    || (a.stmt.question && toks.len() >= ECHO_QUESTION_MIN_WORDS && shared >= ECHO_QUESTION_SHARE)
+                {
                     return Some(SetAsideReason::EchoesPrompt);
                 }
             }
         }
         // A keyword list: nearly every word is a concept term, and it names several findings.
         let n = a.stmt.len();
-        if n >= 3 {
+        if n >= KEYWORD_LIST_MIN_TOKENS {
             let mut marked = vec![false; a.stmt.compact.len()];
             for m in &a.matches {
                 marked[m.start..m.end].iter_mut().for_each(|x| *x = true);
@@ -285,7 +323,7 @@ impl<'d> Grader<'d> {
                 self.drill.findings.iter().filter(|f| f.hit.iter().chain(&f.partial).any(|g| self.satisfied(g, a))).count();
             let density = covered as f64 / n as f64;
             let telegraphic = telegraphic(&a.stmt);
-            let long_list = n >= 8 && telegraphic;
+            let long_list = n >= LONG_LIST_MIN_TOKENS && telegraphic;
             // Several findings named in a few words each: titles, not mechanisms ("goroutine
             // leak, race condition, swallowed errors, all must be fixed").
             // Two names with one of them stated in full is a point with its consequence ("%v -> %w,
@@ -294,7 +332,8 @@ impl<'d> Grader<'d> {
             let name_drop = (findings_named > NAME_LIST_MIN_FINDINGS
                 || (findings_named == NAME_LIST_MIN_FINDINGS && !states_one))
                 && (n as f64) < NAME_LIST_TOKENS_PER_FINDING * findings_named as f64;
-            if (density >= 0.6 && telegraphic && findings_named >= 2) || long_list || name_drop || enumeration(&a.stmt) {
+            let dense = density >= KEYWORD_DENSITY && telegraphic && findings_named >= KEYWORD_LIST_MIN_FINDINGS;
+            if dense || long_list || name_drop || enumeration(&a.stmt) {
                 return Some(SetAsideReason::KeywordList);
             }
         }
@@ -483,7 +522,7 @@ impl<'d> Grader<'d> {
                 || traps.iter().any(|t| t.evidence == a.stmt.text)
                 || decoys.iter().any(|d| d.evidence == a.stmt.text);
             let is_comment_item = matches!(&a.source, Source::Item { id } if drill.checklist.iter().any(|c| &c.id == id && c.kind == ItemKind::Comment));
-            if !named_any && !is_comment_item && a.stmt.len() >= 4 {
+            if !named_any && !is_comment_item && a.stmt.len() >= NOT_IN_KEY_MIN_TOKENS {
                 set_aside.push(SetAside {
                     text: a.stmt.text.clone(),
                     source: a.source.clone(),
@@ -554,7 +593,7 @@ impl<'d> Grader<'d> {
         let counted: Vec<usize> = (0..names.len())
             .filter(|&c| a.present[c] && independent(c) && !TOPIC_CONCEPTS.contains(&names[c].as_str()))
             .collect();
-        counted.len() >= 2 && counted.iter().any(|&c| self.drill.concepts.contains_key(&names[c]))
+        counted.len() >= SPECIFIC_MIN_IDEAS && counted.iter().any(|&c| self.drill.concepts.contains_key(&names[c]))
     }
 
     /// Whether a concept of the group is claimed as missing or failing ("no tests", "没有测试").
@@ -704,7 +743,7 @@ fn whole(text: &str) -> Vec<Statement> {
 /// function words, or Chinese in short space-separated chunks ("泄露 竞态 取消 错误").
 fn telegraphic(s: &Statement) -> bool {
     let cjk = s.tokens.iter().filter(|t| t.cjk).count();
-    if cjk * 3 > s.len() {
+    if (cjk as f64) > CJK_STATEMENT_SHARE * s.len() as f64 {
         // Chinese without its grammar (的, 了, 会, 如果 ...) in short space-separated chunks is a
         // list of nouns; terse but real Chinese ("503 重试也没打日志，排查困难") runs on.
         let cjk_tokens: Vec<&crate::text::Token> = s.tokens.iter().filter(|t| t.cjk).collect();
@@ -716,12 +755,14 @@ fn telegraphic(s: &Statement) -> bool {
             .filter(|&n| n > 0)
             .collect();
         chunks.sort_unstable();
-        let choppy = chunks.len() >= 4 && chunks[chunks.len() / 2] <= 3;
-        cjk_tokens.len() >= 6 && choppy && (function as f64) < 0.12 * cjk_tokens.len() as f64
+        let choppy = chunks.len() >= CHOPPY_MIN_CHUNKS && chunks[chunks.len() / 2] <= CHOPPY_MEDIAN_CHUNK;
+        cjk_tokens.len() >= TELEGRAPHIC_MIN_CJK
+            && choppy
+            && (function as f64) < TELEGRAPHIC_ZH_FUNCTION_SHARE * cjk_tokens.len() as f64
     } else {
         let words: Vec<&crate::text::Token> = s.tokens.iter().filter(|t| !t.cjk && !t.code).collect();
         let function = words.iter().filter(|t| is_function_word(&t.text)).count();
-        (function as f64) < 0.1 * words.len() as f64
+        (function as f64) < TELEGRAPHIC_EN_FUNCTION_SHARE * words.len() as f64
     }
 }
 
@@ -802,7 +843,7 @@ fn diff_identifiers(drill: &Drill) -> Vec<String> {
                 let dotted = word.contains('.');
                 let camel = word.chars().skip(1).any(|c| c.is_ascii_uppercase());
                 let snake = word.contains('_') && word.len() > 2;
-                if word.len() >= 3 && (called || dotted || camel || snake) {
+                if word.len() >= IDENT_MIN_LEN && (called || dotted || camel || snake) {
                     let lw = word.to_lowercase();
                     if !out.contains(&lw) {
                         out.push(lw);
