@@ -7,27 +7,9 @@
 use revdrill_pack::{Localized, Severity};
 
 use crate::grade::{Analysed, Grader};
+use crate::lang::en;
 use crate::report::{CommentReport, Dimension, SetAsideReason, Verdict};
 use crate::text::is_cjk;
-
-const LABELS: &[&str] = &[
-    "praise",
-    "nitpick",
-    "nit",
-    "suggestion",
-    "issue",
-    "todo",
-    "question",
-    "thought",
-    "chore",
-    "note",
-    "typo",
-    "polish",
-    "quibble",
-    "optional",
-    "consider",
-    "fyi",
-];
 
 /// Points of the label dimension, and what a `nit:` label on a blocker or major problem earns.
 const LABEL_MAX: f64 = 10.0;
@@ -58,108 +40,6 @@ const RUDE_FACTOR: f64 = 0.7;
 const CHINESE_COMMENT_RATIO: f64 = 0.5;
 const CHINESE_FACTOR: f64 = 0.5;
 
-/// Words that give a consequence. Cues are words (matched on word edges, outside code, not
-/// right after a negation), never substrings: "because" holds no "use", `LazyLock` is not "lazy".
-const WHY_CUES: &[&str] = &[
-    "because",
-    "so",
-    "otherwise",
-    "which means",
-    "this means",
-    "that means",
-    "meaning",
-    "leads to",
-    "lead to",
-    "result in",
-    "results in",
-    "cause",
-    "causes",
-    "would",
-    "will",
-    "since",
-    "as a result",
-    "then",
-    "therefore",
-    "means",
-    "risk",
-    "can",
-    "could",
-];
-
-/// Words that offer a way forward.
-const GUIDANCE_CUES: &[&str] = &[
-    "consider",
-    "could we",
-    "can we",
-    "should we",
-    "would it",
-    "how about",
-    "what about",
-    "suggest",
-    "instead",
-    "prefer",
-    "please",
-    "use",
-    "add",
-    "replace",
-    "move",
-    "wrap",
-    "let's",
-    "recommend",
-    "switch to",
-    "pass",
-    "log",
-    "return",
-    "check",
-    "handle",
-    "should",
-    "might want",
-    "i'd",
-    "we could",
-    "maybe",
-];
-
-/// Blame, contempt and diminishing words (thoughtbot's list and Google's example).
-const RUDE: &[&str] = &[
-    "you forgot",
-    "you didn't",
-    "you did not",
-    "you should have",
-    "why did you",
-    "why would you",
-    "obviously",
-    "clearly",
-    "simply",
-    "stupid",
-    "dumb",
-    "lazy",
-    "terrible",
-    "horrible",
-    "awful",
-    "wtf",
-    "nonsense",
-    "sloppy",
-    "careless",
-    "idiot",
-    "ridiculous",
-    "any idiot",
-    "come on",
-    "seriously",
-    "your code",
-    "you always",
-    "you never",
-    // "just" diminishes when it tells someone what to do; "was just cancelled" is only time.
-    "just fix",
-    "just use",
-    "just add",
-    "just do",
-    "just make",
-    "just change",
-    "just remove",
-    "just call",
-    "just read",
-];
-
 /// The prose words of a comment, lower-cased, as cues see them: code (backticks, `a.b`, `f(`)
 /// left out, contractions expanded ("didn't" → "did not"), apostrophes splitting ("let's" →
 /// "let s").
@@ -182,8 +62,7 @@ pub(crate) fn find_cues(words: &[String], table: &[&str]) -> Vec<String> {
             continue;
         }
         let found = (0..=words.len() - parts.len()).any(|i| {
-            words[i..i + parts.len()] == parts[..]
-                && !(i > 0 && crate::text::NEG_EN.contains(&words[i - 1].as_str()) && table != RUDE)
+            words[i..i + parts.len()] == parts[..] && !(i > 0 && en::NEG.contains(&words[i - 1].as_str()) && table != en::RUDE)
         });
         if found {
             out.push(cue.to_string());
@@ -207,7 +86,7 @@ fn label_of(text: &str) -> Option<(String, Option<String>)> {
         Some((w, d)) => (w.trim().to_string(), Some(d.trim_end_matches(')').trim().to_string())),
         None => (head.clone(), None),
     };
-    LABELS.contains(&word.as_str()).then_some((word, deco))
+    en::LABELS.contains(&word.as_str()).then_some((word, deco))
 }
 
 /// Scores one English comment against the drill.
@@ -322,7 +201,7 @@ pub(crate) fn grade_comment(g: &Grader, text: &str, analysed: &[&Analysed]) -> C
 
     // 4. Why.
     let words = prose_words(text);
-    let cues = find_cues(&words, WHY_CUES);
+    let cues = find_cues(&words, en::WHY_CUES);
     let (score, fb) = if !cues.is_empty() {
         (WHY_MAX, Localized::new(format!("Gives the consequence (\"{}\").", cues[0]), format!("说明了后果（“{}”）。", cues[0])))
     } else {
@@ -337,7 +216,7 @@ pub(crate) fn grade_comment(g: &Grader, text: &str, analysed: &[&Analysed]) -> C
     dims.push(Dimension { name: "why", score, max: WHY_MAX, feedback: fb });
 
     // 5. Guidance.
-    let cues = find_cues(&words, GUIDANCE_CUES);
+    let cues = find_cues(&words, en::GUIDANCE_CUES);
     let (score, fb) = if !cues.is_empty() {
         (
             GUIDANCE_MAX,
@@ -355,7 +234,7 @@ pub(crate) fn grade_comment(g: &Grader, text: &str, analysed: &[&Analysed]) -> C
     dims.push(Dimension { name: "guidance", score, max: GUIDANCE_MAX, feedback: fb });
 
     // 6. Courtesy.
-    let rude = find_cues(&words, RUDE);
+    let rude = find_cues(&words, en::RUDE);
     let shouting = text.split_whitespace().filter(|w| w.len() >= 4 && w.chars().all(|c| c.is_ascii_uppercase())).count() >= 2
         || text.contains("!!");
     let (score, fb) = if rude.is_empty() && !shouting {
@@ -639,21 +518,21 @@ mod tests {
     #[test]
     fn cues_match_whole_words_outside_code() {
         // Substrings are not words.
-        check("This fails because the ctx is cancelled.", GUIDANCE_CUES, "");
-        check("The cleanup would become one more leak.", RUDE, "");
-        check("`LazyLock` initialises it once, so it is safe.", RUDE, "");
-        check("Use `LazyLock` here.", GUIDANCE_CUES, "use");
+        check("This fails because the ctx is cancelled.", en::GUIDANCE_CUES, "");
+        check("The cleanup would become one more leak.", en::RUDE, "");
+        check("`LazyLock` initialises it once, so it is safe.", en::RUDE, "");
+        check("Use `LazyLock` here.", en::GUIDANCE_CUES, "use");
         // Code in backticks or dotted names is not prose.
-        check("`s.use(x)` and `handle.check()` are fine.", GUIDANCE_CUES, "");
-        check("Could we use `%w` instead?", GUIDANCE_CUES, "could we|instead|use");
+        check("`s.use(x)` and `handle.check()` are fine.", en::GUIDANCE_CUES, "");
+        check("Could we use `%w` instead?", en::GUIDANCE_CUES, "could we|instead|use");
         // Contractions are read expanded.
-        check("You didn't close the body.", RUDE, "you did not");
-        check("Let's log it with the task id.", GUIDANCE_CUES, "let's|log");
+        check("You didn't close the body.", en::RUDE, "you did not");
+        check("Let's log it with the task id.", en::GUIDANCE_CUES, "let's|log");
         // A negated cue offers nothing; blame stays blame.
-        check("Don't use a mutex here.", GUIDANCE_CUES, "");
-        check("It was just cancelled, so it fails.", RUDE, "");
-        check("Just use `%w`, obviously.", RUDE, "obviously|just use");
-        check("Come on, this leaks.", RUDE, "come on");
-        check("So the error is lost, which means nobody knows.", WHY_CUES, "so|which means|means");
+        check("Don't use a mutex here.", en::GUIDANCE_CUES, "");
+        check("It was just cancelled, so it fails.", en::RUDE, "");
+        check("Just use `%w`, obviously.", en::RUDE, "obviously|just use");
+        check("Come on, this leaks.", en::RUDE, "come on");
+        check("So the error is lost, which means nobody knows.", en::WHY_CUES, "so|which means|means");
     }
 }

@@ -12,6 +12,7 @@ use std::sync::OnceLock;
 
 use revdrill_pack::{ConceptTerms, Drill};
 
+use crate::lang::{en, zh};
 use crate::text::{Cue, Statement, analyze, bare_no, final_verdict, is_cjk, judged_by_first_clause, negation_cues};
 
 /// Most words allowed between two words of an English phrase.
@@ -158,7 +159,7 @@ impl Concepts {
         // "泄露应该不会", "泄露没了": nothing but an auxiliary or a particle follows. "永远不退出"
         // has its own verb: it says "never exits", which negates nothing before it.
         let rest =
-            s.compact[cue.pos + cue.width..end].iter().filter(|c| c.is_alphanumeric() && !ZH_PARTICLES.contains(c)).count();
+            s.compact[cue.pos + cue.width..end].iter().filter(|c| c.is_alphanumeric() && !zh::PARTICLES.contains(c)).count();
         rest <= ZH_FINAL_NEG_MAX_REST && !found.iter().any(|m| m.start > cue.pos && m.start < end)
     }
 
@@ -277,13 +278,8 @@ impl Concepts {
     }
 }
 
-/// Sentence particles that do not count as what a clause-final Chinese negation negates.
-const ZH_PARTICLES: &[char] = &['了', '的', '吧', '啊', '呢', '吗', '啦', '呀'];
 /// Most characters (besides particles) after a Chinese negation for it to close its clause.
 const ZH_FINAL_NEG_MAX_REST: usize = 1;
-
-/// Words that continue a negated list ("no test or metric", "not logged, nor returned").
-const LIST_JOINERS: &[&str] = &["or", "nor", "and", "a", "an", "the", "any", "even", "either"];
 
 /// Whether a forward negation reaches `m`: it negates the first idea after it and the ideas listed
 /// with that one, not every idea later in the clause ("no test proves the goroutine count drops"
@@ -310,7 +306,7 @@ fn in_scope(s: &Statement, cue: &Cue, m: &ConceptMatch, found: &[ConceptMatch]) 
 
 /// Whether only list words (and punctuation) lie between compact offsets `from` and `to`.
 fn joined(s: &Statement, from: usize, to: usize) -> bool {
-    s.tokens.iter().filter(|t| t.start >= from && t.end <= to).all(|t| !t.cjk && LIST_JOINERS.contains(&t.text.as_str()))
+    s.tokens.iter().filter(|t| t.start >= from && t.end <= to).all(|t| !t.cjk && en::LIST_JOINERS.contains(&t.text.as_str()))
 }
 
 /// A Chinese negation that ends its clause reaches back over the whole clause
@@ -387,7 +383,7 @@ fn phrase_from(stems: &[String], s: &Statement, i: usize, key: fn(&crate::text::
 /// cancelled"), so phrases do not stretch across one; a negation the term itself names still
 /// matches.
 fn is_negation(t: &crate::text::Token) -> bool {
-    !t.cjk && !t.code && (crate::text::NEG_EN.contains(&t.text.as_str()) || crate::text::NEG_EN_AFTER.contains(&t.text.as_str()))
+    !t.cjk && !t.code && (en::NEG.contains(&t.text.as_str()) || en::NEG_AFTER.contains(&t.text.as_str()))
 }
 
 /// Where the Chinese pattern that starts at compact offset `p` ends, if it matches there.
@@ -402,7 +398,7 @@ fn chars_from(parts: &[Vec<char>], s: &Statement, p: usize) -> Option<usize> {
         let limit = (end + CJK_GAP + part.len()).min(clause_end);
         let at = find_first(&s.compact, part, end, limit)?;
         // A gap never holds a negation: `body*泄` must not read "body 不会泄漏" as a leak.
-        if s.compact[end..at].iter().any(|c| crate::text::NEG_ZH.contains(c)) {
+        if s.compact[end..at].iter().any(|c| zh::NEG.contains(c)) {
             return None;
         }
         end = at + part.len();

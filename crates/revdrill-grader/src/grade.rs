@@ -9,6 +9,7 @@ use revdrill_pack::{AnswerSet, Category, ConceptGroup, Drill, ItemKind, Localize
 
 use crate::comment::grade_comment;
 use crate::concepts::{ConceptMatch, Concepts};
+use crate::lang::{en, zh};
 use crate::report::*;
 use crate::text::{Statement, analyze, statements};
 
@@ -109,8 +110,13 @@ pub(crate) struct Analysed {
 }
 
 /// Grades answer sets for one drill. Build it once per drill; grading is then cheap.
-pub struct Grader<'d> {
-    drill: &'d Drill,
+///
+/// The grader owns what it needs: a copy of the drill and its answer key compiled against the
+/// concepts (every group resolved to concept ids once), so it can be kept anywhere for as long
+/// as needed, with no borrow of the catalog.
+pub struct Grader {
+    drill: Drill,
+    key: Key,
     concepts: Concepts,
     weights: Weights,
     /// Each word of the checklist prompts (both languages), with a bit per prompt sentence
@@ -120,20 +126,94 @@ pub struct Grader<'d> {
     prompt_count: usize,
     /// Identifiers of the added lines, lower-cased, for the comment's grounding.
     pub(crate) idents: Vec<String>,
-    /// Concept ids of every group of the drill, keyed by the group's address: the drill is
-    /// borrowed for the grader's life, so addresses are stable, and lookups allocate nothing.
-    /// `None` when a group names an unknown concept (it can never be satisfied).
-    groups: HashMap<usize, Option<Vec<GroupTerm>>>,
 }
 
-impl<'d> Grader<'d> {
+/// The answer key compiled: findings, traps and decoys with their groups resolved.
+struct Key {
+    findings: Vec<KeyFinding>,
+    traps: Vec<KeyTrap>,
+    decoys: Vec<KeyDecoy>,
+}
+
+/// A group of concepts, resolved: `None` when it names an unknown concept (never satisfied).
+/// Reads as its names.
+pub(crate) struct Group {
+    names: Vec<String>,
+    terms: Option<Vec<GroupTerm>>,
+}
+
+impl std::ops::Deref for Group {
+    type Target = [String];
+    fn deref(&self) -> &[String] {
+        &self.names
+    }
+}
+
+/// A finding with its groups compiled; reads as the finding for everything else.
+pub(crate) struct KeyFinding {
+    finding: revdrill_pack::Finding,
+    hit: Vec<Group>,
+    partial: Vec<Group>,
+}
+
+impl std::ops::Deref for KeyFinding {
+    type Target = revdrill_pack::Finding;
+    fn deref(&self) -> &revdrill_pack::Finding {
+        &self.finding
+    }
+}
+
+struct KeyTrap {
+    trap: revdrill_pack::Trap,
+    matches: Vec<Group>,
+}
+
+impl std::ops::Deref for KeyTrap {
+    type Target = revdrill_pack::Trap;
+    fn deref(&self) -> &revdrill_pack::Trap {
+        &self.trap
+    }
+}
+
+struct KeyDecoy {
+    decoy: revdrill_pack::Decoy,
+    matches: Vec<Group>,
+}
+
+impl std::ops::Deref for KeyDecoy {
+    type Target = revdrill_pack::Decoy;
+    fn deref(&self) -> &revdrill_pack::Decoy {
+        &self.decoy
+    }
+}
+
+impl Key {
+    fn compile(drill: &Drill, concepts: &Concepts) -> Key {
+        let groups = |gs: &[ConceptGroup]| -> Vec<Group> {
+            gs.iter()
+                .map(|g| Group { names: g.clone(), terms: g.iter().map(|n| resolve(concepts, n)).collect::<Option<Vec<_>>>() })
+                .collect()
+        };
+        Key {
+            findings: drill
+                .findings
+                .iter()
+                .map(|f| KeyFinding { finding: f.clone(), hit: groups(&f.hit), partial: groups(&f.partial) })
+                .collect(),
+            traps: drill.traps.iter().map(|t| KeyTrap { trap: t.clone(), matches: groups(&t.matches) }).collect(),
+            decoys: drill.decoys.iter().map(|d| KeyDecoy { decoy: d.clone(), matches: groups(&d.matches) }).collect(),
+        }
+    }
+}
+
+impl Grader {
     /// A grader for `drill` with the default weights.
-    pub fn new(drill: &'d Drill) -> Self {
+    pub fn new(drill: &Drill) -> Self {
         Self::with_weights(drill, Weights::default())
     }
 
     /// A grader with custom weights.
-    pub fn with_weights(drill: &'d Drill, weights: Weights) -> Self {
+    pub fn with_weights(drill: &Drill, weights: Weights) -> Self {
         let concepts = Concepts::compile(drill);
         let mut prompt_words: HashMap<String, u64> = HashMap::default();
         let prompts: Vec<Statement> = drill
@@ -150,21 +230,13 @@ impl<'d> Grader<'d> {
         }
         let prompt_count = prompts.len();
         let idents = diff_identifiers(drill);
-        let all_groups = drill
-            .findings
-            .iter()
-            .flat_map(|f| f.hit.iter().chain(&f.partial))
-            .chain(drill.traps.iter().flat_map(|t| &t.matches))
-            .chain(drill.decoys.iter().flat_map(|d| &d.matches));
-        let groups = all_groups
-            .map(|g| (g as *const ConceptGroup as usize, g.iter().map(|n| resolve(&concepts, n)).collect::<Option<Vec<_>>>()))
-            .collect();
-        Grader { drill, concepts, weights, prompt_words, prompt_count, idents, groups }
+        let key = Key::compile(drill, &concepts);
+        Grader { drill: drill.clone(), key, concepts, weights, prompt_words, prompt_count, idents }
     }
 
     /// The drill being graded.
     pub fn drill(&self) -> &Drill {
-        self.drill
+        &self.drill
     }
 
     /// The compiled concepts.
@@ -172,14 +244,9 @@ impl<'d> Grader<'d> {
         &self.concepts
     }
 
-    fn satisfied(&self, g: &ConceptGroup, a: &Analysed) -> bool {
+    fn satisfied(&self, g: &Group, a: &Analysed) -> bool {
         let holds = |t: &GroupTerm| if t.denied { a.denied[t.id] } else { a.present[t.id] };
-        match self.groups.get(&(g as *const ConceptGroup as usize)) {
-            Some(Some(ids)) => ids.iter().all(holds),
-            Some(None) => false,
-            // Not one of the drill's own groups (never happens today): resolve by name.
-            None => g.iter().all(|n| resolve(&self.concepts, n).is_some_and(|t| holds(&t))),
-        }
+        g.terms.as_ref().is_some_and(|ts| ts.iter().all(holds))
     }
 
     pub(crate) fn analyse(&self, text: &str, source: Source) -> Vec<Analysed> {
@@ -233,8 +300,8 @@ impl<'d> Grader<'d> {
     }
 
     /// Whether the statement satisfies a group of another finding with more than `n` concepts.
-    fn more_about_other(&self, a: &Analysed, f: &revdrill_pack::Finding, n: usize) -> bool {
-        self.drill
+    fn more_about_other(&self, a: &Analysed, f: &KeyFinding, n: usize) -> bool {
+        self.key
             .findings
             .iter()
             .filter(|o| o.id != f.id)
@@ -244,7 +311,7 @@ impl<'d> Grader<'d> {
 
     /// Whether a statement satisfies any group (hit or partial) of any finding.
     fn names_finding(&self, a: &Analysed) -> bool {
-        self.drill.findings.iter().any(|f| f.hit.iter().chain(&f.partial).any(|g| self.satisfied(g, a)))
+        self.key.findings.iter().any(|f| f.hit.iter().chain(&f.partial).any(|g| self.satisfied(g, a)))
     }
 
     fn analyse_statements(&self, stmts: Vec<Statement>, source: Source) -> Vec<Analysed> {
@@ -320,7 +387,7 @@ impl<'d> Grader<'d> {
             }
             let covered = a.stmt.tokens.iter().filter(|t| marked[t.start..t.end].iter().all(|&x| x)).count();
             let findings_named =
-                self.drill.findings.iter().filter(|f| f.hit.iter().chain(&f.partial).any(|g| self.satisfied(g, a))).count();
+                self.key.findings.iter().filter(|f| f.hit.iter().chain(&f.partial).any(|g| self.satisfied(g, a))).count();
             let density = covered as f64 / n as f64;
             let telegraphic = telegraphic(&a.stmt);
             let long_list = n >= LONG_LIST_MIN_TOKENS && telegraphic;
@@ -328,7 +395,7 @@ impl<'d> Grader<'d> {
             // leak, race condition, swallowed errors, all must be fixed").
             // Two names with one of them stated in full is a point with its consequence ("%v -> %w,
             // otherwise errors.Is(err, NotFound) is false"); three are a list.
-            let states_one = self.drill.findings.iter().any(|f| f.hit.iter().any(|g| self.satisfied(g, a)));
+            let states_one = self.key.findings.iter().any(|f| f.hit.iter().any(|g| self.satisfied(g, a)));
             let name_drop = (findings_named > NAME_LIST_MIN_FINDINGS
                 || (findings_named == NAME_LIST_MIN_FINDINGS && !states_one))
                 && (n as f64) < NAME_LIST_TOKENS_PER_FINDING * findings_named as f64;
@@ -342,7 +409,8 @@ impl<'d> Grader<'d> {
 
     /// Grades one answer set.
     pub fn grade(&self, answers: &AnswerSet) -> Report {
-        let drill = self.drill;
+        let drill = &self.drill;
+        let key = &self.key;
         let w = &self.weights;
         let mut all: Vec<Analysed> = Vec::new();
         let mut comment_text = String::new();
@@ -363,11 +431,7 @@ impl<'d> Grader<'d> {
         let mut pairs = Vec::new();
         for w in all.windows(2) {
             let (q, a) = (&w[0], &w[1]);
-            let denies = a
-                .stmt
-                .tokens
-                .first()
-                .is_some_and(|t| crate::text::NEG_EN.contains(&t.text.as_str()) || t.text.starts_with(crate::text::NEG_ZH));
+            let denies = a.stmt.tokens.first().is_some_and(|t| en::NEG.contains(&t.text.as_str()) || t.text.starts_with(zh::NEG));
             if q.source == a.source && matches!(q.source, Source::Item { .. }) && q.stmt.question && !a.stmt.question && !denies {
                 pairs.extend(self.analyse_statements(whole(&format!("{} {}", q.stmt.text, a.stmt.text)), a.source.clone()));
             }
@@ -378,9 +442,9 @@ impl<'d> Grader<'d> {
         // Verdicts.
         let mut findings = Vec::new();
         let mut credited: HashSet<usize> = HashSet::new();
-        for f in &drill.findings {
+        for f in &key.findings {
             let si = sev_index(f.severity);
-            let mut best: (Verdict, Option<usize>, Option<Localized>, Option<&ConceptGroup>) = (Verdict::Miss, None, None, None);
+            let mut best: (Verdict, Option<usize>, Option<Localized>, Option<&Group>) = (Verdict::Miss, None, None, None);
             for (k, a) in all.iter().enumerate() {
                 // A statement of a decoy's misreading earns nothing, unless it also states a real
                 // finding in full: what it says decides, not where it stands.
@@ -485,7 +549,7 @@ impl<'d> Grader<'d> {
 
         // Traps.
         let mut traps = Vec::new();
-        for t in &drill.traps {
+        for t in &key.traps {
             let unless: Vec<usize> = t.unless.iter().filter_map(|n| self.concepts.id(n)).collect();
             if let Some(a) = all[..own].iter().find(|a| {
                 a.set_aside != Some(SetAsideReason::EchoesPrompt)
@@ -498,7 +562,7 @@ impl<'d> Grader<'d> {
 
         // Decoys.
         let mut decoys = Vec::new();
-        for d in &drill.decoys {
+        for d in &key.decoys {
             let flags = |k: usize, a: &Analysed| self.flags(d, k, a, &credited);
             if let Some((_, a)) = all[..own].iter().enumerate().find(|&(k, a)| flags(k, a)) {
                 let line = match a.source {
@@ -518,7 +582,7 @@ impl<'d> Grader<'d> {
                 continue;
             }
             let named_any = credited.contains(&k)
-                || drill.findings.iter().any(|f| f.hit.iter().chain(&f.partial).any(|g| self.satisfied(g, a)))
+                || key.findings.iter().any(|f| f.hit.iter().chain(&f.partial).any(|g| self.satisfied(g, a)))
                 || traps.iter().any(|t| t.evidence == a.stmt.text)
                 || decoys.iter().any(|d| d.evidence == a.stmt.text);
             let is_comment_item = matches!(&a.source, Source::Item { id } if drill.checklist.iter().any(|c| &c.id == id && c.kind == ItemKind::Comment));
@@ -597,7 +661,7 @@ impl<'d> Grader<'d> {
     }
 
     /// Whether a concept of the group is claimed as missing or failing ("no tests", "没有测试").
-    fn asserts_absence(&self, a: &Analysed, g: &ConceptGroup) -> bool {
+    fn asserts_absence(&self, a: &Analysed, g: &Group) -> bool {
         g.iter().filter_map(|n| resolve(&self.concepts, n)).any(|t| {
             (t.denied && a.denied[t.id]) || a.matches.iter().any(|m| m.concept == t.id && !m.negated && m.asserts_absence)
         })
@@ -606,13 +670,13 @@ impl<'d> Grader<'d> {
     /// Whether the statement fully states some finding (then it earns no partials elsewhere:
     /// one statement, one point).
     fn hits_any(&self, a: &Analysed) -> bool {
-        self.drill.findings.iter().any(|f| f.hit.iter().any(|g| self.satisfied(g, a)))
+        self.key.findings.iter().any(|f| f.hit.iter().any(|g| self.satisfied(g, a)))
     }
 
     /// Whether statement `k` flags decoy `d`: it states the decoy's misreading (a `match` group)
     /// and no real finding in full; or, for a decoy known only by its lines, it is an inline
     /// comment on one of them that earned no finding.
-    fn flags(&self, d: &revdrill_pack::Decoy, k: usize, a: &Analysed, credited: &HashSet<usize>) -> bool {
+    fn flags(&self, d: &KeyDecoy, k: usize, a: &Analysed, credited: &HashSet<usize>) -> bool {
         if a.set_aside.is_some() || a.hits_any {
             return false;
         }
@@ -625,8 +689,8 @@ impl<'d> Grader<'d> {
 
     /// Whether a statement states part of another finding (one of its groups in full): then one
     /// idea of `f` on `f`'s line is not enough, the comment is about something else.
-    fn about_other_finding(&self, a: &Analysed, f: &revdrill_pack::Finding) -> bool {
-        self.drill
+    fn about_other_finding(&self, a: &Analysed, f: &KeyFinding) -> bool {
+        self.key
             .findings
             .iter()
             .filter(|o| o.id != f.id)
@@ -647,16 +711,22 @@ impl<'d> Grader<'d> {
 
     /// Whether concept `n` belongs to no finding but `f`: a single idea shared by several
     /// findings (`notfound`, `error`) does not say which one a comment means.
-    fn own_idea(&self, f: &revdrill_pack::Finding, n: &str) -> bool {
-        self.drill.findings.iter().filter(|o| o.id != f.id).flat_map(|o| o.hit.iter().chain(&o.partial)).flatten().all(|m| m != n)
+    fn own_idea(&self, f: &KeyFinding, n: &str) -> bool {
+        self.key
+            .findings
+            .iter()
+            .filter(|o| o.id != f.id)
+            .flat_map(|o| o.hit.iter().chain(&o.partial))
+            .flat_map(|g| g.iter())
+            .all(|m| m != n)
     }
 
     /// Whether the statement states a decoy's misreading (it then earns no finding credit).
     fn flags_decoy(&self, a: &Analysed) -> bool {
-        self.drill.decoys.iter().any(|d| d.matches.iter().any(|g| self.satisfied(g, a)))
+        self.key.decoys.iter().any(|d| d.matches.iter().any(|g| self.satisfied(g, a)))
     }
 
-    fn evidence_for(&self, a: &Analysed, g: &ConceptGroup) -> Vec<ConceptEvidence> {
+    fn evidence_for(&self, a: &Analysed, g: &[String]) -> Vec<ConceptEvidence> {
         g.iter()
             .filter_map(|name| {
                 let t = resolve(&self.concepts, name)?;
@@ -694,7 +764,7 @@ impl<'d> Grader<'d> {
     /// Verdict of the best statement of `text` for each finding (used by the comment rubric).
     pub(crate) fn best_finding(&self, analysed: &[&Analysed]) -> Option<(usize, Verdict, usize)> {
         let mut best: Option<(usize, Verdict, usize)> = None;
-        for (fi, f) in self.drill.findings.iter().enumerate() {
+        for (fi, f) in self.key.findings.iter().enumerate() {
             for (k, a) in analysed.iter().enumerate() {
                 if a.set_aside.is_some() {
                     continue;
@@ -708,7 +778,7 @@ impl<'d> Grader<'d> {
                 };
                 let better = match best {
                     None => true,
-                    Some((bf, bv, _)) => v > bv || (v == bv && f.severity < self.drill.findings[bf].severity),
+                    Some((bf, bv, _)) => v > bv || (v == bv && f.severity < self.key.findings[bf].severity),
                 };
                 if better {
                     best = Some((fi, v, k));
@@ -766,16 +836,11 @@ fn telegraphic(s: &Statement) -> bool {
     }
 }
 
-/// Openings of a recommendation.
-const ADVICE_EN: &[&str] =
-    &["suggest", "consider", "make", "please", "should", "use", "maybe", "ensure", "prefer", "try", "recommend"];
-const ADVICE_ZH: &[&str] = &["建议", "可以考虑", "考虑", "最好", "应该", "推荐", "要", "需要", "请"];
-
 /// Whether a statement only recommends: it opens with advice and claims no failure or absence.
 fn advice_only(a: &Analysed) -> bool {
     let s = &a.stmt;
-    let opens = s.tokens.first().is_some_and(|t| !t.cjk && ADVICE_EN.contains(&t.text.as_str()))
-        || ADVICE_ZH.iter().any(|w| s.compact.starts_with(&w.chars().collect::<Vec<char>>()));
+    let opens = s.tokens.first().is_some_and(|t| !t.cjk && en::ADVICE.contains(&t.text.as_str()))
+        || zh::ADVICE.iter().any(|w| s.compact.starts_with(&w.chars().collect::<Vec<char>>()));
     let claims = a.matches.iter().any(|m| !m.negated && m.asserts_absence) || a.denied.iter().any(|&d| d);
     opens && !claims
 }
@@ -809,19 +874,7 @@ fn enumeration(s: &Statement) -> bool {
 
 /// Words that make a sentence a sentence: a keyword list has almost none of them.
 fn is_function_word(w: &str) -> bool {
-    const EN: &[&str] = &[
-        "the", "a", "an", "is", "are", "was", "be", "been", "to", "of", "in", "on", "at", "if", "when", "this", "that", "it",
-        "its", "will", "can", "may", "might", "would", "could", "should", "does", "do", "and", "or", "but", "after", "before",
-        "with", "by", "for", "from", "so", "then", "because", "there", "which", "not", "never", "has", "have", "as", "than",
-        "into", "we", "you",
-    ];
-    const ZH: &[&str] = &[
-        "的", "了", "会", "在", "是", "都", "就", "被", "把", "和", "也", "还", "要", "能", "这", "那", "个", "有", "如", "果",
-        "因", "为", "所", "以", "时", "后", "再", "对", "让", "用", "从", "到", "里", "吗", "呢", "吧", "而", "但", "即", "使",
-        "则", "可", "我", "你", "他", "它", "之", "中", "说", "得", "地", "着", "过", "又", "才", "已", "经", "该", "应", "比",
-        "很", "太", "更", "最",
-    ];
-    EN.contains(&w) || ZH.contains(&w)
+    en::FUNCTION_WORDS.contains(&w) || zh::FUNCTION_WORDS.contains(&w)
 }
 
 /// Identifiers on the added lines: dotted names, calls, camelCase and snake_case words.

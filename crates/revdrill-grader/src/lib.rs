@@ -11,6 +11,7 @@ pub mod comment;
 pub mod concepts;
 pub mod corpus;
 mod grade;
+mod lang;
 mod report;
 pub mod text;
 mod validate;

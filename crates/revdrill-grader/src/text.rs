@@ -7,6 +7,7 @@
 
 use std::sync::OnceLock;
 
+use crate::lang::{en, zh};
 use rust_stemmers::{Algorithm, Stemmer};
 
 /// One statement of an answer: the unit within which a finding's concepts must occur together.
@@ -87,13 +88,6 @@ pub fn stem(word: &str) -> String {
 
 /// Most words the stem cache keeps per thread (a few MB at most).
 pub const STEM_CACHE_MAX: usize = 50_000;
-
-/// Words after which a new clause starts (negation does not cross them).
-const CLAUSE_WORDS_EN: &[&str] =
-    &["but", "however", "although", "though", "whereas", "because", "since", "so", "which", "while", "unless", "otherwise"];
-/// Chinese connectives that start a new clause.
-const CLAUSE_WORDS_ZH: &[&str] =
-    &["但是", "但", "不过", "而且", "并且", "所以", "因为", "因此", "从而", "然后", "否则", "如果", "那么", "可是", "然而"];
 
 /// Whether `c` ends a clause: full-width marks always, ASCII `, ; :` only before white space
 /// (so `a::b`, `1,000` and `#[tokio::test]` stay whole).
@@ -220,7 +214,7 @@ pub fn analyze(text: &str) -> Statement {
         if word.is_empty() {
             return;
         }
-        if !code && CLAUSE_WORDS_EN.contains(&word.as_str()) && !tokens.is_empty() && !dotted {
+        if !code && en::CLAUSE_WORDS.contains(&word.as_str()) && !tokens.is_empty() && !dotted {
             *clause += 1;
             clause_starts.push(start);
         }
@@ -276,7 +270,7 @@ pub fn analyze(text: &str) -> Statement {
                 code: in_code,
             });
             // A Chinese connective ending here starts a new clause after it.
-            for w in chars_of(&CLAUSE_ZH, CLAUSE_WORDS_ZH) {
+            for w in chars_of(&CLAUSE_ZH, zh::CLAUSE_WORDS) {
                 let n = w.len();
                 if compact.len() >= n && compact[compact.len() - n..] == w[..] {
                     let first = compact.len() - n;
@@ -365,136 +359,6 @@ fn starts_at(c: &[char], i: usize, w: &[char]) -> bool {
     c.len() >= i + w.len() && c[i..i + w.len()] == *w
 }
 
-/// English words that negate what follows them in the clause.
-pub(crate) const NEG_EN: &[&str] = &["not", "no", "never", "without", "none", "neither", "nor", "hardly", "nothing", "nobody"];
-/// English words that negate what precedes them in the clause ("the race is fine").
-pub(crate) const NEG_EN_AFTER: &[&str] = &[
-    "fine",
-    "impossible",
-    "harmless",
-    "safe",
-    "correct",
-    "ok",
-    "okay",
-    "right",
-    "acceptable",
-    "reasonable",
-    "unnecessary",
-    "benign",
-    "allowed",
-    "intended",
-    "intentional",
-    "negligible",
-    "tolerable",
-    "irrelevant",
-];
-/// English phrases that dismiss what precedes them in the clause ("other errors don't matter").
-const DISMISS_EN: &[&[&str]] = &[
-    &["not", "matter"],
-    &["not", "a", "problem"],
-    &["not", "an", "issue"],
-    &["no", "problem"],
-    &["no", "issue"],
-    &["not", "a", "concern"],
-    &["not", "needed"],
-    &["not", "necessary"],
-    &["not", "required"],
-    &["not", "worth"],
-    &["no", "big", "deal"],
-    &["not", "a", "big", "deal"],
-    &["nothing", "to", "worry"],
-    &["no", "need", "to", "worry"],
-    &["too", "small", "to"],
-    &["too", "rare", "to"],
-    &["not", "worry"],
-    &["already", "cover"],
-    &["already", "covers"],
-    &["already", "covered"],
-    &["is", "cheap"],
-    &["s", "cheap"],
-];
-/// Chinese judgements that dismiss their clause ("task 还在时直接退出是对的").
-const DISMISS_ZH: &[&str] = &[
-    "是对的",
-    "没问题",
-    "没有问题",
-    "不是问题",
-    "不用处理",
-    "不需要处理",
-    "可以接受",
-    "是合理的",
-    "影响不大",
-    "不存在",
-    "不会有问题",
-    "是安全的",
-    "是正确的",
-    "没关系",
-    "没必要",
-    "不需要",
-    "不用管",
-    "是允许的",
-    "无所谓",
-    "不要紧",
-    "不碍事",
-    "问题不大",
-    "没什么问题",
-    "没啥问题",
-    "也没事",
-    "没什么影响",
-    "没有影响",
-    "符合预期",
-    "是预期的",
-    "可以忽略",
-    "不值得",
-    "可以不管",
-    "先不管",
-    "不在考虑范围",
-    "影响有限",
-    "不是什么大问题",
-    "没什么大不了",
-    "问题也不大",
-    "实际上不可能",
-    "不可能发生",
-];
-/// A statement whose last clause is only one of these answers "no" to its own label ("Leak: none").
-const BARE_NO: &[&str] = &["none", "no", "nope", "n/a", "na", "没有", "无", "不存在", "没", "否"];
-/// Chinese characters that negate.
-pub(crate) const NEG_ZH: &[char] = &['不', '没', '无', '未', '非', '别', '勿'];
-/// Words that start with a negating character but do not negate.
-const NOT_NEG_ZH: &[&str] = &[
-    "不断",
-    "不同",
-    "不过",
-    "不仅",
-    "不少",
-    "不管",
-    "不论",
-    "不如",
-    "不然",
-    "不停",
-    "无论",
-    "非常",
-    "别人",
-    "别的",
-    "别处",
-    "未来",
-    "无数",
-    "不得不",
-    "无非",
-    "非得",
-    "不一定",
-    // Potential complements: 退不出来, 删不掉, 关不了 say "cannot", which is the claim itself.
-    "不出",
-    "不掉",
-    "不了",
-    "不下",
-    "不到",
-    "不住",
-    "不动",
-    "不起",
-    "不完",
-];
-
 /// A word that can cancel what a statement claims.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Cue {
@@ -510,14 +374,8 @@ pub(crate) struct Cue {
     pub clause_wide: bool,
 }
 
-/// Words that, after a negation in the same clause, judge the absence acceptable ("no test is needed").
-const NEEDED: &[&str] = &["needed", "necessary", "required", "warranted"];
 /// Most words between the negation and that word.
 const NEEDED_REACH: usize = 6;
-
-/// Linking verbs before which "fine" judges the subject ("the race is fine"); "would be fine"
-/// recommends instead.
-const JUDGING: &[&str] = &["is", "are", "was", "were", "looks", "look", "seems", "seem", "s"];
 
 /// Negation cues of a statement. Whether a Chinese cue also reaches back is decided by the
 /// caller, who knows where the concepts are.
@@ -525,24 +383,24 @@ pub(crate) fn negation_cues(s: &Statement) -> Vec<Cue> {
     let mut cues = Vec::new();
     let prose: Vec<&Token> = s.tokens.iter().filter(|t| !t.code && !t.cjk).collect();
     for (i, t) in prose.iter().enumerate() {
-        if let Some(d) = DISMISS_EN
+        if let Some(d) = en::DISMISS
             .iter()
             .find(|d| prose.len() >= i + d.len() && prose[i..i + d.len()].iter().zip(d.iter()).all(|(p, w)| p.text == *w))
         {
             let end = prose[i + d.len() - 1].end;
             cues.push(Cue { pos: t.start, width: end - t.start, forward: false, backward: true, clause_wide: true });
-        } else if NEG_EN.contains(&t.text.as_str()) {
+        } else if en::NEG.contains(&t.text.as_str()) {
             cues.push(Cue { pos: t.start, width: t.end - t.start, forward: true, backward: false, clause_wide: false });
             // "no test is needed": an absence judged acceptable dismisses the clause.
             if let Some(n) = prose[i + 1..]
                 .iter()
                 .take(NEEDED_REACH)
                 .take_while(|p| p.clause == t.clause)
-                .find(|p| NEEDED.contains(&p.text.as_str()))
+                .find(|p| en::NEEDED.contains(&p.text.as_str()))
             {
                 cues.push(Cue { pos: n.start, width: n.end - n.start, forward: false, backward: true, clause_wide: true });
             }
-        } else if NEG_EN_AFTER.contains(&t.text.as_str()) {
+        } else if en::NEG_AFTER.contains(&t.text.as_str()) {
             let before = &prose[i.saturating_sub(3)..i];
             // "所以 fine", "..., OK": a judgement word after Chinese or opening its clause.
             let after_cjk = t.start > 0 && s.compact.get(t.start - 1).is_some_and(|&c| is_cjk(c));
@@ -550,10 +408,10 @@ pub(crate) fn negation_cues(s: &Statement) -> Vec<Cue> {
                 s.tokens
                     .iter()
                     .filter(|u| u.clause == t.clause && u.start < t.start)
-                    .all(|u| VERDICT_FILLER_EN.contains(&u.text.as_str()))
+                    .all(|u| en::VERDICT_FILLER.contains(&u.text.as_str()))
                     && r.start <= t.start
             });
-            let judged = (after_cjk || opens_clause || before.iter().any(|p| JUDGING.contains(&p.text.as_str())))
+            let judged = (after_cjk || opens_clause || before.iter().any(|p| en::JUDGING.contains(&p.text.as_str())))
                 && !before.iter().any(|p| matches!(p.text.as_str(), "would" | "should" | "be" | "could" | "not" | "never"));
             if judged {
                 cues.push(Cue { pos: t.start, width: t.end - t.start, forward: false, backward: true, clause_wide: true });
@@ -562,8 +420,8 @@ pub(crate) fn negation_cues(s: &Statement) -> Vec<Cue> {
     }
     let c = &s.compact;
     let mut i = 0;
-    let dismiss = chars_of(&DISMISS_ZH_CHARS, DISMISS_ZH);
-    let not_neg = chars_of(&NOT_NEG_ZH_CHARS, NOT_NEG_ZH);
+    let dismiss = chars_of(&DISMISS_ZH_CHARS, zh::DISMISS);
+    let not_neg = chars_of(&NOT_NEG_ZH_CHARS, zh::NOT_NEG);
     while i < c.len() {
         if !is_cjk(c[i]) {
             i += 1;
@@ -571,12 +429,12 @@ pub(crate) fn negation_cues(s: &Statement) -> Vec<Cue> {
         }
         if let Some(d) = dismiss.iter().find(|d| starts_at(c, i, d)) {
             let n = d.len();
-            let forward = NEG_ZH.contains(&d[0]);
+            let forward = zh::NEG.contains(&d[0]);
             cues.push(Cue { pos: i, width: n, forward, backward: true, clause_wide: true });
             i += n;
             continue;
         }
-        if NEG_ZH.contains(&c[i]) {
+        if zh::NEG.contains(&c[i]) {
             if let Some(w) = not_neg.iter().find(|w| starts_at(c, i, w)) {
                 i += w.len();
                 continue;
@@ -595,80 +453,13 @@ pub(crate) fn bare_no(s: &Statement) -> bool {
     }
     let last = s.clauses.last().expect("checked");
     let rest: String = s.compact[last.clone()].iter().filter(|c| c.is_alphanumeric() || **c == '/').collect();
-    BARE_NO.contains(&rest.as_str())
+    en::BARE_NO.contains(&rest.as_str()) || zh::BARE_NO.contains(&rest.as_str())
 }
 
 /// Most content words a last clause may hold besides its judgement and still be a verdict on the
 /// whole statement ("..., so it's fine", "...，所以不会有问题"): more, and it judges its own subject
 /// ("..., so adding a timeout is fine").
 pub const VERDICT_MAX_CONTENT: usize = 2;
-
-/// Words that carry no subject of their own in a closing verdict ("so it is fine", "所以这也没问题").
-const VERDICT_FILLER_EN: &[&str] = &[
-    "so",
-    "but",
-    "and",
-    "then",
-    "therefore",
-    "thus",
-    "hence",
-    "overall",
-    "it",
-    "this",
-    "that",
-    "which",
-    "these",
-    "those",
-    "is",
-    "s",
-    "are",
-    "was",
-    "be",
-    "all",
-    "i",
-    "think",
-    "guess",
-    "probably",
-    "still",
-    "really",
-    "actually",
-    "anyway",
-    "in",
-    "the",
-    "end",
-    "practice",
-    "should",
-    "looks",
-    "look",
-    "seems",
-    "seem",
-    "pretty",
-    "quite",
-    "totally",
-    "fine",
-    "ok",
-    "okay",
-    "here",
-    "now",
-    "just",
-    "so",
-    "we",
-    "can",
-    "too",
-    "as",
-    "well",
-    "also",
-    "for",
-    "us",
-    "me",
-    "of",
-    "course",
-    "really",
-];
-const VERDICT_FILLER_ZH: &[char] = &[
-    '所', '以', '但', '是', '这', '个', '也', '就', '都', '应', '该', '我', '觉', '得', '那', '其', '实', '还', '因', '此', '总',
-    '之', '样', '倒', '反', '正', '可', '能', '吧', '的', '了', '啊', '呢', '际', '上', '它', '里', '儿', '些', '问', '题', '并',
-];
 
 /// Whether the statement closes with a bare verdict that dismisses everything before it, across
 /// because / so / but: "the lookup may fail on the old context, but that only delays the cleanup,
@@ -688,9 +479,9 @@ pub(crate) fn final_verdict(s: &Statement, cues: &[Cue]) -> bool {
             .filter(|t| t.cjk == cjk)
             .filter(|t| {
                 if t.cjk {
-                    !t.text.chars().next().is_some_and(|c| VERDICT_FILLER_ZH.contains(&c) || NEG_ZH.contains(&c))
+                    !t.text.chars().next().is_some_and(|c| zh::VERDICT_FILLER.contains(&c) || zh::NEG.contains(&c))
                 } else {
-                    !VERDICT_FILLER_EN.contains(&t.text.as_str()) && !NEG_EN.contains(&t.text.as_str())
+                    !en::VERDICT_FILLER.contains(&t.text.as_str()) && !en::NEG.contains(&t.text.as_str())
                 }
             })
             .count()
@@ -698,29 +489,21 @@ pub(crate) fn final_verdict(s: &Statement, cues: &[Cue]) -> bool {
     content(false) + content(true).div_ceil(2) <= VERDICT_MAX_CONTENT
 }
 
-/// Connectives that open a conclusion ("..., so it's fine", "...，所以没问题").
-const CONCLUSION_EN: &[&str] = &["so", "therefore", "thus", "hence"];
-const CONCLUSION_ZH: &[&str] = &["所以", "因此", "因而", "那么"];
-
 /// Whether the statement ends in a concluding bare verdict ("..., so it's fine"): an excuse for
 /// what came before it.
 pub fn concluding_verdict(s: &Statement) -> bool {
     let Some(last) = s.clauses.last() else { return false };
     let opens =
-        s.tokens.iter().find(|t| t.start >= last.start).is_some_and(|t| !t.cjk && CONCLUSION_EN.contains(&t.text.as_str()))
-            || CONCLUSION_ZH.iter().any(|w| s.compact[last.clone()].starts_with(&w.chars().collect::<Vec<char>>()));
+        s.tokens.iter().find(|t| t.start >= last.start).is_some_and(|t| !t.cjk && en::CONCLUSION.contains(&t.text.as_str()))
+            || zh::CONCLUSION.iter().any(|w| s.compact[last.clone()].starts_with(&w.chars().collect::<Vec<char>>()));
     opens && final_verdict(s, &negation_cues(s))
 }
-
-/// Connectives that open a statement answering the one before it ("But ...", "不过 ...").
-const CONTRAST_EN: &[&str] = &["but", "however", "though", "still", "anyway"];
-const CONTRAST_ZH: &[&str] = &["不过", "但是", "但", "可是", "然而", "只是"];
 
 /// Whether the statement opens with a contrast and carries a dismissing judgement: then it
 /// excuses the statement before it ("X leaks. 不过 caller 正常都会 cancel，所以没问题。").
 pub fn contrastive_verdict(s: &Statement) -> bool {
-    let opens = s.tokens.first().is_some_and(|t| !t.cjk && CONTRAST_EN.contains(&t.text.as_str()))
-        || CONTRAST_ZH.iter().any(|w| s.compact.starts_with(&w.chars().collect::<Vec<char>>()));
+    let opens = s.tokens.first().is_some_and(|t| !t.cjk && en::CONTRAST.contains(&t.text.as_str()))
+        || zh::CONTRAST.iter().any(|w| s.compact.starts_with(&w.chars().collect::<Vec<char>>()));
     opens && negation_cues(s).iter().any(|c| c.clause_wide)
 }
 
