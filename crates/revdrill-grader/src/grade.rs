@@ -407,14 +407,40 @@ impl Grader {
         None
     }
 
-    /// Grades one answer set.
+    /// Grades one answer set: text → statements and concepts ([`Grader::read`]) → verdicts per
+    /// finding, traps, decoys and set-asides → the comment → the score.
     pub fn grade(&self, answers: &AnswerSet) -> Report {
+        let read = self.read(answers);
+        let (all, own) = (&read.statements, read.own);
+        let mut credited: HashSet<usize> = HashSet::new();
+        let findings: Vec<FindingResult> = self
+            .key
+            .findings
+            .iter()
+            .map(|f| {
+                let (result, at) = self.verdict(f, all);
+                credited.extend(at);
+                result
+            })
+            .collect();
+        let traps = self.traps(&all[..own]);
+        let decoys = self.decoys(&all[..own], &credited);
+        let set_aside = self.set_asides(&all[..own], &credited, &traps, &decoys);
+        let comment_statements: Vec<&Analysed> = all[..own]
+            .iter()
+            .filter(|a| matches!(&a.source, Source::Item { id } if Some(id) == read.comment_item.as_ref()))
+            .collect();
+        let comment = grade_comment(self, &read.comment_text, &comment_statements);
+        self.score(findings, traps, decoys, set_aside, comment)
+    }
+
+    /// Reads every answer and inline comment into analysed statements; then adds, after the
+    /// learner's own (`own` of them), each question read together with the sentence answering it.
+    fn read(&self, answers: &AnswerSet) -> Read {
         let drill = &self.drill;
-        let key = &self.key;
-        let w = &self.weights;
         let mut all: Vec<Analysed> = Vec::new();
         let mut comment_text = String::new();
-        let comment_item = drill.checklist.iter().find(|c| c.kind == ItemKind::Comment).map(|c| &c.id);
+        let comment_item = drill.checklist.iter().find(|c| c.kind == ItemKind::Comment).map(|c| c.id.clone());
         for item in &drill.checklist {
             let Some(text) = answers.answers.get(&item.id) else { continue };
             if item.kind == ItemKind::Comment {
@@ -438,120 +464,130 @@ impl Grader {
         }
         let own = all.len();
         all.extend(pairs);
+        Read { statements: all, own, comment_text, comment_item }
+    }
 
-        // Verdicts.
-        let mut findings = Vec::new();
-        let mut credited: HashSet<usize> = HashSet::new();
-        for f in &key.findings {
-            let si = sev_index(f.severity);
-            let mut best: (Verdict, Option<usize>, Option<Localized>, Option<&Group>) = (Verdict::Miss, None, None, None);
-            for (k, a) in all.iter().enumerate() {
-                // A statement of a decoy's misreading earns nothing, unless it also states a real
-                // finding in full: what it says decides, not where it stands.
-                if a.set_aside.is_some() || (a.flags_decoy && !a.hits_any) {
-                    continue;
-                }
-                let line = match a.source {
-                    Source::Line { line } => Some(line),
-                    Source::Item { .. } => None,
-                };
-                let near =
-                    line.is_some_and(|l| f.lines.iter().any(|r| l + ANCHOR_SLACK >= *r.start() && l <= r.end() + ANCHOR_SLACK));
-                // A test plan ("mock a node that returns null and assert NotFound") describes a
-                // test, not the problem it would catch: for other findings it earns only what it
-                // states in full ("... would fail: Get runs on the cancelled ctx").
-                let plan = a.test_plan && f.category != Category::Testing;
-                let hit = f.hit.iter().find(|g| self.satisfied(g, a));
-                let partial = f.partial.iter().find(|g| self.satisfied(g, a)).filter(|_| (near || !a.advice_only) && !plan);
-                // One statement, one point: a partial yields to another finding the statement
-                // says more about ("... a failed cleanup leaves no trace and the record leaks
-                // again" is about the dropped errors, not the goroutine).
-                let states_other = hit.is_none() && (a.hits_any || partial.is_some_and(|g| self.more_about_other(a, f, g.len())));
-                let (mut v, mut group) = match (hit, partial) {
-                    (Some(g), _) => (Verdict::Hit, Some(g)),
-                    (None, Some(g)) if !states_other && (near || a.specific || self.asserts_absence(a, g)) => {
-                        (Verdict::Partial, Some(g))
-                    }
-                    _ => (Verdict::Miss, None),
-                };
-                // On the finding's own line, one idea of the finding says enough: the place says the rest.
-                if v == Verdict::Miss && near && !states_other && !self.about_other_finding(a, f) {
-                    if let Some(g) = f.hit.iter().find(|g| {
-                        g.iter().any(|n| {
-                            drill.concepts.contains_key(n) && self.own_idea(f, n) && self.present(a, n) && !self.only_code(a, n)
-                        })
-                    }) {
-                        v = Verdict::Partial;
-                        group = Some(g);
-                    }
-                }
-                if v == Verdict::Miss {
-                    continue;
-                }
-                let mut note = None;
-                if let Some(line) = line {
-                    if near && v == Verdict::Partial {
-                        v = Verdict::Hit;
-                        note = Some(Localized::new(
-                            format!("raised to found: your inline comment is on line {line}, where the problem is"),
-                            format!("提升为命中：你的行内评论正落在问题所在的第 {line} 行"),
-                        ));
-                    } else if !near && v == Verdict::Hit {
-                        v = Verdict::Partial;
-                        note = Some(Localized::new(
-                            format!("lowered to partly found: the comment is on line {line}, away from the code it is about"),
-                            format!("降为部分命中：这条评论在第 {line} 行，离它所说的代码较远"),
-                        ));
-                        group = group.or(f.hit.first());
-                    }
-                }
+    /// One finding's verdict: the best statement for it, and that statement's index.
+    fn verdict(&self, f: &KeyFinding, all: &[Analysed]) -> (FindingResult, Option<usize>) {
+        let w = &self.weights;
+        let si = sev_index(f.severity);
+        let mut best: (Verdict, Option<usize>, Option<Localized>, Option<&Group>) = (Verdict::Miss, None, None, None);
+        for (k, a) in all.iter().enumerate() {
+            if let Some((v, note, group)) = self.statement_verdict(f, a) {
                 if v > best.0 {
                     best = (v, Some(k), note, group);
                 }
             }
-            let (verdict, at, note, group) = best;
-            if let Some(k) = at {
-                credited.insert(k);
-            }
-            let concepts = match (at, group) {
-                (Some(k), Some(g)) => self.evidence_for(&all[k], g),
-                _ => Vec::new(),
-            };
-            let missing = if verdict == Verdict::Hit {
-                Vec::new()
-            } else {
-                let present = at.map(|k| all[k].present.clone()).unwrap_or_else(|| vec![false; self.concepts.names().len()]);
-                f.hit
-                    .iter()
-                    .max_by_key(|g| g.iter().filter(|n| self.concepts.id(n).is_some_and(|i| present[i])).count())
-                    .map(|g| g.iter().filter(|n| !self.concepts.id(n).is_some_and(|i| present[i])).cloned().collect())
-                    .unwrap_or_default()
-            };
-            let points = match verdict {
-                Verdict::Hit => w.full[si],
-                Verdict::Partial => w.partial[si],
-                Verdict::Miss => 0.0,
-            };
-            findings.push(FindingResult {
-                id: f.id.clone(),
-                verdict,
-                evidence: at.map(|k| all[k].stmt.text.clone()),
-                source: at.map(|k| all[k].source.clone()),
-                concepts,
-                missing,
-                category: f.category,
-                severity: f.severity,
-                points,
-                max_points: w.full[si],
-                note,
-            });
         }
+        let (verdict, at, note, group) = best;
+        let concepts = match (at, group) {
+            (Some(k), Some(g)) => self.evidence_for(&all[k], g),
+            _ => Vec::new(),
+        };
+        let missing = if verdict == Verdict::Hit {
+            Vec::new()
+        } else {
+            let present = at.map(|k| all[k].present.clone()).unwrap_or_else(|| vec![false; self.concepts.names().len()]);
+            f.hit
+                .iter()
+                .max_by_key(|g| g.iter().filter(|n| self.concepts.id(n).is_some_and(|i| present[i])).count())
+                .map(|g| g.iter().filter(|n| !self.concepts.id(n).is_some_and(|i| present[i])).cloned().collect())
+                .unwrap_or_default()
+        };
+        let points = match verdict {
+            Verdict::Hit => w.full[si],
+            Verdict::Partial => w.partial[si],
+            Verdict::Miss => 0.0,
+        };
+        let result = FindingResult {
+            id: f.id.clone(),
+            verdict,
+            evidence: at.map(|k| all[k].stmt.text.clone()),
+            source: at.map(|k| all[k].source.clone()),
+            concepts,
+            missing,
+            category: f.category,
+            severity: f.severity,
+            points,
+            max_points: w.full[si],
+            note,
+        };
+        (result, at)
+    }
 
-        // Traps.
+    /// What one statement earns for one finding (`None`: nothing), with a note when its place
+    /// raised or lowered it, and the group that decided it.
+    fn statement_verdict<'k>(
+        &'k self,
+        f: &'k KeyFinding,
+        a: &Analysed,
+    ) -> Option<(Verdict, Option<Localized>, Option<&'k Group>)> {
+        // A statement of a decoy's misreading earns nothing, unless it also states a real
+        // finding in full: what it says decides, not where it stands.
+        if a.set_aside.is_some() || (a.flags_decoy && !a.hits_any) {
+            return None;
+        }
+        let line = match a.source {
+            Source::Line { line } => Some(line),
+            Source::Item { .. } => None,
+        };
+        let near = line.is_some_and(|l| f.lines.iter().any(|r| l + ANCHOR_SLACK >= *r.start() && l <= r.end() + ANCHOR_SLACK));
+        // A test plan ("mock a node that returns null and assert NotFound") describes a
+        // test, not the problem it would catch: for other findings it earns only what it
+        // states in full ("... would fail: Get runs on the cancelled ctx").
+        let plan = a.test_plan && f.category != Category::Testing;
+        let hit = f.hit.iter().find(|g| self.satisfied(g, a));
+        let partial = f.partial.iter().find(|g| self.satisfied(g, a)).filter(|_| (near || !a.advice_only) && !plan);
+        // One statement, one point: a partial yields to another finding the statement
+        // says more about ("... a failed cleanup leaves no trace and the record leaks
+        // again" is about the dropped errors, not the goroutine).
+        let states_other = hit.is_none() && (a.hits_any || partial.is_some_and(|g| self.more_about_other(a, f, g.len())));
+        let (mut v, mut group) = match (hit, partial) {
+            (Some(g), _) => (Verdict::Hit, Some(g)),
+            (None, Some(g)) if !states_other && (near || a.specific || self.asserts_absence(a, g)) => (Verdict::Partial, Some(g)),
+            _ => (Verdict::Miss, None),
+        };
+        // On the finding's own line, one idea of the finding says enough: the place says the rest.
+        if v == Verdict::Miss && near && !states_other && !self.about_other_finding(a, f) {
+            if let Some(g) = f.hit.iter().find(|g| {
+                g.iter().any(|n| {
+                    self.drill.concepts.contains_key(n) && self.own_idea(f, n) && self.present(a, n) && !self.only_code(a, n)
+                })
+            }) {
+                v = Verdict::Partial;
+                group = Some(g);
+            }
+        }
+        if v == Verdict::Miss {
+            return None;
+        }
+        let mut note = None;
+        if let Some(line) = line {
+            if near && v == Verdict::Partial {
+                v = Verdict::Hit;
+                note = Some(Localized::new(
+                    format!("raised to found: your inline comment is on line {line}, where the problem is"),
+                    format!("提升为命中：你的行内评论正落在问题所在的第 {line} 行"),
+                ));
+            } else if !near && v == Verdict::Hit {
+                v = Verdict::Partial;
+                note = Some(Localized::new(
+                    format!("lowered to partly found: the comment is on line {line}, away from the code it is about"),
+                    format!("降为部分命中：这条评论在第 {line} 行，离它所说的代码较远"),
+                ));
+                group = group.or(f.hit.first());
+            }
+        }
+        Some((v, note, group))
+    }
+
+    /// Traps shown: the first of the learner's statements matching each (not an echoed prompt,
+    /// none of its `unless` concepts).
+    fn traps(&self, own: &[Analysed]) -> Vec<TrapResult> {
         let mut traps = Vec::new();
-        for t in &key.traps {
+        for t in &self.key.traps {
             let unless: Vec<usize> = t.unless.iter().filter_map(|n| self.concepts.id(n)).collect();
-            if let Some(a) = all[..own].iter().find(|a| {
+            if let Some(a) = own.iter().find(|a| {
                 a.set_aside != Some(SetAsideReason::EchoesPrompt)
                     && t.matches.iter().any(|g| self.satisfied(g, a))
                     && !unless.iter().any(|&u| a.present[u])
@@ -559,30 +595,41 @@ impl Grader {
                 traps.push(TrapResult { id: t.id.clone(), evidence: a.stmt.text.clone(), feedback: t.feedback.clone() });
             }
         }
+        traps
+    }
 
-        // Decoys.
+    /// Decoys flagged (see [`Grader::flags`]).
+    fn decoys(&self, own: &[Analysed], credited: &HashSet<usize>) -> Vec<DecoyResult> {
         let mut decoys = Vec::new();
-        for d in &key.decoys {
-            let flags = |k: usize, a: &Analysed| self.flags(d, k, a, &credited);
-            if let Some((_, a)) = all[..own].iter().enumerate().find(|&(k, a)| flags(k, a)) {
+        for d in &self.key.decoys {
+            if let Some((_, a)) = own.iter().enumerate().find(|&(k, a)| self.flags(d, k, a, credited)) {
                 let line = match a.source {
                     Source::Line { line } => Some(line),
                     Source::Item { .. } => None,
                 };
-                let evidence = a.stmt.text.clone();
-                decoys.push(DecoyResult { id: d.id.clone(), evidence, line, why: d.why.clone() });
+                decoys.push(DecoyResult { id: d.id.clone(), evidence: a.stmt.text.clone(), line, why: d.why.clone() });
             }
         }
+        decoys
+    }
 
-        // Statements that earned nothing.
+    /// Statements that earned nothing, with the reason.
+    fn set_asides(
+        &self,
+        own: &[Analysed],
+        credited: &HashSet<usize>,
+        traps: &[TrapResult],
+        decoys: &[DecoyResult],
+    ) -> Vec<SetAside> {
+        let drill = &self.drill;
         let mut set_aside = Vec::new();
-        for (k, a) in all.iter().enumerate().take(own) {
+        for (k, a) in own.iter().enumerate() {
             if let Some(reason) = a.set_aside {
                 set_aside.push(SetAside { text: a.stmt.text.clone(), source: a.source.clone(), reason });
                 continue;
             }
             let named_any = credited.contains(&k)
-                || key.findings.iter().any(|f| f.hit.iter().chain(&f.partial).any(|g| self.satisfied(g, a)))
+                || self.names_finding(a)
                 || traps.iter().any(|t| t.evidence == a.stmt.text)
                 || decoys.iter().any(|d| d.evidence == a.stmt.text);
             let is_comment_item = matches!(&a.source, Source::Item { id } if drill.checklist.iter().any(|c| &c.id == id && c.kind == ItemKind::Comment));
@@ -594,14 +641,21 @@ impl Grader {
                 });
             }
         }
+        set_aside
+    }
 
-        // The English comment.
+    /// The score: findings share, comment share, penalties; and per-category sub-scores.
+    fn score(
+        &self,
+        findings: Vec<FindingResult>,
+        traps: Vec<TrapResult>,
+        decoys: Vec<DecoyResult>,
+        set_aside: Vec<SetAside>,
+        comment: CommentReport,
+    ) -> Report {
+        let drill = &self.drill;
+        let w = &self.weights;
         let has_comment_item = drill.checklist.iter().any(|c| c.kind == ItemKind::Comment);
-        let comment_statements: Vec<&Analysed> =
-            all[..own].iter().filter(|a| matches!(&a.source, Source::Item { id } if Some(id) == comment_item)).collect();
-        let comment = grade_comment(self, &comment_text, &comment_statements);
-
-        // Score.
         let max: f64 = drill.findings.iter().map(|f| w.full[sev_index(f.severity)]).sum();
         let earned: f64 = findings.iter().map(|f| f.points).sum();
         let findings_score = if max > 0.0 { earned / max * 100.0 } else { 0.0 };
@@ -609,7 +663,6 @@ impl Grader {
         let penalty = w.trap * traps.len() as f64 + w.decoy * decoys.len() as f64;
         let raw = (1.0 - share) * findings_score + share * comment.score as f64 - penalty;
         let score = raw.round().clamp(0.0, 100.0) as u8;
-
         let mut categories = Vec::new();
         for cat in Category::ALL {
             let (e, m) =
@@ -618,7 +671,6 @@ impl Grader {
                 categories.push(CategoryScore { category: cat, score: (e / m * 100.0).round() as u8, earned: e, max: m });
             }
         }
-
         Report {
             drill: drill.id.clone(),
             score,
@@ -787,6 +839,14 @@ impl Grader {
         }
         best
     }
+}
+
+/// The learner's statements, analysed (`own` of them their own; pairs follow), and the comment.
+struct Read {
+    statements: Vec<Analysed>,
+    own: usize,
+    comment_text: String,
+    comment_item: Option<String>,
 }
 
 /// One concept of a group: `name` (claimed) or `!name` (claimed absent: "not closed", "未关闭").
