@@ -108,171 +108,20 @@ pub(crate) fn grade_comment(g: &Grader, text: &str, analysed: &[&Analysed]) -> C
     let stuffed = analysed.iter().any(|a| a.set_aside == Some(SetAsideReason::KeywordList));
     let best = g.best_finding(analysed);
     let finding = best.map(|(fi, _, _)| &drill.findings[fi]);
-    let mut dims = Vec::new();
 
-    // 1. Label.
     let label = label_of(text);
-    let (score, fb) = match (&label, finding) {
-        (None, _) => (
-            0.0,
-            Localized::new(
-                "Start with a label that says how much it matters: `issue (blocking):`, `suggestion:`, `nit:`, `question:`.",
-                "开头加一个表明轻重的标签：`issue (blocking):`、`suggestion:`、`nit:`、`question:`。",
-            ),
-        ),
-        (Some((w, _)), Some(f))
-            if matches!(w.as_str(), "nit" | "nitpick" | "typo" | "polish" | "quibble") && f.severity <= Severity::Major =>
-        {
-            (
-                LABEL_UNDERSOLD,
-                Localized::new(
-                    format!("`{w}:` undersells it: this is a {} problem; use `issue (blocking):` or `issue:`.", f.severity),
-                    format!(
-                        "`{w}:` 把问题说轻了：这是 {} 级别的问题，应使用 `issue (blocking):` 或 `issue:`。",
-                        f.severity.label(revdrill_pack::Lang::Zh)
-                    ),
-                ),
-            )
-        }
-        (Some((w, _)), _) => (
-            LABEL_MAX,
-            Localized::new(
-                format!("Labelled `{w}`: the author knows how much it matters."),
-                format!("使用了 `{w}` 标签：作者一眼就知道轻重。"),
-            ),
-        ),
-    };
-    dims.push(Dimension { name: "label", score, max: LABEL_MAX, feedback: fb });
-
-    // 2. Grounding.
-    let has_code = text.matches('`').count() >= 2;
-    let ident = g.idents.iter().find(|i| contains_word(&lower, i));
-    let line_ref = lower.contains("line ") && lower.chars().any(|c| c.is_ascii_digit());
-    let (score, fb) = if has_code || ident.is_some() || line_ref {
-        let what = ident.cloned().unwrap_or_else(|| "code".into());
-        (
-            GROUNDING_MAX,
-            Localized::new(format!("Grounded in the diff (`{what}`)."), format!("落到了 diff 中的具体代码（`{what}`）。")),
-        )
-    } else {
-        (
-            0.0,
-            Localized::new(
-                "Name the code you mean: quote an identifier from the diff in backticks or give the line.",
-                "点名你说的代码：用反引号引用 diff 中的标识符，或给出行号。",
-            ),
-        )
-    };
-    dims.push(Dimension { name: "grounding", score, max: GROUNDING_MAX, feedback: fb });
-
-    // 3. Problem.
-    let (score, fb) = match best {
-        _ if stuffed => (
-            0.0,
-            Localized::new(
-                "A list of keywords is not a comment: say what goes wrong, in a sentence.",
-                "关键词堆砌不是评论：用一句话说明出了什么问题。",
-            ),
-        ),
-        Some((fi, Verdict::Hit, _)) => (
-            PROBLEM_MAX,
-            Localized::new(
-                format!("States a real problem of this change (`{}`).", drill.findings[fi].id),
-                format!("指出了这个改动的真实问题（`{}`）。", drill.findings[fi].id),
-            ),
-        ),
-        Some((fi, _, _)) => (
-            PROBLEM_PARTIAL,
-            Localized::new(
-                format!("Points towards `{}` but does not say exactly what is wrong or when.", drill.findings[fi].id),
-                format!("指向了 `{}`，但没有说清楚具体哪里错、在什么情况下出错。", drill.findings[fi].id),
-            ),
-        ),
-        None => (
-            0.0,
-            Localized::new(
-                "No problem of this change is stated: what exactly is wrong?",
-                "没有指出这个改动的具体问题：到底哪里不对？",
-            ),
-        ),
-    };
-    let problem_found = score > 0.0;
-    dims.push(Dimension { name: "problem", score, max: PROBLEM_MAX, feedback: fb });
-
-    // 4. Why.
     let words = prose_words(text);
-    let cues = find_cues(&words, en::WHY_CUES);
-    let (score, fb) = if !cues.is_empty() {
-        (WHY_MAX, Localized::new(format!("Gives the consequence (\"{}\").", cues[0]), format!("说明了后果（“{}”）。", cues[0])))
-    } else {
-        (
-            0.0,
-            Localized::new(
-                "Say why it matters: what happens if it is merged as is (\"so ...\", \"which means ...\").",
-                "说明为什么重要：原样合并会发生什么（“so ...”、“which means ...”）。",
-            ),
-        )
-    };
-    dims.push(Dimension { name: "why", score, max: WHY_MAX, feedback: fb });
-
-    // 5. Guidance.
-    let cues = find_cues(&words, en::GUIDANCE_CUES);
-    let (score, fb) = if !cues.is_empty() {
-        (
-            GUIDANCE_MAX,
-            Localized::new(format!("Offers a way forward (\"{}\").", cues[0]), format!("给出了可行的改法（“{}”）。", cues[0])),
-        )
-    } else {
-        (
-            0.0,
-            Localized::new(
-                "Offer a concrete alternative or ask about one: \"Could we ...?\", \"Consider ...\".",
-                "给出一个具体的替代方案，或以提问的方式提出：“Could we ...?”、“Consider ...”。",
-            ),
-        )
-    };
-    dims.push(Dimension { name: "guidance", score, max: GUIDANCE_MAX, feedback: fb });
-
-    // 6. Courtesy.
-    let rude = find_cues(&words, en::RUDE);
-    let shouting = text.split_whitespace().filter(|w| w.len() >= 4 && w.chars().all(|c| c.is_ascii_uppercase())).count() >= 2
-        || text.contains("!!");
-    let (score, fb) = if rude.is_empty() && !shouting {
-        (COURTESY_MAX, Localized::new("About the code, not the person.", "对事不对人。"))
-    } else {
-        let what = rude.first().cloned().unwrap_or_else(|| "!!".into());
-        (
-            0.0,
-            Localized::new(
-                format!("\"{what}\" reads as blame or contempt: talk about the code (\"this call ...\"), not the author."),
-                format!("“{what}” 听起来像指责或轻视：请就代码本身讨论（“this call ...”），而不是针对作者。"),
-            ),
-        )
-    };
-    dims.push(Dimension { name: "courtesy", score, max: COURTESY_MAX, feedback: fb });
-
-    // 7. Concision.
-    let words = text.split_whitespace().count() + text.chars().filter(|&c| is_cjk(c)).count() / 2;
-    let (score, fb) = match words {
-        w if CONCISE_WORDS.contains(&w) => {
-            (CONCISE_MAX, Localized::new(format!("{words} words: focused."), format!("{words} 个词：简洁聚焦。")))
-        }
-        w if CONCISE_NEAR_WORDS.iter().any(|r| r.contains(&w)) => (
-            CONCISE_NEAR,
-            Localized::new(
-                format!("{words} words: aim for 12 to 90, one point per comment."),
-                format!("{words} 个词：建议 12 到 90 个词，一条评论只讲一件事。"),
-            ),
-        ),
-        _ => (
-            0.0,
-            Localized::new(
-                format!("{words} words: too short to be actionable or too long to be read; aim for 12 to 90."),
-                format!("{words} 个词：太短无法执行，或太长没人读完；建议 12 到 90 个词。"),
-            ),
-        ),
-    };
-    dims.push(Dimension { name: "concise", score, max: CONCISE_MAX, feedback: fb });
+    let dims_found = [
+        label_dimension(&label, finding),
+        grounding_dimension(g, text, &lower),
+        problem_dimension(drill, best, stuffed),
+        why_dimension(&words),
+        guidance_dimension(&words),
+        courtesy_dimension(text, &words),
+        concise_dimension(text),
+    ];
+    let problem_found = dims_found[2].score > 0.0;
+    let mut dims: Vec<Dimension> = dims_found.into_iter().collect();
 
     let mut total: f64 = dims.iter().map(|d| d.score).sum();
     if !problem_found {
@@ -309,6 +158,181 @@ pub(crate) fn grade_comment(g: &Grader, text: &str, analysed: &[&Analysed]) -> C
     }
 }
 
+/// The label dimension of the rubric.
+fn label_dimension(label: &Option<(String, Option<String>)>, finding: Option<&revdrill_pack::Finding>) -> Dimension {
+    let (score, fb) = match (label, finding) {
+        (None, _) => (
+            0.0,
+            Localized::new(
+                "Start with a label that says how much it matters: `issue (blocking):`, `suggestion:`, `nit:`, `question:`.",
+                "开头加一个表明轻重的标签：`issue (blocking):`、`suggestion:`、`nit:`、`question:`。",
+            ),
+        ),
+        (Some((w, _)), Some(f))
+            if matches!(w.as_str(), "nit" | "nitpick" | "typo" | "polish" | "quibble") && f.severity <= Severity::Major =>
+        {
+            (
+                LABEL_UNDERSOLD,
+                Localized::new(
+                    format!("`{w}:` undersells it: this is a {} problem; use `issue (blocking):` or `issue:`.", f.severity),
+                    format!(
+                        "`{w}:` 把问题说轻了：这是 {} 级别的问题，应使用 `issue (blocking):` 或 `issue:`。",
+                        f.severity.label(revdrill_pack::Lang::Zh)
+                    ),
+                ),
+            )
+        }
+        (Some((w, _)), _) => (
+            LABEL_MAX,
+            Localized::new(
+                format!("Labelled `{w}`: the author knows how much it matters."),
+                format!("使用了 `{w}` 标签：作者一眼就知道轻重。"),
+            ),
+        ),
+    };
+    Dimension { name: "label", score, max: LABEL_MAX, feedback: fb }
+}
+
+/// The grounding dimension of the rubric.
+fn grounding_dimension(g: &Grader, text: &str, lower: &str) -> Dimension {
+    let has_code = text.matches('`').count() >= 2;
+    let ident = g.idents.iter().find(|i| contains_word(lower, i));
+    let line_ref = lower.contains("line ") && lower.chars().any(|c| c.is_ascii_digit());
+    let (score, fb) = if has_code || ident.is_some() || line_ref {
+        let what = ident.cloned().unwrap_or_else(|| "code".into());
+        (
+            GROUNDING_MAX,
+            Localized::new(format!("Grounded in the diff (`{what}`)."), format!("落到了 diff 中的具体代码（`{what}`）。")),
+        )
+    } else {
+        (
+            0.0,
+            Localized::new(
+                "Name the code you mean: quote an identifier from the diff in backticks or give the line.",
+                "点名你说的代码：用反引号引用 diff 中的标识符，或给出行号。",
+            ),
+        )
+    };
+    Dimension { name: "grounding", score, max: GROUNDING_MAX, feedback: fb }
+}
+
+/// The problem dimension of the rubric.
+fn problem_dimension(drill: &revdrill_pack::Drill, best: Option<(usize, Verdict, usize)>, stuffed: bool) -> Dimension {
+    let (score, fb) = match best {
+        _ if stuffed => (
+            0.0,
+            Localized::new(
+                "A list of keywords is not a comment: say what goes wrong, in a sentence.",
+                "关键词堆砌不是评论：用一句话说明出了什么问题。",
+            ),
+        ),
+        Some((fi, Verdict::Hit, _)) => (
+            PROBLEM_MAX,
+            Localized::new(
+                format!("States a real problem of this change (`{}`).", drill.findings[fi].id),
+                format!("指出了这个改动的真实问题（`{}`）。", drill.findings[fi].id),
+            ),
+        ),
+        Some((fi, _, _)) => (
+            PROBLEM_PARTIAL,
+            Localized::new(
+                format!("Points towards `{}` but does not say exactly what is wrong or when.", drill.findings[fi].id),
+                format!("指向了 `{}`，但没有说清楚具体哪里错、在什么情况下出错。", drill.findings[fi].id),
+            ),
+        ),
+        None => (
+            0.0,
+            Localized::new(
+                "No problem of this change is stated: what exactly is wrong?",
+                "没有指出这个改动的具体问题：到底哪里不对？",
+            ),
+        ),
+    };
+    Dimension { name: "problem", score, max: PROBLEM_MAX, feedback: fb }
+}
+
+/// The why dimension of the rubric.
+fn why_dimension(words: &[String]) -> Dimension {
+    let cues = find_cues(words, en::WHY_CUES);
+    let (score, fb) = if !cues.is_empty() {
+        (WHY_MAX, Localized::new(format!("Gives the consequence (\"{}\").", cues[0]), format!("说明了后果（“{}”）。", cues[0])))
+    } else {
+        (
+            0.0,
+            Localized::new(
+                "Say why it matters: what happens if it is merged as is (\"so ...\", \"which means ...\").",
+                "说明为什么重要：原样合并会发生什么（“so ...”、“which means ...”）。",
+            ),
+        )
+    };
+    Dimension { name: "why", score, max: WHY_MAX, feedback: fb }
+}
+
+/// The guidance dimension of the rubric.
+fn guidance_dimension(words: &[String]) -> Dimension {
+    let cues = find_cues(words, en::GUIDANCE_CUES);
+    let (score, fb) = if !cues.is_empty() {
+        (
+            GUIDANCE_MAX,
+            Localized::new(format!("Offers a way forward (\"{}\").", cues[0]), format!("给出了可行的改法（“{}”）。", cues[0])),
+        )
+    } else {
+        (
+            0.0,
+            Localized::new(
+                "Offer a concrete alternative or ask about one: \"Could we ...?\", \"Consider ...\".",
+                "给出一个具体的替代方案，或以提问的方式提出：“Could we ...?”、“Consider ...”。",
+            ),
+        )
+    };
+    Dimension { name: "guidance", score, max: GUIDANCE_MAX, feedback: fb }
+}
+
+/// The courtesy dimension of the rubric.
+fn courtesy_dimension(text: &str, words: &[String]) -> Dimension {
+    let rude = find_cues(words, en::RUDE);
+    let shouting = text.split_whitespace().filter(|w| w.len() >= 4 && w.chars().all(|c| c.is_ascii_uppercase())).count() >= 2
+        || text.contains("!!");
+    let (score, fb) = if rude.is_empty() && !shouting {
+        (COURTESY_MAX, Localized::new("About the code, not the person.", "对事不对人。"))
+    } else {
+        let what = rude.first().cloned().unwrap_or_else(|| "!!".into());
+        (
+            0.0,
+            Localized::new(
+                format!("\"{what}\" reads as blame or contempt: talk about the code (\"this call ...\"), not the author."),
+                format!("“{what}” 听起来像指责或轻视：请就代码本身讨论（“this call ...”），而不是针对作者。"),
+            ),
+        )
+    };
+    Dimension { name: "courtesy", score, max: COURTESY_MAX, feedback: fb }
+}
+
+/// The concision dimension of the rubric.
+fn concise_dimension(text: &str) -> Dimension {
+    let words = text.split_whitespace().count() + text.chars().filter(|&c| is_cjk(c)).count() / 2;
+    let (score, fb) = match words {
+        w if CONCISE_WORDS.contains(&w) => {
+            (CONCISE_MAX, Localized::new(format!("{words} words: focused."), format!("{words} 个词：简洁聚焦。")))
+        }
+        w if CONCISE_NEAR_WORDS.iter().any(|r| r.contains(&w)) => (
+            CONCISE_NEAR,
+            Localized::new(
+                format!("{words} words: aim for 12 to 90, one point per comment."),
+                format!("{words} 个词：建议 12 到 90 个词，一条评论只讲一件事。"),
+            ),
+        ),
+        _ => (
+            0.0,
+            Localized::new(
+                format!("{words} words: too short to be actionable or too long to be read; aim for 12 to 90."),
+                format!("{words} 个词：太短无法执行，或太长没人读完；建议 12 到 90 个词。"),
+            ),
+        ),
+    };
+    Dimension { name: "concise", score, max: CONCISE_MAX, feedback: fb }
+}
+
 /// The learner's point, rebuilt into one comment a reviewer would post: a label, the learner's
 /// own point (grounded in the code the finding is about when it names none), why it matters (the
 /// first sentence of the key's risk) and one ask (the question of the key's model comment, or its
@@ -331,10 +355,11 @@ fn rewrite(text: &str, has_label: bool, dims: &[Dimension], f: &revdrill_pack::F
         return f.comment.trim().to_string();
     }
     let mut point = text.trim().to_string();
-    if has_label && label_of(&point).is_some() {
-        if let Some(colon) = point.find(':') {
-            point = point[colon + 1..].trim().to_string();
-        }
+    if has_label
+        && label_of(&point).is_some()
+        && let Some(colon) = point.find(':')
+    {
+        point = point[colon + 1..].trim().to_string();
     }
     let add_ask = !ok("guidance");
     let mut sentences = split_sentences(&point);
@@ -348,10 +373,10 @@ fn rewrite(text: &str, has_label: bool, dims: &[Dimension], f: &revdrill_pack::F
     if !ok("grounding") {
         body = quote_names(&body, idents);
     }
-    if !body.contains('`') {
-        if let Some(code) = first_name(&f.comment).or_else(|| first_name(&f.problem.en)) {
-            body = format!("In {code}, {}", lower_first(&body));
-        }
+    if !body.contains('`')
+        && let Some(code) = first_name(&f.comment).or_else(|| first_name(&f.problem.en))
+    {
+        body = format!("In {code}, {}", lower_first(&body));
     }
     let mut out = format!("{label} {}", end_sentence(&body));
     if !ok("why") {

@@ -181,17 +181,17 @@ impl Concepts {
         // Only the terms that can start at each token or character are tried.
         for (i, tok) in s.tokens.iter().enumerate().filter(|(_, t)| !t.cjk) {
             for &(ci, ti) in self.by_stem.get(&tok.stem).into_iter().flatten() {
-                if let Pattern::Phrase(stems) = &self.terms[ci][ti].pattern {
-                    if let Some(end) = phrase_from(stems, s, i, |t| &t.stem) {
-                        push(ci, ti, tok.start, end);
-                    }
+                if let Pattern::Phrase(stems) = &self.terms[ci][ti].pattern
+                    && let Some(end) = phrase_from(stems, s, i, |t| &t.stem)
+                {
+                    push(ci, ti, tok.start, end);
                 }
             }
             for &(ci, ti) in self.by_word.get(&tok.text).into_iter().flatten() {
-                if let Pattern::Words(words) = &self.terms[ci][ti].pattern {
-                    if let Some(end) = phrase_from(words, s, i, |t| &t.text) {
-                        push(ci, ti, tok.start, end);
-                    }
+                if let Pattern::Words(words) = &self.terms[ci][ti].pattern
+                    && let Some(end) = phrase_from(words, s, i, |t| &t.text)
+                {
+                    push(ci, ti, tok.start, end);
                 }
             }
         }
@@ -220,7 +220,7 @@ impl Concepts {
         let denied: Vec<bool> = found
             .iter()
             .map(|m| {
-                all_cues.iter().filter(|c| !c.clause_wide && !(m.start <= c.pos && c.pos + c.width <= m.end)).any(|c| {
+                all_cues.iter().filter(|c| !(c.clause_wide || m.start <= c.pos && c.pos + c.width <= m.end)).any(|c| {
                     s.clause_at(c.pos) == s.clause_at(m.start)
                         && ((c.forward && c.pos < m.start && s.tokens_between(c.pos + c.width, m.start) <= NEG_REACH_BEFORE)
                             || (c.backward

@@ -473,10 +473,10 @@ impl Grader {
         let si = sev_index(f.severity);
         let mut best: (Verdict, Option<usize>, Option<Localized>, Option<&Group>) = (Verdict::Miss, None, None, None);
         for (k, a) in all.iter().enumerate() {
-            if let Some((v, note, group)) = self.statement_verdict(f, a) {
-                if v > best.0 {
-                    best = (v, Some(k), note, group);
-                }
+            if let Some((v, note, group)) = self.statement_verdict(f, a)
+                && v > best.0
+            {
+                best = (v, Some(k), note, group);
             }
         }
         let (verdict, at, note, group) = best;
@@ -548,15 +548,18 @@ impl Grader {
             _ => (Verdict::Miss, None),
         };
         // On the finding's own line, one idea of the finding says enough: the place says the rest.
-        if v == Verdict::Miss && near && !states_other && !self.about_other_finding(a, f) {
-            if let Some(g) = f.hit.iter().find(|g| {
+        if v == Verdict::Miss
+            && near
+            && !states_other
+            && !self.about_other_finding(a, f)
+            && let Some(g) = f.hit.iter().find(|g| {
                 g.iter().any(|n| {
                     self.drill.concepts.contains_key(n) && self.own_idea(f, n) && self.present(a, n) && !self.only_code(a, n)
                 })
-            }) {
-                v = Verdict::Partial;
-                group = Some(g);
-            }
+            })
+        {
+            v = Verdict::Partial;
+            group = Some(g);
         }
         if v == Verdict::Miss {
             return None;

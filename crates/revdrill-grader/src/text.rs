@@ -184,13 +184,13 @@ fn expand_contractions(s: &str) -> String {
         return lower;
     }
     let lower = lower.replace(['\u{2019}', '\u{2018}'], "'");
-    let lower = lower
+
+    lower
         .replace("can't", "can not")
         .replace("cannot", "can not")
         .replace("won't", "will not")
         .replace("shan't", "shall not")
-        .replace("n't", " not");
-    lower
+        .replace("n't", " not")
 }
 
 /// Analyses one statement.
@@ -343,6 +343,11 @@ impl Statement {
     /// Number of tokens (words and CJK characters).
     pub fn len(&self) -> usize {
         self.tokens.len()
+    }
+
+    /// Whether it has no tokens.
+    pub fn is_empty(&self) -> bool {
+        self.tokens.is_empty()
     }
 }
 
