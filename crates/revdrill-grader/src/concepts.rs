@@ -24,6 +24,13 @@ const NEG_REACH_BEFORE: usize = 8;
 /// Most tokens between a concept and a Chinese negation that follows it ("泄露应该不会").
 const NEG_REACH_AFTER: usize = 4;
 
+/// Review mechanisms (`mechanisms.toml`): drill concepts inherit them with `@name` terms, and a
+/// group may name one; they are compiled only then.
+pub fn mechanisms() -> &'static BTreeMap<String, ConceptTerms> {
+    static M: OnceLock<BTreeMap<String, ConceptTerms>> = OnceLock::new();
+    M.get_or_init(|| toml::from_str(include_str!("mechanisms.toml")).expect("mechanisms.toml is valid (checked by a test)"))
+}
+
 /// The grader's built-in concepts.
 pub fn lexicon() -> &'static BTreeMap<String, ConceptTerms> {
     static L: OnceLock<BTreeMap<String, ConceptTerms>> = OnceLock::new();
@@ -91,10 +98,36 @@ impl Concepts {
     /// Compiles the drill's concepts merged with the lexicon.
     pub fn compile(drill: &Drill) -> Concepts {
         let mut merged: BTreeMap<String, ConceptTerms> = lexicon().clone();
+        // Mechanisms a group or an `unless` names directly are concepts of this drill.
+        let named = drill
+            .findings
+            .iter()
+            .flat_map(|f| f.hit.iter().chain(&f.partial))
+            .chain(drill.traps.iter().flat_map(|t| &t.matches))
+            .chain(drill.decoys.iter().flat_map(|d| &d.matches))
+            .flatten()
+            .chain(drill.traps.iter().flat_map(|t| &t.unless))
+            .map(|n| n.strip_prefix('!').unwrap_or(n));
+        for n in named {
+            if let Some(m) = mechanisms().get(n) {
+                merged.entry(n.to_string()).or_insert_with(|| m.clone());
+            }
+        }
         for (name, t) in &drill.concepts {
             let e = merged.entry(name.clone()).or_default();
-            e.en.extend(t.en.iter().cloned());
-            e.zh.extend(t.zh.iter().cloned());
+            for (list, terms) in [(&mut e.en, &t.en), (&mut e.zh, &t.zh)] {
+                for term in terms {
+                    match include_of(term) {
+                        // `@mechanism` inherits every phrasing of a lexicon concept, both languages.
+                        Some(lex) => {
+                            if let Some(l) = mechanisms().get(lex).or_else(|| lexicon().get(lex)) {
+                                list.extend(l.en.iter().chain(&l.zh).cloned());
+                            }
+                        }
+                        None => list.push(term.clone()),
+                    }
+                }
+            }
         }
         let mut c = Concepts {
             names: Vec::new(),
@@ -307,6 +340,11 @@ fn in_scope(s: &Statement, cue: &Cue, m: &ConceptMatch, found: &[ConceptMatch]) 
 /// Whether only list words (and punctuation) lie between compact offsets `from` and `to`.
 fn joined(s: &Statement, from: usize, to: usize) -> bool {
     s.tokens.iter().filter(|t| t.start >= from && t.end <= to).all(|t| !t.cjk && en::LIST_JOINERS.contains(&t.text.as_str()))
+}
+
+/// The lexicon concept a term includes (`@swallowed-error`), if it is an include.
+pub(crate) fn include_of(term: &str) -> Option<&str> {
+    term.trim().strip_prefix('@')
 }
 
 /// A Chinese negation that ends its clause reaches back over the whole clause

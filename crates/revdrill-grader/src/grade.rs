@@ -789,7 +789,18 @@ impl Grader {
                 if t.denied {
                     matches.filter(|m| m.denied).min_by_key(|m| m.start).map(|m| self.evidence(a, m))
                 } else {
-                    matches.min_by_key(|m| m.negated).map(|m| self.evidence(a, m))
+                    // The learner's own words for it: an un-negated match that does not swallow
+                    // another concept of the group, the first such.
+                    let others: Vec<(usize, usize)> = a
+                        .matches
+                        .iter()
+                        .filter(|o| {
+                            o.concept != t.id && g.iter().any(|n| self.concepts.id(n.trim_start_matches('!')) == Some(o.concept))
+                        })
+                        .map(|o| (o.start, o.end))
+                        .collect();
+                    let swallows = |m: &ConceptMatch| others.iter().any(|&(s, e)| m.start <= s && e <= m.end);
+                    matches.min_by_key(|m| (m.negated, swallows(m), m.start)).map(|m| self.evidence(a, m))
                 }
             })
             .collect()

@@ -2,7 +2,7 @@
 
 use revdrill_pack::{ConceptGroup, Drill, PackError};
 
-use crate::concepts::lexicon;
+use crate::concepts::{lexicon, mechanisms};
 
 /// Problems with concept names in the drill's findings, traps and decoys, located in `drill.toml`.
 pub fn check_concepts(drill: &Drill) -> Vec<PackError> {
@@ -10,7 +10,7 @@ pub fn check_concepts(drill: &Drill) -> Vec<PackError> {
     // `!name` is `name`, denied.
     let known = |name: &str| {
         let name = name.strip_prefix('!').unwrap_or(name);
-        drill.concepts.contains_key(name) || lexicon().contains_key(name)
+        drill.concepts.contains_key(name) || lexicon().contains_key(name) || mechanisms().contains_key(name)
     };
     let mut check = |field: String, groups: &[ConceptGroup]| {
         for (g, group) in groups.iter().enumerate() {
@@ -36,6 +36,23 @@ pub fn check_concepts(drill: &Drill) -> Vec<PackError> {
     }
     for (i, d) in drill.decoys.iter().enumerate() {
         check(format!("decoys[{i}].match"), &d.matches);
+    }
+    for (name, terms) in &drill.concepts {
+        for (lang, list) in [("en", &terms.en), ("zh", &terms.zh)] {
+            for (k, term) in list.iter().enumerate() {
+                if let Some(lex) =
+                    crate::concepts::include_of(term).filter(|l| !lexicon().contains_key(*l) && !mechanisms().contains_key(*l))
+                {
+                    let field = format!("concepts.{name}.{lang}[{k}]");
+                    errs.push(PackError {
+                        file: drill.toml_path(),
+                        line: drill.line_of(&format!("concepts.{name}")),
+                        field,
+                        message: format!("`@{lex}` includes no mechanism or lexicon concept"),
+                    });
+                }
+            }
+        }
     }
     for (i, t) in drill.traps.iter().enumerate() {
         for (k, name) in t.unless.iter().enumerate() {

@@ -301,3 +301,26 @@ fn rewrites_of_weak_comments_read_as_one_comment() {
         println!("{text}\n  => {rw}");
     }
 }
+
+#[test]
+fn mechanisms_parse_and_drills_inherit_them() {
+    let m = revdrill_grader::concepts::mechanisms();
+    for name in ["ended-context", "swallowed-error", "check-then-act", "n-plus-one", "path-traversal", "unbounded-input", "retry"]
+    {
+        assert!(m.contains_key(name), "{name}");
+    }
+    // Paraphrases from issue 10, understood through the shared mechanisms.
+    check(
+        "after the wait, the lookup runs on the very context that just ended, so it errors out and the record stays",
+        "cancelled-context=hit",
+    );
+    check("两次调用之间，别人可能已经用同一个 id 建了新的", "check-then-act-race=hit");
+    let d = drill("containerd-shimv1-leak");
+    let r = Grader::new(&d).grade(&answers(&d, "error-paths", "Get 出了错就这么算了，一点痕迹都没有", vec![]));
+    assert_eq!(summary(&r), "swallowed-errors=partial");
+    // An include of nothing is an error when the pack loads.
+    let mut bad = drill("containerd-shimv1-leak");
+    bad.concepts.get_mut("dropped").unwrap().en.push("@no-such-mechanism".into());
+    let errs = revdrill_grader::check_concepts(&bad);
+    assert!(errs.iter().any(|e| e.message.contains("@no-such-mechanism")), "{errs:?}");
+}
