@@ -54,15 +54,15 @@ fn cue_words(cue: &str) -> Vec<String> {
 
 /// The cues of `table` that occur in `words` as whole words, in order, not right after a
 /// negation ("no need to use" offers nothing); each at most once, in table order.
-pub(crate) fn find_cues(words: &[String], table: &[&str]) -> Vec<String> {
+pub(crate) fn find_cues(words: &[String], table: &CueTable) -> Vec<String> {
+    let split = table.split.get_or_init(|| table.cues.iter().map(|c| cue_words(c)).collect());
     let mut out = Vec::new();
-    for cue in table {
-        let parts = cue_words(cue);
+    for (cue, parts) in table.cues.iter().zip(split) {
         if parts.is_empty() || words.len() < parts.len() {
             continue;
         }
         let found = (0..=words.len() - parts.len()).any(|i| {
-            words[i..i + parts.len()] == parts[..] && !(i > 0 && en::NEG.contains(&words[i - 1].as_str()) && table != en::RUDE)
+            words[i..i + parts.len()] == parts[..] && !(table.negatable && i > 0 && en::NEG.contains(&words[i - 1].as_str()))
         });
         if found {
             out.push(cue.to_string());
@@ -70,6 +70,24 @@ pub(crate) fn find_cues(words: &[String], table: &[&str]) -> Vec<String> {
     }
     out
 }
+
+/// A table of comment cues, split into words once per process.
+pub(crate) struct CueTable {
+    cues: &'static [&'static str],
+    /// A negation right before a cue cancels it ("don't use"); blame stays blame.
+    negatable: bool,
+    split: std::sync::OnceLock<Vec<Vec<String>>>,
+}
+
+impl CueTable {
+    const fn new(cues: &'static [&'static str], negatable: bool) -> CueTable {
+        CueTable { cues, negatable, split: std::sync::OnceLock::new() }
+    }
+}
+
+static WHY: CueTable = CueTable::new(en::WHY_CUES, true);
+static GUIDANCE: CueTable = CueTable::new(en::GUIDANCE_CUES, true);
+static RUDE: CueTable = CueTable::new(en::RUDE, false);
 
 /// Whether `needle` occurs in `hay` with no identifier character on either side.
 fn contains_word(hay: &str, needle: &str) -> bool {
@@ -253,7 +271,7 @@ fn problem_dimension(drill: &revdrill_pack::Drill, best: Option<(usize, Verdict,
 
 /// The why dimension of the rubric.
 fn why_dimension(words: &[String]) -> Dimension {
-    let cues = find_cues(words, en::WHY_CUES);
+    let cues = find_cues(words, &WHY);
     let (score, fb) = if !cues.is_empty() {
         (WHY_MAX, Localized::new(format!("Gives the consequence (\"{}\").", cues[0]), format!("说明了后果（“{}”）。", cues[0])))
     } else {
@@ -270,7 +288,7 @@ fn why_dimension(words: &[String]) -> Dimension {
 
 /// The guidance dimension of the rubric.
 fn guidance_dimension(words: &[String]) -> Dimension {
-    let cues = find_cues(words, en::GUIDANCE_CUES);
+    let cues = find_cues(words, &GUIDANCE);
     let (score, fb) = if !cues.is_empty() {
         (
             GUIDANCE_MAX,
@@ -290,7 +308,7 @@ fn guidance_dimension(words: &[String]) -> Dimension {
 
 /// The courtesy dimension of the rubric.
 fn courtesy_dimension(text: &str, words: &[String]) -> Dimension {
-    let rude = find_cues(words, en::RUDE);
+    let rude = find_cues(words, &RUDE);
     let shouting = text.split_whitespace().filter(|w| w.len() >= 4 && w.chars().all(|c| c.is_ascii_uppercase())).count() >= 2
         || text.contains("!!");
     let (score, fb) = if rude.is_empty() && !shouting {
@@ -536,28 +554,28 @@ mod tests {
     use super::*;
 
     /// `cues` of `table` found in `text`, joined with `|` (empty when none).
-    fn check(text: &str, table: &[&str], expect: &str) {
+    fn check(text: &str, table: &CueTable, expect: &str) {
         assert_eq!(find_cues(&prose_words(text), table).join("|"), expect, "{text}");
     }
 
     #[test]
     fn cues_match_whole_words_outside_code() {
         // Substrings are not words.
-        check("This fails because the ctx is cancelled.", en::GUIDANCE_CUES, "");
-        check("The cleanup would become one more leak.", en::RUDE, "");
-        check("`LazyLock` initialises it once, so it is safe.", en::RUDE, "");
-        check("Use `LazyLock` here.", en::GUIDANCE_CUES, "use");
+        check("This fails because the ctx is cancelled.", &GUIDANCE, "");
+        check("The cleanup would become one more leak.", &RUDE, "");
+        check("`LazyLock` initialises it once, so it is safe.", &RUDE, "");
+        check("Use `LazyLock` here.", &GUIDANCE, "use");
         // Code in backticks or dotted names is not prose.
-        check("`s.use(x)` and `handle.check()` are fine.", en::GUIDANCE_CUES, "");
-        check("Could we use `%w` instead?", en::GUIDANCE_CUES, "could we|instead|use");
+        check("`s.use(x)` and `handle.check()` are fine.", &GUIDANCE, "");
+        check("Could we use `%w` instead?", &GUIDANCE, "could we|instead|use");
         // Contractions are read expanded.
-        check("You didn't close the body.", en::RUDE, "you did not");
-        check("Let's log it with the task id.", en::GUIDANCE_CUES, "let's|log");
+        check("You didn't close the body.", &RUDE, "you did not");
+        check("Let's log it with the task id.", &GUIDANCE, "let's|log");
         // A negated cue offers nothing; blame stays blame.
-        check("Don't use a mutex here.", en::GUIDANCE_CUES, "");
-        check("It was just cancelled, so it fails.", en::RUDE, "");
-        check("Just use `%w`, obviously.", en::RUDE, "obviously|just use");
-        check("Come on, this leaks.", en::RUDE, "come on");
-        check("So the error is lost, which means nobody knows.", en::WHY_CUES, "so|which means|means");
+        check("Don't use a mutex here.", &GUIDANCE, "");
+        check("It was just cancelled, so it fails.", &RUDE, "");
+        check("Just use `%w`, obviously.", &RUDE, "obviously|just use");
+        check("Come on, this leaks.", &RUDE, "come on");
+        check("So the error is lost, which means nobody knows.", &WHY, "so|which means|means");
     }
 }

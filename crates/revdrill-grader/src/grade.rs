@@ -930,6 +930,11 @@ const ENUMERATION_ITEM_WORDS: usize = 3;
 /// traversal, decompression bomb, TOCTOU, 建议全部修复"; "哨兵错误、错误包装、%w、errors.Is"):
 /// names, not mechanisms.
 fn enumeration(s: &Statement) -> bool {
+    // Cheap test first: a list has separators.
+    let separators = s.text.chars().filter(|c| matches!(c, '、' | '，' | ',' | ';' | '；')).count();
+    if separators + 1 < ENUMERATION_MIN_ITEMS {
+        return false;
+    }
     // Code in backticks is one item whatever it holds.
     let prose: String = s.text.split('`').enumerate().map(|(i, part)| if i % 2 == 1 { "code" } else { part }).collect();
     let items: Vec<usize> = prose
