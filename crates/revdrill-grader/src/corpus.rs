@@ -316,10 +316,11 @@ pub fn evaluate(file_name: &str, file: &CorpusFile, grader: &Grader) -> Result<E
     Ok(ev)
 }
 
-/// One line of figures: `cases, pairs, agreement, false credit, misses`.
+/// One line of figures: `cases, pairs, agreement, false credit, misses`, and how many of the
+/// trap/decoy expectations (`commits`) the grader got wrong.
 pub fn figures(t: &Tally) -> String {
     format!(
-        "{:>3} cases {:>4} pairs  agreement {:.3}  false credit {:.3} ({}/{})  missed {}/{}",
+        "{:>3} cases {:>4} pairs  agreement {:.3}  false credit {:.3} ({}/{})  missed {}/{}  traps/decoys wrong {}/{}",
         t.cases,
         t.pairs,
         t.agreement(),
@@ -327,6 +328,8 @@ pub fn figures(t: &Tally) -> String {
         t.false_credit,
         t.negatives,
         t.misses,
-        t.positives
+        t.positives,
+        t.commit_wrong,
+        t.commit_checks
     )
 }
