@@ -58,6 +58,12 @@ pub struct Case {
     /// Trap and decoy ids the answer commits (checked when given).
     #[serde(default)]
     pub commits: Option<Vec<String>>,
+    /// Probe pins (`tests/probes.rs`): exactly these traps fire, no others.
+    #[serde(default)]
+    pub traps: Option<Vec<String>>,
+    /// Probe pins (`tests/probes.rs`): exactly these decoys fire, no others.
+    #[serde(default)]
+    pub decoys: Option<Vec<String>>,
     /// Why the label is what it is.
     #[serde(default)]
     pub note: Option<String>,
