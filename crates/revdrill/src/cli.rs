@@ -95,6 +95,9 @@ pub enum Command {
     /// Turn a commit of a local repository, or a patch file, into a drill pack with a drafted
     /// answer key.
     Import(crate::commands::import::ImportArgs),
+    /// Export your review of a stored attempt: Markdown (Conventional Comments), GitHub's
+    /// create-a-review JSON body, or SARIF 2.1.0.
+    Export(ExportArgs),
 }
 
 /// `revdrill drill`.
@@ -154,6 +157,37 @@ pub struct TemplateArgs {
     /// Write the template to this file instead of stdout.
     #[arg(short = 'o', long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+}
+
+/// `revdrill export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The attempt id, as `revdrill history` shows it.
+    pub attempt: i64,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: ExportFormat,
+    /// Write the export to this file instead of stdout.
+    #[arg(short = 'o', long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// `revdrill export --format` values.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq, Default)]
+pub enum ExportFormat {
+    /// A Markdown document: summary from your free-text answers, inline comments labelled in
+    /// Conventional Comments form (blocker → `issue (blocking)`, major → `issue`, minor →
+    /// `suggestion`, nit → `nitpick`).
+    #[default]
+    Md,
+    /// Only the comments in Conventional Comments form, each after a `<!-- path:line -->` line.
+    Conventional,
+    /// The JSON body of GitHub's "create a review for a pull request" call (`event` COMMENT,
+    /// one comment per inline comment on the RIGHT side).
+    Github,
+    /// SARIF 2.1.0: one result per inline comment, level from severity (blocker/major → error,
+    /// minor → warning, nit → note).
+    Sarif,
 }
 
 /// `revdrill history`.

@@ -2,6 +2,7 @@
 
 pub mod analyze;
 mod drill;
+mod export;
 mod grade;
 mod history;
 pub mod import;
@@ -33,6 +34,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Analyze(a) => analyze::run(&app, a),
         Command::Rules(a) => rules::run(&app, a),
         Command::Import(a) => import::run(&app, a),
+        Command::Export(a) => export::run(&app, a),
         Command::Packs(p) => match p.command {
             PacksCommand::Check { dirs } => packs::check(&app, &dirs),
         },
