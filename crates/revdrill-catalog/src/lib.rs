@@ -10,12 +10,17 @@ use std::path::Path;
 use include_dir::{Dir, include_dir};
 use revdrill_pack::{Drill, DrillFiles, Lang, Origin, PackErrors, load_drill, load_pack};
 
+mod tracks;
+pub use tracks::{TRACKS_FILE, Track, parse_tracks};
+
 static EMBEDDED: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/../../catalog");
+static EMBEDDED_TRACKS: &str = include_str!("../../../catalog/tracks.toml");
 
 /// All drills available to a run.
 #[derive(Debug, Clone, Default)]
 pub struct Catalog {
     drills: Vec<Drill>,
+    tracks: Vec<Track>,
 }
 
 impl Catalog {
@@ -37,7 +42,19 @@ impl Catalog {
         if !errors.0.is_empty() {
             return Err(errors);
         }
-        Ok(Catalog { drills: by_id.into_values().collect() })
+        let drills: Vec<Drill> = by_id.into_values().collect();
+        let tracks = parse_tracks(TRACKS_FILE, EMBEDDED_TRACKS, &drills).map_err(PackErrors)?;
+        Ok(Catalog { drills, tracks })
+    }
+
+    /// The learning tracks, in file order.
+    pub fn tracks(&self) -> &[Track] {
+        &self.tracks
+    }
+
+    /// The track with this id.
+    pub fn track(&self, id: &str) -> Option<&Track> {
+        self.tracks.iter().find(|t| t.id == id)
     }
 
     /// The drills, by id.

@@ -71,6 +71,8 @@ pub enum Nav {
     Progress,
     /// The review template.
     Template,
+    /// The learning tracks.
+    Tracks,
 }
 
 /// A rendered page; sets the language cookie when the language was chosen in the URL.
@@ -153,6 +155,7 @@ impl Ctx<'_> {
         };
         h.push_str("<header class=\"top\"><a class=\"brand\" href=\"/\">revdrill</a><nav>");
         item(&mut h, Nav::Catalog, "/", t(lang, "Drills", "练习"));
+        item(&mut h, Nav::Tracks, "/tracks", t(lang, "Tracks", "学习路线"));
         item(&mut h, Nav::Progress, "/progress", t(lang, "Progress", "进度"));
         item(&mut h, Nav::Template, "/template", t(lang, "Template", "评审模板"));
         let _ = write!(

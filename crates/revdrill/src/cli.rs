@@ -95,6 +95,8 @@ pub enum Command {
     /// Turn a commit of a local repository, or a patch file, into a drill pack with a drafted
     /// answer key.
     Import(crate::commands::import::ImportArgs),
+    /// List the learning tracks (ordered paths of drills, easy to hard) with your completion.
+    Tracks(FormatArgs),
     /// Export your review of a stored attempt: Markdown (Conventional Comments), GitHub's
     /// create-a-review JSON body, or SARIF 2.1.0.
     Export(ExportArgs),
@@ -106,6 +108,10 @@ pub struct DrillArgs {
     /// The drill to do; without it, the next one: one not done yet, else one in your weakest
     /// category.
     pub id: Option<String>,
+    /// Do the next drill of this learning track (`revdrill tracks` lists them): the first one
+    /// without a graded attempt, in the track's easy-to-hard order.
+    #[arg(long, value_name = "TRACK", conflicts_with = "id")]
+    pub track: Option<String>,
 }
 
 /// `--format` alone.

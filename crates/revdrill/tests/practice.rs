@@ -90,3 +90,50 @@ fn export_of_an_unknown_attempt_is_a_clear_error() {
     let zh = env.run(&["--lang", "zh", "export", "42"], "");
     assert!(zh.err.contains("没有练习记录 #42"), "{}", zh.err);
 }
+
+/// Records a graded attempt of `drill` through `grade --save` with a one-line answer.
+fn grade_once(env: &Env, drill: &str, text: &str) {
+    let show = json(&env.run(&["show", drill, "--format", "json"], "").out);
+    let item = show["checklist"][0]["id"].as_str().unwrap().to_string();
+    let answers = serde_json::json!({"drill": drill, "answers": {item: text}}).to_string();
+    let r = env.run(&["grade", "--drill", drill, "--answers", "-", "--save"], &answers);
+    assert_eq!(r.code, 0, "{}", r.err);
+}
+
+#[test]
+fn tracks_show_completion_and_drill_track_walks_in_order() {
+    let env = Env::new();
+    let tracks = json(&env.run(&["tracks", "--format", "json"], "").out);
+    let track = tracks.as_array().unwrap().iter().min_by_key(|t| t["total"].as_u64().unwrap()).unwrap().clone();
+    let id = track["id"].as_str().unwrap();
+    let drills: Vec<String> = track["drills"].as_array().unwrap().iter().map(|d| d["id"].as_str().unwrap().into()).collect();
+    assert_eq!(track["done"], 0);
+    let first = env.run(&["drill", "--track", id], "");
+    assert!(first.out.starts_with(&drills[0]), "{}", &first.out[..first.out.len().min(200)]);
+
+    grade_once(&env, &drills[0], "The change may leak.");
+    let after = json(&env.run(&["tracks", "--format", "json"], "").out);
+    let t = after.as_array().unwrap().iter().find(|t| t["id"] == id).unwrap();
+    assert_eq!(t["done"], 1);
+    assert_eq!(t["next"], drills[1].as_str());
+    let second = env.run(&["drill", "--track", id], "");
+    assert!(second.out.starts_with(&drills[1]), "{}", &second.out[..second.out.len().min(200)]);
+    let text = env.run(&["tracks"], "").out;
+    assert!(text.contains(&format!("✓ {}", drills[0])) && text.contains(&format!("1/{}", drills.len())), "{text}");
+    assert!(env.run(&["--lang", "zh", "tracks"], "").out.contains("训练："));
+
+    for d in &drills[1..] {
+        grade_once(&env, d, "Missing tests.");
+    }
+    let done = env.run(&["drill", "--track", id], "");
+    assert_eq!(done.code, 0, "{}", done.err);
+    assert!(done.out.contains("Every drill of this track is done"), "{}", done.out);
+}
+
+#[test]
+fn an_unknown_track_is_a_clear_error() {
+    let env = Env::new();
+    let r = env.run(&["drill", "--track", "no-such-track"], "");
+    assert_eq!(r.code, 2);
+    assert!(r.err.contains("no track with id `no-such-track`") && r.err.contains("security"), "{}", r.err);
+}

@@ -6,6 +6,7 @@ mod catalog;
 mod drills;
 mod progress;
 mod template;
+mod tracks;
 
 use axum::Router;
 use axum::body::{Body, Bytes};
@@ -39,6 +40,7 @@ pub fn router(state: AppState) -> Router {
         .merge(attempts::router())
         .merge(progress::router())
         .merge(template::router())
+        .merge(tracks::router())
         .route("/api/session", get(session))
         .route("/assets/app.css", get(|| async { asset("text/css; charset=utf-8", include_str!("../assets/app.css")) }))
         .route("/assets/app.js", get(|| async { asset("text/javascript; charset=utf-8", include_str!("../assets/app.js")) }))

@@ -11,6 +11,7 @@ mod packs;
 pub mod rules;
 mod serve;
 mod template;
+mod tracks;
 
 use std::process::ExitCode;
 
@@ -35,6 +36,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Rules(a) => rules::run(&app, a),
         Command::Import(a) => import::run(&app, a),
         Command::Export(a) => export::run(&app, a),
+        Command::Tracks(a) => tracks::run(&app, a.format),
         Command::Packs(p) => match p.command {
             PacksCommand::Check { dirs } => packs::check(&app, &dirs),
         },
