@@ -137,3 +137,18 @@ fn an_unknown_track_is_a_clear_error() {
     assert_eq!(r.code, 2);
     assert!(r.err.contains("no track with id `no-such-track`") && r.err.contains("security"), "{}", r.err);
 }
+
+#[test]
+fn packs_check_reports_a_bad_track_with_file_line_and_field() {
+    let env = Env::new();
+    let dir = env.dir.path().join("pack");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("tracks.toml"),
+        "[[track]]\nid = \"t\"\ntitle = { en = \"T\", zh = \"T\" }\ndescription = { en = \"D\", zh = \"D\" }\ncategories = [\"security\"]\ndrills = [\"hyper-to-bytes-reserve\", \"ghost-drill\"]\n",
+    )
+    .unwrap();
+    let r = env.run(&["packs", "check", dir.to_str().unwrap()], "");
+    assert_eq!(r.code, 1, "{}\n{}", r.out, r.err);
+    assert!(r.err.contains("tracks.toml:6: track[0].drills[1]: no drill with id `ghost-drill`"), "{}", r.err);
+}
