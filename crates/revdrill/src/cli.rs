@@ -97,6 +97,10 @@ pub enum Command {
     Import(crate::commands::import::ImportArgs),
     /// List the learning tracks (ordered paths of drills, easy to hard) with your completion.
     Tracks(FormatArgs),
+    /// The phrasebook of English review comments (asking, suggesting, blocking, nit, praise,
+    /// disagreeing), each with its Chinese meaning and when to use it, then your own
+    /// best-scored comments.
+    Phrases(PhrasesArgs),
     /// Export your review of a stored attempt: Markdown (Conventional Comments), GitHub's
     /// create-a-review JSON body, or SARIF 2.1.0.
     Export(ExportArgs),
@@ -194,6 +198,37 @@ pub enum ExportFormat {
     /// SARIF 2.1.0: one result per inline comment, level from severity (blocker/major → error,
     /// minor → warning, nit → note).
     Sarif,
+}
+
+/// `revdrill phrases`.
+#[derive(Debug, Args)]
+pub struct PhrasesArgs {
+    /// Only the phrases of this kind.
+    #[arg(long, value_enum)]
+    pub kind: Option<PhraseKind>,
+    /// How many of your own best-scored comments to show.
+    #[arg(long, default_value_t = 5)]
+    pub top: usize,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+/// `revdrill phrases --kind` values.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum PhraseKind {
+    /// Questions that invite the author to check.
+    Asking,
+    /// Changes that would help but do not block.
+    Suggesting,
+    /// Problems that must be fixed before merging.
+    Blocking,
+    /// Small, optional points.
+    Nit,
+    /// Credit for something done well.
+    Praise,
+    /// Disagreeing politely.
+    Disagreeing,
 }
 
 /// `revdrill history`.

@@ -152,3 +152,22 @@ fn packs_check_reports_a_bad_track_with_file_line_and_field() {
     assert_eq!(r.code, 1, "{}\n{}", r.out, r.err);
     assert!(r.err.contains("tracks.toml:6: track[0].drills[1]: no drill with id `ghost-drill`"), "{}", r.err);
 }
+
+#[test]
+fn phrases_by_kind_in_both_languages_then_your_best_comments() {
+    let env = Env::new();
+    let nit = env.run(&["phrases", "--kind", "nit"], "");
+    assert_eq!(nit.code, 0, "{}", nit.err);
+    assert!(nit.out.contains("## Nit") && !nit.out.contains("## Praise"), "{}", nit.out);
+    assert!(nit.out.contains("None yet"), "{}", nit.out);
+    let zh = env.run(&["--lang", "zh", "phrases"], "").out;
+    assert!(zh.contains("## 礼貌地表达不同意见") && zh.contains("何时用："), "{zh}");
+
+    assert_eq!(env.run(&["drill", SEED], PIPED).code, 0);
+    let v = json(&env.run(&["phrases", "--format", "json", "--kind", "blocking"], "").out);
+    assert!(v["phrases"].as_array().unwrap().iter().all(|p| p["kind"] == "blocking"));
+    let own = &v["own"][0];
+    assert!(own["text"].as_str().unwrap().contains("`waitOrphaned` leaks a goroutine"), "{v}");
+    assert_eq!(own["drill"], SEED);
+    assert!(own["score"].as_u64().unwrap() > 0);
+}

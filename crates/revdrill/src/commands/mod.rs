@@ -8,6 +8,7 @@ mod history;
 pub mod import;
 mod list;
 mod packs;
+mod phrases;
 pub mod rules;
 mod serve;
 mod template;
@@ -37,6 +38,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Import(a) => import::run(&app, a),
         Command::Export(a) => export::run(&app, a),
         Command::Tracks(a) => tracks::run(&app, a.format),
+        Command::Phrases(a) => phrases::run(&app, a),
         Command::Packs(p) => match p.command {
             PacksCommand::Check { dirs } => packs::check(&app, &dirs),
         },
