@@ -9,3 +9,4 @@
 
 pub mod export;
 pub mod phrases;
+pub mod template;

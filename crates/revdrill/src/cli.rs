@@ -77,7 +77,8 @@ pub enum Command {
     Show(ShowArgs),
     /// Grade an answers file without prompting (the contract other tools build on).
     Grade(GradeArgs),
-    /// Print the reusable PR review template (Markdown).
+    /// Print the PR review template (Markdown); with history, your weakest categories come first,
+    /// with the questions you most often missed.
     Template(TemplateArgs),
     /// List past attempts, newest first.
     History(HistoryArgs),
@@ -167,6 +168,9 @@ pub struct TemplateArgs {
     /// Write the template to this file instead of stdout.
     #[arg(short = 'o', long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// The generic template, without the "your focus" section and reordering from your history.
+    #[arg(long)]
+    pub generic: bool,
 }
 
 /// `revdrill export`.

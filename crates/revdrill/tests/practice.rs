@@ -171,3 +171,24 @@ fn phrases_by_kind_in_both_languages_then_your_best_comments() {
     assert_eq!(own["drill"], SEED);
     assert!(own["score"].as_u64().unwrap() > 0);
 }
+
+#[test]
+fn the_template_becomes_personal_and_differs_between_learners() {
+    let (a, b) = (Env::new(), Env::new());
+    let generic = a.run(&["template"], "").out;
+    assert!(!generic.contains("## 0."), "no history, no focus section");
+    // Learner A answers the seed drill (misses tests and more); learner B only the security drill
+    // with an empty-handed answer.
+    assert_eq!(a.run(&["drill", SEED], PIPED).code, 0);
+    grade_once(&b, "stereoscope-untar-traversal", "Looks fine to me.");
+    let ta = a.run(&["template"], "").out;
+    let tb = b.run(&["template"], "").out;
+    assert!(ta.contains("## 0. Your focus") && tb.contains("## 0. Your focus"), "{ta}\n{tb}");
+    assert_ne!(ta, tb);
+    assert!(tb.contains("### security (0%)") && tb.contains("stereoscope-untar-traversal"), "{tb}");
+    assert!(ta.contains("### testing (0%)") && ta.contains("containerd-shimv1-leak"), "{ta}");
+    assert!(ta.contains("missed once"), "{ta}");
+    assert_eq!(a.run(&["template", "--generic"], "").out, generic);
+    let zh = a.run(&["--lang", "zh", "template"], "").out;
+    assert!(zh.contains("## 0. 你的重点") && zh.contains("漏掉 1 次"), "{zh}");
+}
