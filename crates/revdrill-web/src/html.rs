@@ -73,6 +73,8 @@ pub enum Nav {
     Template,
     /// The learning tracks.
     Tracks,
+    /// The phrasebook.
+    Phrases,
 }
 
 /// A rendered page; sets the language cookie when the language was chosen in the URL.
@@ -158,6 +160,7 @@ impl Ctx<'_> {
         item(&mut h, Nav::Tracks, "/tracks", t(lang, "Tracks", "学习路线"));
         item(&mut h, Nav::Progress, "/progress", t(lang, "Progress", "进度"));
         item(&mut h, Nav::Template, "/template", t(lang, "Template", "评审模板"));
+        item(&mut h, Nav::Phrases, "/phrases", t(lang, "Phrases", "评审用语"));
         let _ = write!(
             h,
             "</nav><span class=\"langs\" aria-label=\"{}\"><a href=\"{}\" lang=\"en\" class=\"{}\" id=\"lang-en\">English</a> <a href=\"{}\" lang=\"zh\" class=\"{}\" id=\"lang-zh\">中文</a></span></header>\n<main>",

@@ -4,6 +4,7 @@
 mod attempts;
 mod catalog;
 mod drills;
+mod phrases;
 mod progress;
 mod template;
 mod tracks;
@@ -41,6 +42,7 @@ pub fn router(state: AppState) -> Router {
         .merge(progress::router())
         .merge(template::router())
         .merge(tracks::router())
+        .merge(phrases::router())
         .route("/api/session", get(session))
         .route("/assets/app.css", get(|| async { asset("text/css; charset=utf-8", include_str!("../assets/app.css")) }))
         .route("/assets/app.js", get(|| async { asset("text/javascript; charset=utf-8", include_str!("../assets/app.js")) }))

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 use revdrill_practice::phrases::{self, Kind, best_comments};
-use revdrill_store::{SqliteStore, Store};
+use revdrill_store::SqliteStore;
 use serde_json::json;
 
 use crate::app::App;
@@ -18,13 +18,7 @@ pub const SCANNED_ATTEMPTS: usize = 500;
 
 /// `(attempt, drill, report JSON)` of the newest graded attempts.
 pub fn stored_reports(store: &SqliteStore) -> Result<Vec<(i64, String, String)>, revdrill_store::StoreError> {
-    let mut out = Vec::new();
-    for s in store.history(SCANNED_ATTEMPTS)?.into_iter().filter(|s| s.score.is_some()) {
-        if let Some(report) = store.attempt(s.id)?.report_json {
-            out.push((s.id, s.drill_id, report));
-        }
-    }
-    Ok(out)
+    revdrill_store::graded_reports(store, SCANNED_ATTEMPTS)
 }
 
 pub fn run(app: &App, args: PhrasesArgs) -> Result<ExitCode> {
