@@ -3,7 +3,9 @@
 //! rows of their weakest categories moved to the top of the table. Without history, the template
 //! is returned unchanged.
 
-use revdrill_pack::{Category, Lang};
+use std::collections::BTreeMap;
+
+use revdrill_pack::{Category, Drill, Lang};
 
 /// A category is listed as weak when the learner earned less than this share of its points.
 pub const WEAK_SHARE: f64 = 0.8;
@@ -77,6 +79,40 @@ pub fn personalize(base: &str, lang: Lang, strengths: &[Strength], missed: &[Mis
         Some(i) => format!("{}\n{focus}{}", &reordered[..i + 1], &reordered[i + 1..]),
         None => format!("{focus}\n{reordered}"),
     }
+}
+
+/// The findings missed or only partly found in stored reports `(attempt, drill, report JSON)`,
+/// counted per drill and finding, with their question (the checklist item that covers the
+/// finding, else its problem) and problem text in `lang`; drills no longer found by `drill` and
+/// unreadable reports are skipped.
+pub fn missed_in_reports<'d, 'r>(
+    reports: impl IntoIterator<Item = (i64, &'r str, &'r str)>,
+    drill: impl Fn(&str) -> Option<&'d Drill>,
+    lang: Lang,
+) -> Vec<Missed> {
+    let mut counts: BTreeMap<(String, String), u32> = BTreeMap::new();
+    for (_, drill_id, report) in reports {
+        let Ok(v) = serde_json::from_str::<serde_json::Value>(report) else { continue };
+        for f in v["findings"].as_array().into_iter().flatten() {
+            if let (Some("miss" | "partial"), Some(id)) = (f["verdict"].as_str(), f["id"].as_str()) {
+                *counts.entry((drill_id.to_string(), id.to_string())).or_default() += 1;
+            }
+        }
+    }
+    counts
+        .into_iter()
+        .filter_map(|((drill_id, finding), times)| {
+            let d = drill(&drill_id)?;
+            let f = d.finding(&finding)?;
+            let problem = f.problem.get(lang).to_string();
+            let question = d
+                .checklist
+                .iter()
+                .find(|i| i.covers.iter().any(|c| *c == finding))
+                .map_or_else(|| problem.clone(), |i| i.prompt.get(lang).to_string());
+            Some(Missed { category: f.category, drill: drill_id, question, problem, times })
+        })
+        .collect()
 }
 
 fn times(lang: Lang, n: u32) -> String {

@@ -75,3 +75,26 @@ fn the_chinese_template_is_personal_too() {
     assert!(zh.contains("## 0. 你的重点") && zh.contains("漏掉 2 次"), "{zh}");
     assert_eq!(first_row(&zh), "性能");
 }
+
+#[test]
+fn misses_are_counted_from_stored_reports_with_their_question() {
+    let catalog = revdrill_catalog::Catalog::load(&[] as &[&str]).unwrap();
+    let d = catalog.get("stereoscope-untar-traversal").unwrap();
+    let miss = r#"{"findings": [{"id": "symlink-escape", "verdict": "miss"}, {"id": "sibling-prefix", "verdict": "hit"}, {"id": "no-such", "verdict": "miss"}]}"#;
+    let partial = r#"{"findings": [{"id": "symlink-escape", "verdict": "partial"}]}"#;
+    let reports = [(1, d.id.as_str(), miss), (2, d.id.as_str(), partial), (3, "gone-drill", miss), (4, d.id.as_str(), "{broken")];
+    let got = revdrill_practice::template::missed_in_reports(reports, |id| catalog.get(id), Lang::Zh);
+    assert_eq!(got.len(), 1, "{got:?}");
+    let f = d.finding("symlink-escape").unwrap();
+    let item = d.checklist.iter().find(|i| i.covers.iter().any(|c| c == "symlink-escape")).unwrap();
+    assert_eq!(
+        got[0],
+        Missed {
+            category: Category::Security,
+            drill: d.id.clone(),
+            question: item.prompt.zh.clone(),
+            problem: f.problem.zh.clone(),
+            times: 2,
+        }
+    );
+}
