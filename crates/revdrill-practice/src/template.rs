@@ -108,7 +108,7 @@ pub fn missed_in_reports<'d, 'r>(
             let question = d
                 .checklist
                 .iter()
-                .find(|i| i.covers.iter().any(|c| *c == finding))
+                .find(|i| i.covers.contains(&finding))
                 .map_or_else(|| problem.clone(), |i| i.prompt.get(lang).to_string());
             Some(Missed { category: f.category, drill: drill_id, question, problem, times })
         })
