@@ -12,12 +12,17 @@ use std::path::Path;
 use include_dir::{Dir, include_dir};
 use revdrill_pack::{Drill, DrillFiles, Lang, Origin, PackErrors, duplicate_ids, load_drill, load_pack};
 
+mod tracks;
+pub use tracks::{TRACKS_FILE, Track, parse_tracks};
+
 static EMBEDDED: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/../../catalog");
+static EMBEDDED_TRACKS: &str = include_str!("../../../catalog/tracks.toml");
 
 /// All drills available to a run.
 #[derive(Debug, Clone, Default)]
 pub struct Catalog {
     drills: Vec<Drill>,
+    tracks: Vec<Track>,
 }
 
 impl Catalog {
@@ -40,7 +45,18 @@ impl Catalog {
             return Err(errors);
         }
         all.sort_by(|a, b| a.id.cmp(&b.id));
-        Ok(Catalog { drills: all })
+        let tracks = parse_tracks(TRACKS_FILE, EMBEDDED_TRACKS, &all).map_err(PackErrors)?;
+        Ok(Catalog { drills: all, tracks })
+    }
+
+    /// The learning tracks, in file order.
+    pub fn tracks(&self) -> &[Track] {
+        &self.tracks
+    }
+
+    /// The track with this id.
+    pub fn track(&self, id: &str) -> Option<&Track> {
+        self.tracks.iter().find(|t| t.id == id)
     }
 
     /// The drills, by id.

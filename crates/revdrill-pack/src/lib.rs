@@ -14,5 +14,5 @@ mod model;
 
 pub use answers::{AnswerSet, LineComment, MAX_ANSWERS_BYTES, MAX_REPORTED_ERRORS, parse_answers};
 pub use error::{PackError, PackErrors};
-pub use load::{DrillFiles, MAX_DEPTH, MAX_FILE_SIZE, duplicate_ids, load_dir, load_drill, load_pack};
+pub use load::{DrillFiles, MAX_DEPTH, MAX_FILE_SIZE, duplicate_ids, field_line, load_dir, load_drill, load_pack, toml_error};
 pub use model::*;

@@ -653,3 +653,19 @@ pub(crate) fn locate(text: &str, field: &str) -> Option<usize> {
         f.truncate(cut);
     }
 }
+
+/// The 1-based line of `field` (e.g. `track[1].drills[0]`) in a TOML text, for other files of
+/// the catalog that report located errors the way packs do.
+pub fn field_line(text: &str, field: &str) -> Option<usize> {
+    locate(text, field)
+}
+
+/// A TOML text that did not deserialize, as a located error (line and field from the span).
+pub fn toml_error(file: &str, text: &str, e: &toml::de::Error) -> PackError {
+    PackError {
+        file: file.to_string(),
+        line: e.span().map(|s| line_of_offset(text, s.start)),
+        field: locate_error_field(text, e.span()),
+        message: e.message().to_string(),
+    }
+}

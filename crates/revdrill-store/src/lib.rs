@@ -259,3 +259,15 @@ pub trait Store {
     /// Disputes, oldest first: of one attempt, or of every attempt.
     fn disputes(&self, attempt: Option<AttemptId>) -> Result<Vec<Dispute>, StoreError>;
 }
+
+/// The report JSON of each graded attempt among the newest `limit`, newest first, as
+/// `(attempt, drill, report JSON)`: what the phrasebook and the personal template read.
+pub fn graded_reports(store: &impl Store, limit: usize) -> Result<Vec<(AttemptId, String, String)>, StoreError> {
+    let mut out = Vec::new();
+    for s in store.history(limit)?.into_iter().filter(|s| s.score.is_some()) {
+        if let Some(report) = store.attempt(s.id)?.report_json {
+            out.push((s.id, s.drill_id, report));
+        }
+    }
+    Ok(out)
+}

@@ -71,6 +71,10 @@ pub enum Nav {
     Progress,
     /// The review template.
     Template,
+    /// The learning tracks.
+    Tracks,
+    /// The phrasebook.
+    Phrases,
 }
 
 /// A rendered page; sets the language cookie when the language was chosen in the URL.
@@ -153,8 +157,10 @@ impl Ctx<'_> {
         };
         h.push_str("<header class=\"top\"><a class=\"brand\" href=\"/\">revdrill</a><nav>");
         item(&mut h, Nav::Catalog, "/", t(lang, "Drills", "练习"));
+        item(&mut h, Nav::Tracks, "/tracks", t(lang, "Tracks", "学习路线"));
         item(&mut h, Nav::Progress, "/progress", t(lang, "Progress", "进度"));
         item(&mut h, Nav::Template, "/template", t(lang, "Template", "评审模板"));
+        item(&mut h, Nav::Phrases, "/phrases", t(lang, "Phrases", "评审用语"));
         let _ = write!(
             h,
             "</nav><span class=\"langs\" aria-label=\"{}\"><a href=\"{}\" lang=\"en\" class=\"{}\" id=\"lang-en\">English</a> <a href=\"{}\" lang=\"zh\" class=\"{}\" id=\"lang-zh\">中文</a></span></header>\n<main>",

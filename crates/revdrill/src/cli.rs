@@ -78,7 +78,8 @@ pub enum Command {
     Show(ShowArgs),
     /// Grade an answers file without prompting (the contract other tools build on).
     Grade(GradeArgs),
-    /// Print the reusable PR review template (Markdown).
+    /// Print the PR review template (Markdown); with history, your weakest categories come first,
+    /// with the questions you most often missed.
     Template(TemplateArgs),
     /// List past attempts, newest first.
     History(HistoryArgs),
@@ -101,6 +102,15 @@ pub enum Command {
     /// Turn a commit of a local repository, or a patch file, into a drill pack with a drafted
     /// answer key.
     Import(crate::commands::import::ImportArgs),
+    /// List the learning tracks (ordered paths of drills, easy to hard) with your completion.
+    Tracks(FormatArgs),
+    /// The phrasebook of English review comments (asking, suggesting, blocking, nit, praise,
+    /// disagreeing), each with its Chinese meaning and when to use it, then your own
+    /// best-scored comments.
+    Phrases(PhrasesArgs),
+    /// Export your review of a stored attempt: Markdown (Conventional Comments), GitHub's
+    /// create-a-review JSON body, or SARIF 2.1.0.
+    Export(ExportArgs),
 }
 
 /// `revdrill drill`.
@@ -109,6 +119,10 @@ pub struct DrillArgs {
     /// The drill to do; without it, the next one: one not done yet, else one in your weakest
     /// category.
     pub id: Option<String>,
+    /// Do the next drill of this learning track (`revdrill tracks` lists them): the first one
+    /// without a graded attempt, in the track's easy-to-hard order.
+    #[arg(long, value_name = "TRACK", conflicts_with = "id")]
+    pub track: Option<String>,
 }
 
 /// `--format` alone.
@@ -165,6 +179,71 @@ pub struct TemplateArgs {
     /// Write the template to this file instead of stdout.
     #[arg(short = 'o', long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// The generic template, without the "your focus" section and reordering from your history.
+    #[arg(long)]
+    pub generic: bool,
+}
+
+/// `revdrill export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The attempt id, as `revdrill history` shows it.
+    pub attempt: i64,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: ExportFormat,
+    /// Write the export to this file instead of stdout.
+    #[arg(short = 'o', long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// `revdrill export --format` values.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq, Default)]
+pub enum ExportFormat {
+    /// A Markdown document: summary from your free-text answers, inline comments labelled in
+    /// Conventional Comments form (blocker → `issue (blocking)`, major → `issue`, minor →
+    /// `suggestion`, nit → `nitpick`).
+    #[default]
+    Md,
+    /// Only the comments in Conventional Comments form, each after a `<!-- path:line -->` line.
+    Conventional,
+    /// The JSON body of GitHub's "create a review for a pull request" call (`event` COMMENT,
+    /// one comment per inline comment on the RIGHT side).
+    Github,
+    /// SARIF 2.1.0: one result per inline comment, level from severity (blocker/major → error,
+    /// minor → warning, nit → note).
+    Sarif,
+}
+
+/// `revdrill phrases`.
+#[derive(Debug, Args)]
+pub struct PhrasesArgs {
+    /// Only the phrases of this kind.
+    #[arg(long, value_enum)]
+    pub kind: Option<PhraseKind>,
+    /// How many of your own best-scored comments to show.
+    #[arg(long, default_value_t = 5)]
+    pub top: usize,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+/// `revdrill phrases --kind` values.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum PhraseKind {
+    /// Questions that invite the author to check.
+    Asking,
+    /// Changes that would help but do not block.
+    Suggesting,
+    /// Problems that must be fixed before merging.
+    Blocking,
+    /// Small, optional points.
+    Nit,
+    /// Credit for something done well.
+    Praise,
+    /// Disagreeing politely.
+    Disagreeing,
 }
 
 /// `revdrill history`.

@@ -7,8 +7,10 @@ mod catalog;
 mod disputes;
 mod drills;
 mod feedback;
+mod phrases;
 mod progress;
 mod template;
+mod tracks;
 
 use axum::Router;
 use axum::body::{Body, Bytes};
@@ -43,6 +45,8 @@ pub fn router(state: AppState) -> Router {
         .merge(disputes::router())
         .merge(progress::router())
         .merge(template::router())
+        .merge(tracks::router())
+        .merge(phrases::router())
         .route("/api/session", get(session))
         .route("/assets/app.css", get(|| async { asset("text/css; charset=utf-8", include_str!("../assets/app.css")) }))
         .route("/assets/app.js", get(|| async { asset("text/javascript; charset=utf-8", include_str!("../assets/app.js")) }))

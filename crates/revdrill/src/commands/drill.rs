@@ -22,9 +22,21 @@ pub fn run(app: &App, args: DrillArgs) -> Result<ExitCode> {
     let lang = app.lang;
     let mut out = crate::render::stdout();
     let opened = app.open_store();
-    let drill = match &args.id {
-        Some(id) => app.drill(id)?,
-        None => next_drill(app, opened.as_ref().ok()),
+    let drill = match (&args.id, &args.track) {
+        (Some(id), _) => app.drill(id)?,
+        (None, Some(track)) => match super::tracks::next_in_track(app, track, opened.as_ref().ok())? {
+            Some(d) => d,
+            None => {
+                let msg = t(
+                    lang,
+                    "Every drill of this track is done. `revdrill tracks` shows the others; `revdrill drill ID` repeats one.",
+                    "这条学习路线的练习都已完成。`revdrill tracks` 列出其他路线；`revdrill drill ID` 可重做某个练习。",
+                );
+                writeln!(out, "{msg}")?;
+                return Ok(ExitCode::SUCCESS);
+            }
+        },
+        (None, None) => next_drill(app, opened.as_ref().ok()),
     };
     let mut saver = Saver::new(opened, &drill.id, lang);
 

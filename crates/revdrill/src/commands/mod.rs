@@ -3,14 +3,17 @@
 pub mod analyze;
 mod disputes;
 mod drill;
+mod export;
 mod grade;
 mod history;
 pub mod import;
 mod list;
 mod packs;
+mod phrases;
 pub mod rules;
 mod serve;
 mod template;
+mod tracks;
 
 use std::process::ExitCode;
 
@@ -35,6 +38,9 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Analyze(a) => analyze::run(&app, a),
         Command::Rules(a) => rules::run(&app, a),
         Command::Import(a) => import::run(&app, a),
+        Command::Export(a) => export::run(&app, a),
+        Command::Tracks(a) => tracks::run(&app, a.format),
+        Command::Phrases(a) => phrases::run(&app, a),
         Command::Packs(p) => match p.command {
             PacksCommand::Check { dirs } => packs::check(&app, &dirs),
         },

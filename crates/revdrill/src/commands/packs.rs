@@ -31,6 +31,7 @@ pub fn check(app: &App, dirs: &[PathBuf]) -> Result<ExitCode> {
     for dir in dirs {
         let (drills, errs) = load_pack(dir);
         problems.extend(errs.0);
+        problems.extend(check_tracks(app, dir, &drills));
         seen.extend(drills.iter().cloned());
         for d in &drills {
             let before = problems.len();
@@ -158,6 +159,15 @@ fn collect_toml(dir: &std::path::Path, depth: usize, out: &mut Vec<PathBuf>) {
             out.push(p);
         }
     }
+}
+
+/// A `tracks.toml` beside the drill folders, checked against those drills and the catalog's.
+fn check_tracks(app: &App, dir: &Path, drills: &[revdrill_pack::Drill]) -> Vec<PackError> {
+    let path = dir.join("tracks.toml");
+    let Ok(text) = std::fs::read_to_string(&path) else { return Vec::new() };
+    let mut all: Vec<revdrill_pack::Drill> = app.catalog.drills().to_vec();
+    all.extend(drills.iter().cloned());
+    revdrill_catalog::parse_tracks(&path.display().to_string(), &text, &all).err().unwrap_or_default()
 }
 
 fn render_ok(s: &str) -> String {

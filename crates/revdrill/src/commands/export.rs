@@ -1,0 +1,48 @@
+//! `revdrill export`: the learner's review of a stored attempt, in a form real review tools
+//! take. The conversion lives in `revdrill_practice::export`; this module loads and writes.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use revdrill_pack::AnswerSet;
+use revdrill_practice::export::{self, Format, Review};
+use revdrill_store::{Store, StoreError};
+
+use crate::app::App;
+use crate::cli::{ExportArgs, ExportFormat};
+use crate::i18n::t;
+
+pub fn run(app: &App, args: ExportArgs) -> Result<ExitCode> {
+    let lang = app.lang;
+    let store = app.open_store().map_err(|e| app.store_error(e))?;
+    let attempt = match store.attempt(args.attempt) {
+        Ok(a) => a,
+        Err(StoreError::NoSuchAttempt(id)) => anyhow::bail!(
+            "{} #{id} ({})",
+            t(lang, "no attempt", "没有练习记录"),
+            t(lang, "`revdrill history` lists the attempt ids", "`revdrill history` 列出练习记录的编号")
+        ),
+        Err(e) => return Err(app.store_error(e)),
+    };
+    let answers: AnswerSet = serde_json::from_str(&attempt.answers_json).with_context(|| {
+        format!("{} #{}", t(lang, "cannot read the stored answers of attempt", "无法读取练习记录的答案："), args.attempt)
+    })?;
+    let drill = app.drill(&attempt.summary.drill_id)?;
+    let format = match args.format {
+        ExportFormat::Md => Format::Markdown,
+        ExportFormat::Conventional => Format::Conventional,
+        ExportFormat::Github => Format::Github,
+        ExportFormat::Sarif => Format::Sarif,
+    };
+    let review = Review { drill, answers: &answers, attempt: args.attempt, score: attempt.summary.score, lang };
+    let text = export::render(&review, format);
+    match args.output {
+        Some(path) => {
+            std::fs::write(&path, text).with_context(|| format!("{} {}", t(lang, "cannot write", "无法写入"), path.display()))?;
+            eprintln!("{} {}", t(lang, "Export written to", "导出已写入"), path.display());
+        }
+        None => anstream::stdout().write_all(text.as_bytes())?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
