@@ -1,5 +1,6 @@
 //! Prints what the grader sees in one answer: `cargo run -p revdrill-grader --example explain --
-//! DRILL_ID "answer text"`. For pack authors tuning concepts without the CLI.
+//! DRILL "answer text"`, where DRILL is an embedded drill's id or a drill folder on disk (read each
+//! run, so edits to its `drill.toml` need no rebuild). For pack authors tuning concepts.
 
 fn main() {
     let mut args = std::env::args().skip(1);
@@ -7,8 +8,13 @@ fn main() {
         eprintln!("usage: explain DRILL_ID \"answer text\"");
         std::process::exit(2);
     };
-    let drills = revdrill_catalog::embedded().expect("embedded catalog is valid");
-    let drill = drills.iter().find(|d| d.id == id).expect("no such drill");
+    let drills = if std::path::Path::new(&id).is_dir() {
+        vec![revdrill_pack::load_dir(std::path::Path::new(&id)).unwrap_or_else(|e| panic!("{e}"))]
+    } else {
+        revdrill_catalog::embedded().expect("embedded catalog is valid")
+    };
+    let drill = drills.iter().find(|d| d.id == id || std::path::Path::new(&id).is_dir()).expect("no such drill");
+    let id = drill.id.clone();
     let grader = revdrill_grader::Grader::new(drill);
     for (stmt, aside, concepts) in grader.explain(&text) {
         println!("“{stmt}” {}", aside.map(|a| format!("[{a:?}]")).unwrap_or_default());
