@@ -36,6 +36,13 @@ const BATCH_FLOORS: &[(&str, &str, f64, f64)] = &[
     ("batch1", "sentry-threshold-prefetch", 0.96, 0.02),
     ("batch1", "stereoscope-untar-traversal", 0.97, 0.02),
     ("batch1", "tikv-client-async-mutex", 0.98, 0.02),
+    // batch2, before tuning: never tuned on (docs/grading.md); the goal is 0.95 / 0.03.
+    ("batch2", "containerd-shimv1-leak", 0.97, 0.03),
+    ("batch2", "geth-ethclient-notfound", 0.97, 0.03),
+    ("batch2", "moby-plugin-body-leak", 0.98, 0.01),
+    ("batch2", "sentry-threshold-prefetch", 0.98, 0.01),
+    ("batch2", "stereoscope-untar-traversal", 0.95, 0.03),
+    ("batch2", "tikv-client-async-mutex", 0.96, 0.03),
 ];
 /// Floors for a batch drill not listed in [`BATCH_FLOORS`]: (least agreement, most false credit).
 const BATCH_DEFAULT_FLOOR: (f64, f64) = (0.0, 1.0);
