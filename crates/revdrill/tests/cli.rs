@@ -1,69 +1,12 @@
 //! The binary end to end: every subcommand, both languages, bad input, and the database failing.
 //! Each test runs `revdrill` in a fresh temporary folder with its own database.
 
+mod common;
+use common::*;
+
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
-
-struct Run {
-    code: i32,
-    out: String,
-    err: String,
-}
-
-struct Env {
-    dir: tempfile::TempDir,
-}
-
-impl Env {
-    fn new() -> Env {
-        Env { dir: tempfile::tempdir().unwrap() }
-    }
-
-    fn db(&self) -> PathBuf {
-        self.dir.path().join("data/revdrill.sqlite")
-    }
-
-    /// Runs revdrill with `args` and `stdin`, in the temp folder, with its database.
-    fn run(&self, args: &[&str], stdin: &str) -> Run {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_revdrill"))
-            .args(["--db", self.db().to_str().unwrap()])
-            .args(args)
-            .current_dir(self.dir.path())
-            .env_remove("LC_ALL")
-            .env_remove("LC_MESSAGES")
-            .env("LANG", "C")
-            .env_remove("REVDRILL_DB")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
-        let o = child.wait_with_output().unwrap();
-        Run {
-            code: o.status.code().unwrap_or(-1),
-            out: String::from_utf8(o.stdout).unwrap(),
-            err: String::from_utf8(o.stderr).unwrap(),
-        }
-    }
-
-    fn write(&self, name: &str, text: &str) -> PathBuf {
-        let p = self.dir.path().join(name);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(&p, text).unwrap();
-        p
-    }
-}
-
-const SEED: &str = "containerd-shimv1-leak";
-
-/// Answers for the seed drill, piped: one block per checklist item.
-const PIPED: &str = "The goroutine might leak if ctx is never cancelled.\n@258 blocker: Get runs on the already cancelled ctx so it fails at once.\n\nErrors other than NotFound are silently ignored.\n\n-\n\nissue: `waitOrphaned` leaks a goroutine when ctx is never cancelled, so memory grows. Could we select on a shutdown context too?\n";
-
-fn json(s: &str) -> serde_json::Value {
-    serde_json::from_str(s).unwrap_or_else(|e| panic!("not JSON ({e}): {s}"))
-}
 
 #[test]
 fn list_shows_every_embedded_drill_in_text_and_json() {

@@ -2,11 +2,10 @@
 //! after `drill` and `grade --save --dispute`, `history ATTEMPT` drawing the *stored* report,
 //! `disputes` and `disputes export`.
 
-use std::io::Write;
-use std::path::PathBuf;
-use std::process::{Command, Stdio};
+mod common;
+use common::*;
 
-const SEED: &str = "containerd-shimv1-leak";
+use std::path::PathBuf;
 
 /// Item 1 names the leak only; item 2 says nothing about the cancelled context.
 const ANSWERS: &str =
@@ -14,55 +13,6 @@ const ANSWERS: &str =
 
 /// The cancelled-context finding's problem text, which item 1's feedback must not show.
 const CANCELLED_PROBLEM: &str = "run on the very context that was just cancelled";
-
-struct Run {
-    code: i32,
-    out: String,
-    err: String,
-}
-
-struct Env {
-    dir: tempfile::TempDir,
-}
-
-impl Env {
-    fn new() -> Env {
-        Env { dir: tempfile::tempdir().unwrap() }
-    }
-
-    fn db(&self) -> PathBuf {
-        self.dir.path().join("revdrill.sqlite")
-    }
-
-    fn run(&self, args: &[&str], stdin: &str) -> Run {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_revdrill"))
-            .args(["--db", self.db().to_str().unwrap()])
-            .args(args)
-            .current_dir(self.dir.path())
-            .env_remove("LC_ALL")
-            .env_remove("LC_MESSAGES")
-            .env("LANG", "C")
-            .env_remove("REVDRILL_DB")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
-        let o = child.wait_with_output().unwrap();
-        Run {
-            code: o.status.code().unwrap_or(-1),
-            out: String::from_utf8(o.stdout).unwrap(),
-            err: String::from_utf8(o.stderr).unwrap(),
-        }
-    }
-
-    fn json(&self, args: &[&str]) -> serde_json::Value {
-        let r = self.run(args, "");
-        assert_eq!(r.code, 0, "{}", r.err);
-        serde_json::from_str(&r.out).unwrap_or_else(|e| panic!("not JSON ({e}): {}", r.out))
-    }
-}
 
 #[test]
 fn item_feedback_does_not_reveal_a_finding_the_next_item_asks_about() {

@@ -1,61 +1,9 @@
 //! The practice commands end to end: `export`, `tracks`, `drill --track`, `phrases` and the
 //! personal `template`, each in a fresh temporary folder with its own database.
 
-use std::io::Write;
-use std::path::PathBuf;
-use std::process::{Command, Stdio};
+mod common;
+use common::*;
 
-struct Run {
-    code: i32,
-    out: String,
-    err: String,
-}
-
-struct Env {
-    dir: tempfile::TempDir,
-}
-
-impl Env {
-    fn new() -> Env {
-        Env { dir: tempfile::tempdir().unwrap() }
-    }
-
-    fn db(&self) -> PathBuf {
-        self.dir.path().join("data/revdrill.sqlite")
-    }
-
-    fn run(&self, args: &[&str], stdin: &str) -> Run {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_revdrill"))
-            .args(["--db", self.db().to_str().unwrap()])
-            .args(args)
-            .current_dir(self.dir.path())
-            .env_remove("LC_ALL")
-            .env_remove("LC_MESSAGES")
-            .env("LANG", "C")
-            .env_remove("REVDRILL_DB")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
-        let o = child.wait_with_output().unwrap();
-        Run {
-            code: o.status.code().unwrap_or(-1),
-            out: String::from_utf8(o.stdout).unwrap(),
-            err: String::from_utf8(o.stderr).unwrap(),
-        }
-    }
-}
-
-const SEED: &str = "containerd-shimv1-leak";
-
-/// Answers for the seed drill, piped: one block per checklist item.
-const PIPED: &str = "The goroutine might leak if ctx is never cancelled.\n@258 blocker: Get runs on the already cancelled ctx so it fails at once.\n\nErrors other than NotFound are silently ignored.\n\n-\n\nissue: `waitOrphaned` leaks a goroutine when ctx is never cancelled, so memory grows. Could we select on a shutdown context too?\n";
-
-fn json(s: &str) -> serde_json::Value {
-    serde_json::from_str(s).unwrap_or_else(|e| panic!("not JSON ({e}): {s}"))
-}
 
 #[test]
 fn export_writes_each_format_of_a_stored_attempt() {

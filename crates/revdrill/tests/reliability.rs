@@ -2,86 +2,12 @@
 //! failure is said clearly with a non-zero exit. Each test names the item it holds; see
 //! `docs/reliability.md`.
 
+mod common;
+use common::*;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-
-const SEED: &str = "containerd-shimv1-leak";
-
-/// Answers for the seed drill, piped: one block per checklist item.
-const PIPED: &str = "The goroutine might leak if ctx is never cancelled.\n@258 blocker: Get runs on the already cancelled ctx so it fails at once.\n\nErrors other than NotFound are silently ignored.\n\n-\n\nissue: `waitOrphaned` leaks a goroutine when ctx is never cancelled, so memory grows. Could we select on a shutdown context too?\n";
-
-struct Run {
-    code: i32,
-    out: String,
-    err: String,
-}
-
-/// A temporary folder with its own database and data folder (`XDG_DATA_HOME`).
-struct Env {
-    dir: tempfile::TempDir,
-}
-
-impl Env {
-    fn new() -> Env {
-        Env { dir: tempfile::tempdir().unwrap() }
-    }
-
-    fn path(&self) -> &Path {
-        self.dir.path()
-    }
-
-    fn db(&self) -> PathBuf {
-        self.path().join("data/revdrill.sqlite")
-    }
-
-    /// The command, in the temp folder, with its database and data folder, in English.
-    fn cmd(&self, args: &[&str]) -> Command {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_revdrill"));
-        c.args(["--db", self.db().to_str().unwrap()])
-            .args(args)
-            .current_dir(self.path())
-            .env("XDG_DATA_HOME", self.path().join("xdg"))
-            .env_remove("LC_ALL")
-            .env_remove("LC_MESSAGES")
-            .env("LANG", "C")
-            .env_remove("REVDRILL_DB")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        c
-    }
-
-    fn run(&self, args: &[&str], stdin: &str) -> Run {
-        run_cmd(self.cmd(args), stdin)
-    }
-
-    fn write(&self, name: &str, text: &[u8]) -> PathBuf {
-        let p = self.path().join(name);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(&p, text).unwrap();
-        p
-    }
-
-    fn corrupt_db(&self) {
-        self.write("data/revdrill.sqlite", "not a database ".repeat(400).as_bytes());
-    }
-}
-
-fn run_cmd(mut cmd: Command, stdin: &str) -> Run {
-    let mut child = cmd.spawn().unwrap();
-    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
-    let o = child.wait_with_output().unwrap();
-    Run {
-        code: o.status.code().unwrap_or(-1),
-        out: String::from_utf8(o.stdout).unwrap(),
-        err: String::from_utf8(o.stderr).unwrap(),
-    }
-}
-
-fn json(s: &str) -> serde_json::Value {
-    serde_json::from_str(s).unwrap_or_else(|e| panic!("not JSON ({e}): {s}"))
-}
 
 /// Backup files in `dir`.
 fn backups(dir: &Path) -> Vec<PathBuf> {
