@@ -4,6 +4,10 @@
 //! Architecture invariant: the catalog only loads and looks up drills; it never grades.
 #![deny(missing_docs)]
 
+mod counts;
+
+pub use counts::{Counts, counts};
+
 use std::collections::BTreeMap;
 use std::path::Path;
 

@@ -7,7 +7,9 @@ mod history;
 pub mod import;
 mod list;
 mod packs;
+mod ready;
 pub mod rules;
+mod scaffold;
 mod serve;
 mod template;
 
@@ -35,6 +37,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Import(a) => import::run(&app, a),
         Command::Packs(p) => match p.command {
             PacksCommand::Check { dirs } => packs::check(&app, &dirs),
+            PacksCommand::New { id, language, output } => scaffold::run(&app, &id, &language, &output),
         },
     }
 }
