@@ -68,22 +68,22 @@ mod tests {
         }
     }
 
-    use Class::*;
+    use Class::{Comment, Keyword};
 
     #[test]
     fn every_catalog_language_colours_keywords_strings_and_comments() {
-        check("go", "func f() { return \"x\" } // done", &[(Keyword, "func"), (String, "\"x\""), (Comment, "// done")]);
-        check("rust", "fn f() { let s = \"x\"; } // done", &[(Keyword, "fn"), (String, "\"x\""), (Comment, "// done")]);
-        check("python", "def f():\n    return \"x\"  # done", &[(Keyword, "def"), (String, "\"x\""), (Comment, "# done")]);
+        check("go", "func f() { return \"x\" } // done", &[(Keyword, "func"), (Class::String, "\"x\""), (Comment, "// done")]);
+        check("rust", "fn f() { let s = \"x\"; } // done", &[(Keyword, "fn"), (Class::String, "\"x\""), (Comment, "// done")]);
+        check("python", "def f():\n    return \"x\"  # done", &[(Keyword, "def"), (Class::String, "\"x\""), (Comment, "# done")]);
         check(
             "java",
             "class A { String f() { return \"x\"; } } // done",
-            &[(Keyword, "class"), (String, "\"x\""), (Comment, "// done")],
+            &[(Keyword, "class"), (Class::String, "\"x\""), (Comment, "// done")],
         );
         check(
             "typescript",
             "function f() { return \"x\"; } // done",
-            &[(Keyword, "function"), (String, "\"x\""), (Comment, "// done")],
+            &[(Keyword, "function"), (Class::String, "\"x\""), (Comment, "// done")],
         );
     }
 
