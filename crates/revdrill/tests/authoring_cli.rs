@@ -86,10 +86,24 @@ fn packs_check_lists_what_each_drill_lacks() {
         .replace("issue: TODO", "issue: done")
         .replace("https://github.com/TODO/TODO/pull/0", "https://github.com/example/example/pull/1");
     std::fs::write(&toml, easy).unwrap();
-    std::fs::write(tmp.path().join("pack/easy-one/corpus.toml"), "").unwrap();
+    // A corpus file for another drill does not count; one naming this drill does (in the
+    // format of docs/pack-format.md, "Corpus").
+    let (code, _, err) = revdrill(tmp.path(), &["packs", "new", "other-one", "--language", "go", "-o", "pack"]);
+    assert_eq!(code, 0, "{err}");
+    let corpus = |id: &str| {
+        format!(
+            "drill = \"{id}\"\n\n[[case]]\nanswer = \"todo concept\"\nitem = \"main\"\nlang = \"en\"\nkind = \"strong\"\nexpect = {{ todo-finding = \"found\" }}\n"
+        )
+    };
+    std::fs::create_dir_all(tmp.path().join("pack/corpus/batch1")).unwrap();
+    std::fs::write(tmp.path().join("pack/corpus/other.toml"), corpus("other-one")).unwrap();
+    let (_, _, err) = revdrill(tmp.path(), &["packs", "check", "pack"]);
+    let line = err.lines().find(|x| x.contains("easy-one/drill.toml: not ready")).expect(&err);
+    assert!(line.contains("no labelled corpus (corpus/*.toml)"), "{line}");
+    std::fs::write(tmp.path().join("pack/corpus/batch1/easy.toml"), corpus("easy-one")).unwrap();
     let (code, out, err) = revdrill(tmp.path(), &["packs", "check", "pack"]);
     assert_eq!(code, 0, "{out}\n{err}");
-    let line = err.lines().find(|x| x.contains("not ready to ship")).expect(&err);
+    let line = err.lines().find(|x| x.contains("easy-one/drill.toml: not ready to ship")).expect(&err);
     assert!(line.contains("1 findings (easy needs ≥ 2)"), "{line}");
     assert!(line.contains("no Chinese in findings[0].risk.zh"), "{line}");
     assert!(!line.contains("TODO left"), "{line}");

@@ -15,8 +15,9 @@ use crate::render;
 pub const MIN_FINDINGS: usize = 4;
 /// Findings an easy drill needs.
 pub const MIN_FINDINGS_EASY: usize = 2;
-/// The labelled grading corpus, in the drill folder.
-pub const CORPUS_FILE: &str = "corpus.toml";
+/// The folder of labelled answers at the top of a pack (docs/pack-format.md, "Corpus"): one
+/// `*.toml` file per drill, naming it in `drill = "ID"`, one level of sub-folders allowed.
+pub const CORPUS_DIR: &str = "corpus";
 /// The audit notes, in the drill folder.
 pub const AUDIT_FILE: &str = "AUDIT.md";
 /// The marker `revdrill packs new` leaves in every text to write.
@@ -58,13 +59,37 @@ pub fn gaps(d: &Drill, folder: &Path) -> Vec<Gap> {
     if !untranslated.is_empty() {
         gap(format!("no Chinese in {}.zh", list(&untranslated)), format!("{}.zh 没有中文", list(&untranslated)));
     }
-    if !folder.join(CORPUS_FILE).is_file() {
-        gap(format!("no labelled corpus ({CORPUS_FILE})"), format!("没有标注语料（{CORPUS_FILE}）"));
+    if !has_corpus(&d.id, folder) {
+        gap(format!("no labelled corpus ({CORPUS_DIR}/*.toml)"), format!("没有标注语料（{CORPUS_DIR}/*.toml）"));
     }
     if !folder.join(AUDIT_FILE).is_file() {
         gap(format!("no {AUDIT_FILE}"), format!("没有 {AUDIT_FILE}"));
     }
     g
+}
+
+/// Whether a corpus file for drill `id` lies in the `corpus/` folder of the drill's pack (the
+/// folder above the drill's) or of the drill folder itself (a one-drill pack).
+fn has_corpus(id: &str, folder: &Path) -> bool {
+    let wanted = format!("drill = \"{id}\"");
+    let names = |text: &str| text.lines().any(|l| l.trim() == wanted);
+    let mut files = Vec::new();
+    for root in [Some(folder), folder.parent()].into_iter().flatten() {
+        toml_files(&root.join(CORPUS_DIR), 2, &mut files);
+    }
+    files.iter().any(|f| std::fs::read_to_string(f).is_ok_and(|t| names(&t)))
+}
+
+/// `*.toml` files under `dir`, at most `depth` folders deep.
+fn toml_files(dir: &Path, depth: usize, out: &mut Vec<std::path::PathBuf>) {
+    let Ok(rd) = std::fs::read_dir(dir) else { return };
+    for p in rd.filter_map(|e| e.ok()).map(|e| e.path()) {
+        if p.is_dir() && depth > 1 {
+            toml_files(&p, depth - 1, out);
+        } else if p.extension().is_some_and(|e| e == "toml") {
+            out.push(p);
+        }
+    }
 }
 
 /// Every localized text of the drill, with its field name.
