@@ -93,3 +93,10 @@ fn every_grammar_and_query_loads() {
         assert!(config(l).is_some(), "{l}");
     }
 }
+
+#[test]
+fn calls_numbers_and_template_strings() {
+    check("python", "x = foo(1)", &[(Function, "foo"), (Number, "1")]);
+    check("typescript", "const t = `a${b}`; foo(1);", &[(Keyword, "const"), (String, "`a"), (Function, "foo"), (Number, "1")]);
+    check("java", "int x = foo(1); Bar.baz();", &[(Type, "int"), (Function, "foo"), (Type, "Bar"), (Function, "baz")]);
+}
