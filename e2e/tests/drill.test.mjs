@@ -183,7 +183,7 @@ test('a hostile pack and hostile answers run no script', async () => {
   assert.equal(await page.locator('img').count(), 0);
   await page.locator('#submit').click();
   await page.waitForURL(/\/attempts\/\d+$/);
-  assert.match(await page.locator('pre.answer').textContent(), /<script>window.__xss='answer'<\/script>/);
+  assert.match(await page.locator('#answers .answer').first().textContent(), /<script>window.__xss='answer'<\/script>/);
   assert.equal(await page.locator('img').count(), 0);
   assert.equal(await page.evaluate(() => typeof window.__xss), 'undefined');
   // CSP reports refused inline scripts as console errors; none may come from our pages.

@@ -1,7 +1,9 @@
 //! The catalog: the drills compiled into the binary (the repository's `catalog/` folder) and
 //! any packs from disk given with `--packs`, as one list ordered by id.
 //!
-//! Architecture invariant: the catalog only loads and looks up drills; it never grades.
+//! Architecture invariant: the catalog only loads and looks up drills; it never grades. A drill
+//! whose groups name a concept that neither it nor the grader's lexicon defines is rejected
+//! when it loads (`revdrill_grader::check_concepts`), not only by `revdrill packs check`.
 #![deny(missing_docs)]
 
 mod counts;
@@ -32,6 +34,9 @@ impl Catalog {
         for dir in packs {
             let (drills, errs) = load_pack(dir.as_ref());
             errors.0.extend(errs.0);
+            for d in &drills {
+                errors.0.extend(revdrill_grader::check_concepts(d));
+            }
             all.extend(drills);
         }
         errors.0.extend(duplicate_ids(&all));
@@ -86,7 +91,10 @@ pub fn embedded() -> Result<Vec<Drill>, PackErrors> {
             continue;
         }
         match load_drill(&DrillFiles { dir: format!("catalog/{name}"), origin: Origin::Embedded, files }) {
-            Ok(d) => drills.push(d),
+            Ok(d) => {
+                errors.0.extend(revdrill_grader::check_concepts(&d));
+                drills.push(d)
+            }
             Err(e) => errors.0.extend(e.0),
         }
     }
@@ -115,6 +123,34 @@ pub fn review_template(lang: Lang) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_pack_naming_an_unknown_concept_is_rejected_when_it_loads() {
+        let root = std::env::temp_dir().join(format!("revdrill-catalog-test-{}", std::process::id()));
+        let dir = root.join("leek-drill");
+        std::fs::create_dir_all(&dir).unwrap();
+        let seed = EMBEDDED.get_dir(SEED_DRILL).unwrap();
+        let mut files = BTreeMap::new();
+        collect(seed, seed.path(), &mut files);
+        for (name, text) in &files {
+            let text = if name == "drill.toml" {
+                text.replacen("id = \"containerd-shimv1-leak\"", "id = \"leek-drill\"", 1).replacen(
+                    "hit = [[\"leak\", \"never-cancelled\"]",
+                    "hit = [[\"leek\", \"never-cancelled\"]",
+                    1,
+                )
+            } else {
+                text.clone()
+            };
+            let path = dir.join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        let result = Catalog::load(&[&root]);
+        std::fs::remove_dir_all(&root).unwrap();
+        let errors = result.expect_err("an unknown concept must fail the load");
+        assert!(errors.0.iter().any(|e| e.message.contains("unknown concept `leek`")), "{errors:?}");
+    }
 
     #[test]
     fn next_drill_is_the_seed_then_undone_then_the_weakest() {

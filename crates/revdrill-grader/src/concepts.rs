@@ -12,7 +12,8 @@ use std::sync::OnceLock;
 
 use revdrill_pack::{ConceptTerms, Drill};
 
-use crate::text::{Cue, Statement, analyze, bare_no, is_cjk, judged_by_first_clause, negation_cues};
+use crate::lang::{en, zh};
+use crate::text::{Cue, Statement, analyze, bare_no, final_verdict, is_cjk, judged_by_first_clause, negation_cues};
 
 /// Most words allowed between two words of an English phrase.
 const PHRASE_GAP: usize = 3;
@@ -22,6 +23,13 @@ const CJK_GAP: usize = 8;
 const NEG_REACH_BEFORE: usize = 8;
 /// Most tokens between a concept and a Chinese negation that follows it ("泄露应该不会").
 const NEG_REACH_AFTER: usize = 4;
+
+/// Review mechanisms (`mechanisms.toml`): drill concepts inherit them with `@name` terms, and a
+/// group may name one; they are compiled only then.
+pub fn mechanisms() -> &'static BTreeMap<String, ConceptTerms> {
+    static M: OnceLock<BTreeMap<String, ConceptTerms>> = OnceLock::new();
+    M.get_or_init(|| toml::from_str(include_str!("mechanisms.toml")).expect("mechanisms.toml is valid (checked by a test)"))
+}
 
 /// The grader's built-in concepts.
 pub fn lexicon() -> &'static BTreeMap<String, ConceptTerms> {
@@ -63,6 +71,12 @@ pub struct ConceptMatch {
     /// Whether the matched words hold a negation the term names ("no test", "没有测试",
     /// "not atomic"): a claim that something is missing or fails, definite on its own.
     pub asserts_absence: bool,
+    /// Whether a judgement dismisses it ("... is fine", "所以不会有问题"): then it is neither
+    /// claimed nor claimed absent.
+    pub dismissed: bool,
+    /// Whether a plain negation ("not", "no", "没", "未"), not a judgement, denies it, counting
+    /// negations inside other terms: what `!concept` in a group asks for ("not closed", "未关闭").
+    pub denied: bool,
 }
 
 /// The compiled concepts of one drill.
@@ -84,10 +98,36 @@ impl Concepts {
     /// Compiles the drill's concepts merged with the lexicon.
     pub fn compile(drill: &Drill) -> Concepts {
         let mut merged: BTreeMap<String, ConceptTerms> = lexicon().clone();
+        // Mechanisms a group or an `unless` names directly are concepts of this drill.
+        let named = drill
+            .findings
+            .iter()
+            .flat_map(|f| f.hit.iter().chain(&f.partial))
+            .chain(drill.traps.iter().flat_map(|t| &t.matches))
+            .chain(drill.decoys.iter().flat_map(|d| &d.matches))
+            .flatten()
+            .chain(drill.traps.iter().flat_map(|t| &t.unless))
+            .map(|n| n.strip_prefix('!').unwrap_or(n));
+        for n in named {
+            if let Some(m) = mechanisms().get(n) {
+                merged.entry(n.to_string()).or_insert_with(|| m.clone());
+            }
+        }
         for (name, t) in &drill.concepts {
             let e = merged.entry(name.clone()).or_default();
-            e.en.extend(t.en.iter().cloned());
-            e.zh.extend(t.zh.iter().cloned());
+            for (list, terms) in [(&mut e.en, &t.en), (&mut e.zh, &t.zh)] {
+                for term in terms {
+                    match include_of(term) {
+                        // `@mechanism` inherits every phrasing of a lexicon concept, both languages.
+                        Some(lex) => {
+                            if let Some(l) = mechanisms().get(lex).or_else(|| lexicon().get(lex)) {
+                                list.extend(l.en.iter().chain(&l.zh).cloned());
+                            }
+                        }
+                        None => list.push(term.clone()),
+                    }
+                }
+            }
         }
         let mut c = Concepts {
             names: Vec::new(),
@@ -135,6 +175,11 @@ impl Concepts {
         &self.terms[concept][term].text
     }
 
+    /// Whether a term is code (a backticked or symbol-bearing needle), not words.
+    pub fn is_code_term(&self, concept: usize, term: usize) -> bool {
+        matches!(self.terms[concept][term].pattern, Pattern::Code(_))
+    }
+
     /// Whether a backward cue closes its clause: an English judgement ("is fine") always does; a
     /// Chinese negation only when nothing it could negate follows it ("泄露应该不会(发生)", not
     /// "包一下就不会 panic").
@@ -144,30 +189,42 @@ impl Concepts {
         }
         let clause = s.clause_at(cue.pos);
         let end = s.clauses[clause].end;
-        let rest = s.compact[cue.pos + cue.width..end].iter().filter(|c| c.is_alphanumeric()).count();
-        rest <= 3 && !found.iter().any(|m| m.start > cue.pos && m.start < end)
+        // "泄露应该不会", "泄露没了": nothing but an auxiliary or a particle follows. "永远不退出"
+        // has its own verb: it says "never exits", which negates nothing before it.
+        let rest =
+            s.compact[cue.pos + cue.width..end].iter().filter(|c| c.is_alphanumeric() && !zh::PARTICLES.contains(c)).count();
+        rest <= ZH_FINAL_NEG_MAX_REST && !found.iter().any(|m| m.start > cue.pos && m.start < end)
     }
 
     /// Every occurrence of every concept in `s`, with negation decided.
     pub fn find(&self, s: &Statement) -> Vec<ConceptMatch> {
         let mut found = Vec::new();
         let mut push = |ci: usize, ti: usize, start: usize, end: usize| {
-            found.push(ConceptMatch { concept: ci, term: ti, start, end, negated: false, asserts_absence: false });
+            found.push(ConceptMatch {
+                concept: ci,
+                term: ti,
+                start,
+                end,
+                negated: false,
+                asserts_absence: false,
+                dismissed: false,
+                denied: false,
+            });
         };
         // Only the terms that can start at each token or character are tried.
         for (i, tok) in s.tokens.iter().enumerate().filter(|(_, t)| !t.cjk) {
             for &(ci, ti) in self.by_stem.get(&tok.stem).into_iter().flatten() {
-                if let Pattern::Phrase(stems) = &self.terms[ci][ti].pattern {
-                    if let Some(end) = phrase_from(stems, s, i, |t| &t.stem) {
-                        push(ci, ti, tok.start, end);
-                    }
+                if let Pattern::Phrase(stems) = &self.terms[ci][ti].pattern
+                    && let Some(end) = phrase_from(stems, s, i, |t| &t.stem)
+                {
+                    push(ci, ti, tok.start, end);
                 }
             }
             for &(ci, ti) in self.by_word.get(&tok.text).into_iter().flatten() {
-                if let Pattern::Words(words) = &self.terms[ci][ti].pattern {
-                    if let Some(end) = phrase_from(words, s, i, |t| &t.text) {
-                        push(ci, ti, tok.start, end);
-                    }
+                if let Pattern::Words(words) = &self.terms[ci][ti].pattern
+                    && let Some(end) = phrase_from(words, s, i, |t| &t.text)
+                {
+                    push(ci, ti, tok.start, end);
                 }
             }
         }
@@ -191,9 +248,37 @@ impl Concepts {
         for m in &mut found {
             m.asserts_absence = all_cues.iter().any(|c| c.forward && m.start <= c.pos && c.pos + c.width <= m.end);
         }
+        // Denial, for `!concept`: any plain negation before it in its clause, even one inside
+        // another term ("no test" denies `test`), or a Chinese one right after it ("关闭没有").
+        let denied: Vec<bool> = found
+            .iter()
+            .map(|m| {
+                all_cues.iter().filter(|c| !(c.clause_wide || m.start <= c.pos && c.pos + c.width <= m.end)).any(|c| {
+                    s.clause_at(c.pos) == s.clause_at(m.start)
+                        && ((c.forward && c.pos < m.start && s.tokens_between(c.pos + c.width, m.start) <= NEG_REACH_BEFORE)
+                            || (c.backward
+                                && c.pos >= m.end
+                                && is_cjk_final(s, c)
+                                && s.tokens_between(m.end, c.pos) <= NEG_REACH_AFTER))
+                })
+            })
+            .collect();
         let cues: Vec<Cue> =
             all_cues.into_iter().filter(|c| !found.iter().any(|m| m.start <= c.pos && c.pos + c.width <= m.end)).collect();
-        let whole = bare_no(s) || (judged_by_first_clause(s) && cues.iter().any(|c| c.clause_wide && s.clause_at(c.pos) == 0));
+        let whole = bare_no(s)
+            || (judged_by_first_clause(s) && cues.iter().any(|c| c.clause_wide && s.clause_at(c.pos) == 0))
+            || final_verdict(s, &cues);
+        let dismissed: Vec<bool> = found
+            .iter()
+            .map(|m| {
+                whole
+                    || cues.iter().any(|c| {
+                        c.clause_wide
+                            && s.clause_at(c.pos) == s.clause_at(m.start)
+                            && (c.pos >= m.end || (c.forward && c.pos < m.start))
+                    })
+            })
+            .collect();
         let negated: Vec<bool> = found
             .iter()
             .map(|m| {
@@ -203,7 +288,9 @@ impl Concepts {
                             return false;
                         }
                         if cue.pos < m.start {
-                            cue.forward && s.tokens_between(cue.pos + cue.width, m.start) <= NEG_REACH_BEFORE
+                            cue.forward
+                                && s.tokens_between(cue.pos + cue.width, m.start) <= NEG_REACH_BEFORE
+                                && in_scope(s, cue, m, &found)
                         } else if cue.pos >= m.end && cue.backward {
                             cue.clause_wide
                                 || (self.ends_clause(s, cue, &found)
@@ -215,11 +302,49 @@ impl Concepts {
                     })
             })
             .collect();
-        for (m, n) in found.iter_mut().zip(negated) {
-            m.negated = n;
+        for (i, m) in found.iter_mut().enumerate() {
+            m.negated = negated[i];
+            m.dismissed = dismissed[i];
+            m.denied = denied[i] && !dismissed[i];
         }
         found
     }
+}
+
+/// Most characters (besides particles) after a Chinese negation for it to close its clause.
+const ZH_FINAL_NEG_MAX_REST: usize = 1;
+
+/// Whether a forward negation reaches `m`: it negates the first idea after it and the ideas listed
+/// with that one, not every idea later in the clause ("no test proves the goroutine count drops"
+/// denies the test, not the count).
+fn in_scope(s: &Statement, cue: &Cue, m: &ConceptMatch, found: &[ConceptMatch]) -> bool {
+    let after = cue.pos + cue.width;
+    // Idea starts between the cue and `m`, outside `m` and outside what holds the cue.
+    let mut starts: Vec<(usize, usize)> =
+        found.iter().filter(|o| o.start >= after && o.start < m.start && o.end <= m.start).map(|o| (o.start, o.end)).collect();
+    if starts.is_empty() {
+        return true;
+    }
+    starts.sort_unstable();
+    // Walk the chain from the first idea: each next one must follow after list words only.
+    let mut end = starts[0].1;
+    for &(st, en) in starts.iter().skip(1).chain(std::iter::once(&(m.start, m.end))) {
+        if st > end && !joined(s, end, st) {
+            return false;
+        }
+        end = end.max(en);
+    }
+    true
+}
+
+/// Whether only list words (and punctuation) lie between compact offsets `from` and `to`.
+fn joined(s: &Statement, from: usize, to: usize) -> bool {
+    s.tokens.iter().filter(|t| t.start >= from && t.end <= to).all(|t| !t.cjk && en::LIST_JOINERS.contains(&t.text.as_str()))
+}
+
+/// The lexicon concept a term includes (`@swallowed-error`), if it is an include.
+pub(crate) fn include_of(term: &str) -> Option<&str> {
+    term.trim().strip_prefix('@')
 }
 
 /// A Chinese negation that ends its clause reaches back over the whole clause
@@ -296,7 +421,7 @@ fn phrase_from(stems: &[String], s: &Statement, i: usize, key: fn(&crate::text::
 /// cancelled"), so phrases do not stretch across one; a negation the term itself names still
 /// matches.
 fn is_negation(t: &crate::text::Token) -> bool {
-    !t.cjk && !t.code && (crate::text::NEG_EN.contains(&t.text.as_str()) || crate::text::NEG_EN_AFTER.contains(&t.text.as_str()))
+    !t.cjk && !t.code && (en::NEG.contains(&t.text.as_str()) || en::NEG_AFTER.contains(&t.text.as_str()))
 }
 
 /// Where the Chinese pattern that starts at compact offset `p` ends, if it matches there.
@@ -311,7 +436,7 @@ fn chars_from(parts: &[Vec<char>], s: &Statement, p: usize) -> Option<usize> {
         let limit = (end + CJK_GAP + part.len()).min(clause_end);
         let at = find_first(&s.compact, part, end, limit)?;
         // A gap never holds a negation: `body*泄` must not read "body 不会泄漏" as a leak.
-        if s.compact[end..at].iter().any(|c| crate::text::NEG_ZH.contains(c)) {
+        if s.compact[end..at].iter().any(|c| zh::NEG.contains(c)) {
             return None;
         }
         end = at + part.len();

@@ -9,11 +9,13 @@
 
 pub mod comment;
 pub mod concepts;
+pub mod corpus;
 mod grade;
+mod lang;
 mod report;
 pub mod text;
 mod validate;
 
 pub use grade::{Grader, Weights};
 pub use report::*;
-pub use validate::check_concepts;
+pub use validate::{check_concepts, lint_concepts};

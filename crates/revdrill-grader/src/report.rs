@@ -1,10 +1,14 @@
 //! What grading returns: verdicts with their evidence, the comment's rubric, and the score.
+//!
+//! A `Report` is stored with each attempt as JSON and read back to show the learner what they
+//! were told (the stored report is the record; it is never graded again), so every type here is
+//! `Serialize` and `Deserialize` and round-trips.
 
 use revdrill_pack::{Category, Lang, Localized, Severity};
-use serde::Serialize;
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// How much of a finding the learner found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Verdict {
     /// Not found.
@@ -39,7 +43,7 @@ impl Verdict {
 }
 
 /// Where a statement came from.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase", tag = "kind")]
 pub enum Source {
     /// The answer to a checklist item.
@@ -55,7 +59,7 @@ pub enum Source {
 }
 
 /// A concept as it occurred in the learner's statement.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConceptEvidence {
     /// Concept name.
     pub concept: String,
@@ -68,7 +72,7 @@ pub struct ConceptEvidence {
 }
 
 /// The verdict on one finding.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FindingResult {
     /// Finding id.
     pub id: String,
@@ -95,7 +99,7 @@ pub struct FindingResult {
 }
 
 /// A misconception the learner showed.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TrapResult {
     /// Trap id.
     pub id: String,
@@ -106,7 +110,7 @@ pub struct TrapResult {
 }
 
 /// A line flagged that is fine.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DecoyResult {
     /// Decoy id.
     pub id: String,
@@ -119,7 +123,7 @@ pub struct DecoyResult {
 }
 
 /// A statement the grader set aside, and why.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SetAside {
     /// The statement.
     pub text: String,
@@ -130,7 +134,7 @@ pub struct SetAside {
 }
 
 /// Why a statement earned nothing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum SetAsideReason {
     /// It repeats a checklist question.
@@ -162,10 +166,11 @@ impl SetAsideReason {
 }
 
 /// One rubric dimension of the English comment.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Dimension {
     /// Stable name: label, grounding, problem, why, guidance, courtesy, concise.
-    pub name: &'static str,
+    #[serde(deserialize_with = "dimension_name")]
+    pub name: DimensionName,
     /// Points earned.
     pub score: f64,
     /// Points available.
@@ -174,8 +179,20 @@ pub struct Dimension {
     pub feedback: Localized,
 }
 
+/// The rubric's dimension names; a stored report naming another reads back as `unknown`.
+pub const DIMENSION_NAMES: [&str; 7] = ["label", "grounding", "problem", "why", "guidance", "courtesy", "concise"];
+
+/// A dimension's name (an alias, so that serde does not try to borrow it from the input).
+pub type DimensionName = &'static str;
+
+/// Reads a stored dimension name back as the `'static` name the grader uses.
+fn dimension_name<'de, D: Deserializer<'de>>(d: D) -> Result<&'static str, D::Error> {
+    let name = String::deserialize(d)?;
+    Ok(DIMENSION_NAMES.iter().find(|n| **n == name).copied().unwrap_or("unknown"))
+}
+
 /// The English review comment's grade.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CommentReport {
     /// 0-100.
     pub score: u8,
@@ -192,7 +209,7 @@ pub struct CommentReport {
 }
 
 /// A per-category sub-score.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CategoryScore {
     /// Category.
     pub category: Category,
@@ -205,7 +222,7 @@ pub struct CategoryScore {
 }
 
 /// The whole grade of one answer set.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Report {
     /// Drill id.
     pub drill: String,

@@ -7,6 +7,7 @@
 
 use std::sync::OnceLock;
 
+use crate::lang::{en, zh};
 use rust_stemmers::{Algorithm, Stemmer};
 
 /// One statement of an answer: the unit within which a finding's concepts must occur together.
@@ -88,13 +89,6 @@ pub fn stem(word: &str) -> String {
 /// Most words the stem cache keeps per thread (a few MB at most).
 pub const STEM_CACHE_MAX: usize = 50_000;
 
-/// Words after which a new clause starts (negation does not cross them).
-const CLAUSE_WORDS_EN: &[&str] =
-    &["but", "however", "although", "though", "whereas", "because", "since", "so", "which", "while", "unless", "otherwise"];
-/// Chinese connectives that start a new clause.
-const CLAUSE_WORDS_ZH: &[&str] =
-    &["但是", "但", "不过", "而且", "并且", "所以", "因为", "因此", "从而", "然后", "否则", "如果", "那么", "可是", "然而"];
-
 /// Whether `c` ends a clause: full-width marks always, ASCII `, ; :` only before white space
 /// (so `a::b`, `1,000` and `#[tokio::test]` stay whole).
 fn is_clause_mark(c: char, next: Option<char>) -> bool {
@@ -127,11 +121,36 @@ pub fn statements(answer: &str) -> Vec<Statement> {
                 let end = i + c.len_utf8();
                 push_statement(&mut out, &line[start..end]);
                 start = end;
+            } else if i > start && inline_number_at(&chars, k) {
+                // "三个问题：1) ... 2) ...": each numbered point is a statement.
+                push_statement(&mut out, &line[start..i]);
+                start = i;
             }
         }
         push_statement(&mut out, &line[start..]);
     }
     out
+}
+
+/// Whether an inline list number starts at `chars[k]`: `2)`, `2）`, `(2)`, `（2）` after white space
+/// or punctuation (not `f(2)` or `x[1)`).
+fn inline_number_at(chars: &[(usize, char)], k: usize) -> bool {
+    let at = |j: usize| chars.get(j).map(|&(_, c)| c);
+    let prev_ok = k == 0 || at(k - 1).is_some_and(|p| p.is_whitespace() || "：:，,；;。".contains(p) || is_cjk(p));
+    if !prev_ok {
+        return false;
+    }
+    let (open, first) = match at(k) {
+        Some('(' | '（') => (1, k + 1),
+        _ => (0, k),
+    };
+    let digits = (first..).take_while(|&j| at(j).is_some_and(|c| c.is_ascii_digit())).count();
+    if digits == 0 || digits > 1 {
+        return false;
+    }
+    let close = at(first + digits);
+    let closed = matches!(close, Some(')' | '）'));
+    closed && (open == 1 || at(first + digits + 1).is_none_or(|c| c.is_whitespace() || is_cjk(c) || c.is_alphabetic()))
 }
 
 fn ends_with_abbrev(s: &str) -> bool {
@@ -165,13 +184,13 @@ fn expand_contractions(s: &str) -> String {
         return lower;
     }
     let lower = lower.replace(['\u{2019}', '\u{2018}'], "'");
-    let lower = lower
+
+    lower
         .replace("can't", "can not")
         .replace("cannot", "can not")
         .replace("won't", "will not")
         .replace("shan't", "shall not")
-        .replace("n't", " not");
-    lower
+        .replace("n't", " not")
 }
 
 /// Analyses one statement.
@@ -195,7 +214,7 @@ pub fn analyze(text: &str) -> Statement {
         if word.is_empty() {
             return;
         }
-        if !code && CLAUSE_WORDS_EN.contains(&word.as_str()) && !tokens.is_empty() && !dotted {
+        if !code && en::CLAUSE_WORDS.contains(&word.as_str()) && !tokens.is_empty() && !dotted {
             *clause += 1;
             clause_starts.push(start);
         }
@@ -251,7 +270,7 @@ pub fn analyze(text: &str) -> Statement {
                 code: in_code,
             });
             // A Chinese connective ending here starts a new clause after it.
-            for w in chars_of(&CLAUSE_ZH, CLAUSE_WORDS_ZH) {
+            for w in chars_of(&CLAUSE_ZH, zh::CLAUSE_WORDS) {
                 let n = w.len();
                 if compact.len() >= n && compact[compact.len() - n..] == w[..] {
                     let first = compact.len() - n;
@@ -325,6 +344,11 @@ impl Statement {
     pub fn len(&self) -> usize {
         self.tokens.len()
     }
+
+    /// Whether it has no tokens.
+    pub fn is_empty(&self) -> bool {
+        self.tokens.is_empty()
+    }
 }
 
 /// Phrase lists as characters, computed once: comparing `char` slices is what the hot loops do.
@@ -339,93 +363,6 @@ static NOT_NEG_ZH_CHARS: OnceLock<Vec<Vec<char>>> = OnceLock::new();
 fn starts_at(c: &[char], i: usize, w: &[char]) -> bool {
     c.len() >= i + w.len() && c[i..i + w.len()] == *w
 }
-
-/// English words that negate what follows them in the clause.
-pub(crate) const NEG_EN: &[&str] = &["not", "no", "never", "without", "none", "neither", "nor", "hardly", "nothing", "nobody"];
-/// English words that negate what precedes them in the clause ("the race is fine").
-pub(crate) const NEG_EN_AFTER: &[&str] = &[
-    "fine",
-    "impossible",
-    "harmless",
-    "safe",
-    "correct",
-    "ok",
-    "okay",
-    "right",
-    "acceptable",
-    "reasonable",
-    "unnecessary",
-    "benign",
-];
-/// English phrases that dismiss what precedes them in the clause ("other errors don't matter").
-const DISMISS_EN: &[&[&str]] = &[
-    &["not", "matter"],
-    &["not", "a", "problem"],
-    &["not", "an", "issue"],
-    &["no", "problem"],
-    &["no", "issue"],
-    &["not", "a", "concern"],
-    &["not", "needed"],
-    &["not", "necessary"],
-];
-/// Chinese judgements that dismiss their clause ("task 还在时直接退出是对的").
-const DISMISS_ZH: &[&str] = &[
-    "是对的",
-    "没问题",
-    "没有问题",
-    "不是问题",
-    "不用处理",
-    "不需要处理",
-    "可以接受",
-    "是合理的",
-    "影响不大",
-    "不存在",
-    "不会有问题",
-    "是安全的",
-    "是正确的",
-    "没关系",
-    "没必要",
-    "不需要",
-    "不用管",
-];
-/// A statement whose last clause is only one of these answers "no" to its own label ("Leak: none").
-const BARE_NO: &[&str] = &["none", "no", "nope", "n/a", "na", "没有", "无", "不存在", "没", "否"];
-/// Chinese characters that negate.
-pub(crate) const NEG_ZH: &[char] = &['不', '没', '无', '未', '非', '别', '勿'];
-/// Words that start with a negating character but do not negate.
-const NOT_NEG_ZH: &[&str] = &[
-    "不断",
-    "不同",
-    "不过",
-    "不仅",
-    "不少",
-    "不管",
-    "不论",
-    "不如",
-    "不然",
-    "不停",
-    "无论",
-    "非常",
-    "别人",
-    "别的",
-    "别处",
-    "未来",
-    "无数",
-    "不得不",
-    "无非",
-    "非得",
-    "不一定",
-    // Potential complements: 退不出来, 删不掉, 关不了 say "cannot", which is the claim itself.
-    "不出",
-    "不掉",
-    "不了",
-    "不下",
-    "不到",
-    "不住",
-    "不动",
-    "不起",
-    "不完",
-];
 
 /// A word that can cancel what a statement claims.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -442,9 +379,8 @@ pub(crate) struct Cue {
     pub clause_wide: bool,
 }
 
-/// Linking verbs before which "fine" judges the subject ("the race is fine"); "would be fine"
-/// recommends instead.
-const JUDGING: &[&str] = &["is", "are", "was", "were", "looks", "look", "seems", "seem", "s"];
+/// Most words between the negation and that word.
+const NEEDED_REACH: usize = 6;
 
 /// Negation cues of a statement. Whether a Chinese cue also reaches back is decided by the
 /// caller, who knows where the concepts are.
@@ -452,17 +388,35 @@ pub(crate) fn negation_cues(s: &Statement) -> Vec<Cue> {
     let mut cues = Vec::new();
     let prose: Vec<&Token> = s.tokens.iter().filter(|t| !t.code && !t.cjk).collect();
     for (i, t) in prose.iter().enumerate() {
-        if let Some(d) = DISMISS_EN
+        if let Some(d) = en::DISMISS
             .iter()
             .find(|d| prose.len() >= i + d.len() && prose[i..i + d.len()].iter().zip(d.iter()).all(|(p, w)| p.text == *w))
         {
             let end = prose[i + d.len() - 1].end;
             cues.push(Cue { pos: t.start, width: end - t.start, forward: false, backward: true, clause_wide: true });
-        } else if NEG_EN.contains(&t.text.as_str()) {
+        } else if en::NEG.contains(&t.text.as_str()) {
             cues.push(Cue { pos: t.start, width: t.end - t.start, forward: true, backward: false, clause_wide: false });
-        } else if NEG_EN_AFTER.contains(&t.text.as_str()) {
+            // "no test is needed": an absence judged acceptable dismisses the clause.
+            if let Some(n) = prose[i + 1..]
+                .iter()
+                .take(NEEDED_REACH)
+                .take_while(|p| p.clause == t.clause)
+                .find(|p| en::NEEDED.contains(&p.text.as_str()))
+            {
+                cues.push(Cue { pos: n.start, width: n.end - n.start, forward: false, backward: true, clause_wide: true });
+            }
+        } else if en::NEG_AFTER.contains(&t.text.as_str()) {
             let before = &prose[i.saturating_sub(3)..i];
-            let judged = before.iter().any(|p| JUDGING.contains(&p.text.as_str()))
+            // "所以 fine", "..., OK": a judgement word after Chinese or opening its clause.
+            let after_cjk = t.start > 0 && s.compact.get(t.start - 1).is_some_and(|&c| is_cjk(c));
+            let opens_clause = s.clauses.get(t.clause).is_some_and(|r| {
+                s.tokens
+                    .iter()
+                    .filter(|u| u.clause == t.clause && u.start < t.start)
+                    .all(|u| en::VERDICT_FILLER.contains(&u.text.as_str()))
+                    && r.start <= t.start
+            });
+            let judged = (after_cjk || opens_clause || before.iter().any(|p| en::JUDGING.contains(&p.text.as_str())))
                 && !before.iter().any(|p| matches!(p.text.as_str(), "would" | "should" | "be" | "could" | "not" | "never"));
             if judged {
                 cues.push(Cue { pos: t.start, width: t.end - t.start, forward: false, backward: true, clause_wide: true });
@@ -471,8 +425,8 @@ pub(crate) fn negation_cues(s: &Statement) -> Vec<Cue> {
     }
     let c = &s.compact;
     let mut i = 0;
-    let dismiss = chars_of(&DISMISS_ZH_CHARS, DISMISS_ZH);
-    let not_neg = chars_of(&NOT_NEG_ZH_CHARS, NOT_NEG_ZH);
+    let dismiss = chars_of(&DISMISS_ZH_CHARS, zh::DISMISS);
+    let not_neg = chars_of(&NOT_NEG_ZH_CHARS, zh::NOT_NEG);
     while i < c.len() {
         if !is_cjk(c[i]) {
             i += 1;
@@ -480,12 +434,12 @@ pub(crate) fn negation_cues(s: &Statement) -> Vec<Cue> {
         }
         if let Some(d) = dismiss.iter().find(|d| starts_at(c, i, d)) {
             let n = d.len();
-            let forward = NEG_ZH.contains(&d[0]);
+            let forward = zh::NEG.contains(&d[0]);
             cues.push(Cue { pos: i, width: n, forward, backward: true, clause_wide: true });
             i += n;
             continue;
         }
-        if NEG_ZH.contains(&c[i]) {
+        if zh::NEG.contains(&c[i]) {
             if let Some(w) = not_neg.iter().find(|w| starts_at(c, i, w)) {
                 i += w.len();
                 continue;
@@ -504,7 +458,58 @@ pub(crate) fn bare_no(s: &Statement) -> bool {
     }
     let last = s.clauses.last().expect("checked");
     let rest: String = s.compact[last.clone()].iter().filter(|c| c.is_alphanumeric() || **c == '/').collect();
-    BARE_NO.contains(&rest.as_str())
+    en::BARE_NO.contains(&rest.as_str()) || zh::BARE_NO.contains(&rest.as_str())
+}
+
+/// Most content words a last clause may hold besides its judgement and still be a verdict on the
+/// whole statement ("..., so it's fine", "...，所以不会有问题"): more, and it judges its own subject
+/// ("..., so adding a timeout is fine").
+pub const VERDICT_MAX_CONTENT: usize = 2;
+
+/// Whether the statement closes with a bare verdict that dismisses everything before it, across
+/// because / so / but: "the lookup may fail on the old context, but that only delays the cleanup,
+/// so it's fine"; "Get 和 Delete 之间确实有窗口，但 store 内部有锁，所以不会有问题".
+pub(crate) fn final_verdict(s: &Statement, cues: &[Cue]) -> bool {
+    if s.clauses.len() < 2 {
+        return false;
+    }
+    let last = s.clauses.len() - 1;
+    let Some(cue) = cues.iter().find(|c| c.clause_wide && s.clause_at(c.pos) == last) else { return false };
+    // What the verdict judges stands before it; what follows is its complement ("too small to
+    // need a test"). Chinese characters count two to a word.
+    let before = s.tokens.iter().filter(|t| t.clause == last && t.end <= cue.pos);
+    let content = |cjk: bool| {
+        before
+            .clone()
+            .filter(|t| t.cjk == cjk)
+            .filter(|t| {
+                if t.cjk {
+                    !t.text.chars().next().is_some_and(|c| zh::VERDICT_FILLER.contains(&c) || zh::NEG.contains(&c))
+                } else {
+                    !en::VERDICT_FILLER.contains(&t.text.as_str()) && !en::NEG.contains(&t.text.as_str())
+                }
+            })
+            .count()
+    };
+    content(false) + content(true).div_ceil(2) <= VERDICT_MAX_CONTENT
+}
+
+/// Whether the statement ends in a concluding bare verdict ("..., so it's fine"): an excuse for
+/// what came before it.
+pub fn concluding_verdict(s: &Statement) -> bool {
+    let Some(last) = s.clauses.last() else { return false };
+    let opens =
+        s.tokens.iter().find(|t| t.start >= last.start).is_some_and(|t| !t.cjk && en::CONCLUSION.contains(&t.text.as_str()))
+            || zh::CONCLUSION.iter().any(|w| s.compact[last.clone()].starts_with(&w.chars().collect::<Vec<char>>()));
+    opens && final_verdict(s, &negation_cues(s))
+}
+
+/// Whether the statement opens with a contrast and carries a dismissing judgement: then it
+/// excuses the statement before it ("X leaks. 不过 caller 正常都会 cancel，所以没问题。").
+pub fn contrastive_verdict(s: &Statement) -> bool {
+    let opens = s.tokens.first().is_some_and(|t| !t.cjk && en::CONTRAST.contains(&t.text.as_str()))
+        || zh::CONTRAST.iter().any(|w| s.compact.starts_with(&w.chars().collect::<Vec<char>>()));
+    opens && negation_cues(s).iter().any(|c| c.clause_wide)
 }
 
 /// Whether the first clause ends with a colon: then a judgement in it ("X is fine:") covers the

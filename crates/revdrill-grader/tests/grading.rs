@@ -169,8 +169,11 @@ fn every_catalog_drill_model_answers_score_at_least_95() {
     }
 }
 
+/// A copy of the checklist prompts must score at most this much.
+const CHECKLIST_COPY_MAX: u8 = 1;
+
 #[test]
-fn every_catalog_drill_empty_answer_scores_0_and_checklist_copy_at_most_10() {
+fn every_catalog_drill_empty_answer_scores_0_and_checklist_copy_at_most_1() {
     for d in revdrill_catalog::embedded().unwrap() {
         let g = Grader::new(&d);
         assert_eq!(g.grade(&AnswerSet { drill: d.id.clone(), ..Default::default() }).score, 0, "{} empty", d.id);
@@ -180,7 +183,7 @@ fn every_catalog_drill_empty_answer_scores_0_and_checklist_copy_at_most_10() {
                 a.answers.insert(c.id.clone(), c.prompt.get(lang).to_string());
             }
             let r = g.grade(&a);
-            assert!(r.score <= 10, "{} checklist copy ({lang:?}) scored {}: {}", d.id, r.score, summary(&r));
+            assert!(r.score <= CHECKLIST_COPY_MAX, "{} checklist copy ({lang:?}) scored {}: {}", d.id, r.score, summary(&r));
         }
     }
 }
@@ -223,4 +226,104 @@ fn comment_rubric_orders_obvious_tiers() {
 #[test]
 fn lexicon_parses() {
     assert!(revdrill_grader::concepts::lexicon().contains_key("leak"));
+}
+
+#[test]
+fn a_closing_verdict_dismisses_the_mechanism_before_it() {
+    check(
+        "the lookup after `Done` runs on the cancelled ctx and may fail, but that only delays the cleanup, so it's fine",
+        "nothing",
+    );
+    check("Get 和 Delete 之间不是原子的，但 store 内部有锁，所以不会有问题", "nothing");
+    check("the linter would flag it, so no test is needed", "nothing");
+    // A verdict on its own subject does not reach back.
+    check(
+        "The goroutine leaks if ctx is never cancelled, so a fixed timeout is not the fix and a shutdown context is fine",
+        "goroutine-lifetime=hit",
+    );
+}
+
+#[test]
+fn a_list_of_finding_names_earns_nothing() {
+    check("goroutine leak, race condition, swallowed errors, all must be fixed", "nothing");
+    check("goroutine leak and race condition", "nothing");
+}
+
+#[test]
+fn a_group_may_ask_for_a_denied_concept() {
+    // `!test` in a group: "test, denied" ("no test", "没有测试", "nothing tests it").
+    let mut d = drill("containerd-shimv1-leak");
+    d.findings.iter_mut().find(|f| f.id == "missing-tests").unwrap().hit.push(vec!["!test".into(), "leak-proof".into()]);
+    let g = Grader::new(&d);
+    let grade = |t: &str| summary(&g.grade(&answers(&d, "testing", t, vec![])));
+    assert_eq!(grade("Nothing here tests that the goroutine count goes back down."), "missing-tests=hit");
+    assert_eq!(grade("这个改动没有测试来证明泄露没了"), "missing-tests=hit");
+    assert_eq!(grade("The test is fine and proves the cleanup."), "nothing");
+}
+
+#[test]
+fn catalog_drills_define_no_unused_concept() {
+    for d in revdrill_catalog::embedded().unwrap() {
+        let unused: Vec<String> = revdrill_grader::lint_concepts(&d).iter().map(|e| e.field.clone()).collect();
+        assert!(unused.is_empty(), "{}: {unused:?}", d.id);
+    }
+    let mut d = drill("containerd-shimv1-leak");
+    d.concepts.insert("orphan".into(), Default::default());
+    assert_eq!(revdrill_grader::lint_concepts(&d).len(), 1);
+}
+
+#[test]
+fn rewrites_of_weak_comments_read_as_one_comment() {
+    let d = drill("containerd-shimv1-leak");
+    let g = Grader::new(&d);
+    let weak = [
+        "the goroutine leaks if ctx is never cancelled. fix it.",
+        "You forgot that errors other than NotFound are silently ignored!!",
+        "Get then Delete is not atomic, another goroutine can recreate the task in between.",
+        "after ctx is cancelled, Get fails with context.Canceled so nothing is deleted",
+        "这里 ctx 已经取消了，Get 会直接失败，Delete 不会执行",
+        "race?",
+    ];
+    for text in weak {
+        let r = g.grade(&answers(&d, "expression", text, vec![])).comment;
+        let Some(rw) = r.rewrite else { panic!("no rewrite for {text}") };
+        let labels = ["issue (blocking): ", "issue: ", "suggestion: ", "nit: "];
+        assert!(labels.iter().any(|l| rw.starts_with(l)), "label: {rw}");
+        assert!(rw.contains('`'), "grounded in code: {rw}");
+        assert!(!rw.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "English: {rw}");
+        let prose: String = rw.split('`').step_by(2).collect::<Vec<_>>().join("CODE");
+        for bad in ["(see", "..", " .", "fix it.", "Fix it.", "?)", "!!"] {
+            assert!(!prose.contains(bad), "pasted fragment {bad:?}: {rw}");
+        }
+        assert!(prose.matches('?').count() <= 1, "one ask: {rw}");
+        let last = prose.rsplit(". ").next().unwrap();
+        let asks = ["Could ", "Can ", "Should ", "Consider ", "Would "];
+        assert!(last.ends_with('?') || asks.iter().any(|a| last.starts_with(a)), "ends with one ask: {rw}");
+        let sentences = prose.matches(". ").count() + 1;
+        assert!(sentences <= 4, "{sentences} sentences: {rw}");
+        println!("{text}\n  => {rw}");
+    }
+}
+
+#[test]
+fn mechanisms_parse_and_drills_inherit_them() {
+    let m = revdrill_grader::concepts::mechanisms();
+    for name in ["ended-context", "swallowed-error", "check-then-act", "n-plus-one", "path-traversal", "unbounded-input", "retry"]
+    {
+        assert!(m.contains_key(name), "{name}");
+    }
+    // Paraphrases from issue 10, understood through the shared mechanisms.
+    check(
+        "after the wait, the lookup runs on the very context that just ended, so it errors out and the record stays",
+        "cancelled-context=hit",
+    );
+    check("两次调用之间，别人可能已经用同一个 id 建了新的", "check-then-act-race=hit");
+    let d = drill("containerd-shimv1-leak");
+    let r = Grader::new(&d).grade(&answers(&d, "error-paths", "Get 出了错就这么算了，一点痕迹都没有", vec![]));
+    assert_eq!(summary(&r), "swallowed-errors=partial");
+    // An include of nothing is an error when the pack loads.
+    let mut bad = drill("containerd-shimv1-leak");
+    bad.concepts.get_mut("dropped").unwrap().en.push("@no-such-mechanism".into());
+    let errs = revdrill_grader::check_concepts(&bad);
+    assert!(errs.iter().any(|e| e.message.contains("@no-such-mechanism")), "{errs:?}");
 }

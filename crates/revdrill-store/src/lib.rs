@@ -106,6 +106,8 @@ pub struct AttemptSummary {
     pub finished_at: Option<i64>,
     /// 0-100, when graded.
     pub score: Option<u8>,
+    /// Verdicts of this attempt the learner disputes (the score stays as graded).
+    pub disputed: u32,
 }
 
 /// A full attempt.
@@ -164,6 +166,75 @@ pub struct Graded {
     pub categories: Vec<(String, f64, f64)>,
 }
 
+/// A dispute's id.
+pub type DisputeId = i64;
+
+/// What the learner says is wrong with a verdict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DisputeKind {
+    /// "I said this": a finding graded missed or partial is in the learner's statement.
+    SaidIt,
+    /// A credited finding was not earned by the statement quoted for it.
+    WrongCredit,
+}
+
+impl DisputeKind {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DisputeKind::SaidIt => "said-it",
+            DisputeKind::WrongCredit => "wrong-credit",
+        }
+    }
+
+    /// The kind with this stored name.
+    pub fn parse(s: &str) -> Option<DisputeKind> {
+        match s {
+            "said-it" => Some(DisputeKind::SaidIt),
+            "wrong-credit" => Some(DisputeKind::WrongCredit),
+            _ => None,
+        }
+    }
+}
+
+/// A dispute to record; checked against the attempt's stored report by the caller.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NewDispute {
+    /// The disputed attempt.
+    pub attempt_id: AttemptId,
+    /// Finding id.
+    pub finding: String,
+    /// What the learner says.
+    pub kind: DisputeKind,
+    /// The stored verdict disputed (`miss`, `partial` or `hit`).
+    pub verdict: String,
+    /// The learner's statement pointed at, or the one that earned the disputed credit.
+    pub statement: String,
+    /// The checklist item the statement was written under.
+    pub item: Option<String>,
+    /// Or the new-file line of the inline comment it was written as.
+    pub line: Option<u32>,
+    /// Why, in the learner's words (may be empty).
+    pub note: String,
+}
+
+/// A recorded dispute, with its attempt's drill and language.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Dispute {
+    /// Id.
+    pub id: DisputeId,
+    /// Drill id of the attempt.
+    pub drill_id: String,
+    /// Language of the attempt (`en` or `zh`).
+    pub lang: String,
+    /// Unix seconds.
+    pub created_at: i64,
+    /// What was disputed.
+    #[serde(flatten)]
+    pub dispute: NewDispute,
+}
+
 /// The storage interface.
 pub trait Store {
     /// Records a new attempt with the answers so far; returns its id.
@@ -180,4 +251,11 @@ pub trait Store {
     fn category_stats(&self) -> Result<Vec<CategoryStat>, StoreError>;
     /// Progress per drill.
     fn drill_stats(&self) -> Result<Vec<DrillStat>, StoreError>;
+    /// Records a dispute of a graded attempt's verdict, replacing an earlier dispute of the same
+    /// finding; the score is not changed. `NoSuchAttempt` when the attempt does not exist.
+    fn add_dispute(&mut self, dispute: &NewDispute) -> Result<DisputeId, StoreError>;
+    /// Withdraws the dispute of `finding` on an attempt; whether there was one.
+    fn remove_dispute(&mut self, attempt: AttemptId, finding: &str) -> Result<bool, StoreError>;
+    /// Disputes, oldest first: of one attempt, or of every attempt.
+    fn disputes(&self, attempt: Option<AttemptId>) -> Result<Vec<Dispute>, StoreError>;
 }

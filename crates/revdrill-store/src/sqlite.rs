@@ -8,7 +8,12 @@ use rusqlite::{Connection, ErrorCode, OptionalExtension, TransactionBehavior, pa
 use crate::*;
 
 /// Migrations, in order; applied ones are never edited.
-const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../migrations/0001_attempts.sql"))];
+const MIGRATIONS: &[(i64, &str)] =
+    &[(1, include_str!("../migrations/0001_attempts.sql")), (2, include_str!("../migrations/0002_disputes.sql"))];
+
+/// The summary columns of `attempts` (with alias `a`), in the order [`summary`] reads them.
+const SUMMARY_COLUMNS: &str = "a.id, a.drill_id, a.lang, a.started_at, a.finished_at, a.score, \
+     (SELECT COUNT(*) FROM disputes d WHERE d.attempt_id = a.id)";
 
 /// How long to wait for another process's lock before giving up (then the CLI keeps the
 /// answers in a backup file). 1.5 s was too short for 20 processes writing a new database at
@@ -157,6 +162,28 @@ fn summary(r: &rusqlite::Row<'_>) -> rusqlite::Result<AttemptSummary> {
         started_at: r.get(3)?,
         finished_at: r.get(4)?,
         score: r.get::<_, Option<i64>>(5)?.map(|s| s.clamp(0, 100) as u8),
+        disputed: r.get(6)?,
+    })
+}
+
+fn dispute(r: &rusqlite::Row<'_>) -> rusqlite::Result<Dispute> {
+    let kind: String = r.get(5)?;
+    Ok(Dispute {
+        id: r.get(0)?,
+        drill_id: r.get(1)?,
+        lang: r.get(2)?,
+        created_at: r.get(3)?,
+        dispute: NewDispute {
+            attempt_id: r.get(4)?,
+            // The table's CHECK admits only the two names.
+            kind: DisputeKind::parse(&kind).unwrap_or(DisputeKind::SaidIt),
+            finding: r.get(6)?,
+            verdict: r.get(7)?,
+            statement: r.get(8)?,
+            item: r.get(9)?,
+            line: r.get(10)?,
+            note: r.get(11)?,
+        },
     })
 }
 
@@ -207,7 +234,7 @@ impl Store for SqliteStore {
     fn history(&self, limit: usize) -> Result<Vec<AttemptSummary>, StoreError> {
         let mut stmt = self
             .conn
-            .prepare("SELECT id, drill_id, lang, started_at, finished_at, score FROM attempts ORDER BY id DESC LIMIT ?1")
+            .prepare(&format!("SELECT {SUMMARY_COLUMNS} FROM attempts a ORDER BY a.id DESC LIMIT ?1"))
             .map_err(|e| self.err(e))?;
         let rows = stmt.query_map(params![limit as i64], summary).map_err(|e| self.err(e))?;
         rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
@@ -216,9 +243,9 @@ impl Store for SqliteStore {
     fn attempt(&self, id: AttemptId) -> Result<Attempt, StoreError> {
         self.conn
             .query_row(
-                "SELECT id, drill_id, lang, started_at, finished_at, score, answers_json, report_json FROM attempts WHERE id = ?1",
+                &format!("SELECT {SUMMARY_COLUMNS}, a.answers_json, a.report_json FROM attempts a WHERE a.id = ?1"),
                 params![id],
-                |r| Ok(Attempt { summary: summary(r)?, answers_json: r.get(6)?, report_json: r.get(7)? }),
+                |r| Ok(Attempt { summary: summary(r)?, answers_json: r.get(7)?, report_json: r.get(8)? }),
             )
             .optional()
             .map_err(|e| self.err(e))?
@@ -259,6 +286,57 @@ impl Store for SqliteStore {
             .map_err(|e| self.err(e))?;
         rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
     }
+
+    fn add_dispute(&mut self, d: &NewDispute) -> Result<DisputeId, StoreError> {
+        let path = self.path.display().to_string();
+        let tx = self.conn.transaction().map_err(|e| classify(&path, e))?;
+        let exists = tx
+            .query_row("SELECT 1 FROM attempts WHERE id = ?1", params![d.attempt_id], |_| Ok(()))
+            .optional()
+            .map_err(|e| classify(&path, e))?;
+        if exists.is_none() {
+            return Err(StoreError::NoSuchAttempt(d.attempt_id));
+        }
+        tx.execute(
+            "INSERT INTO disputes (attempt_id, finding, kind, verdict, statement, item, line, note, created_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) \
+             ON CONFLICT (attempt_id, finding) DO UPDATE SET kind = excluded.kind, verdict = excluded.verdict, \
+             statement = excluded.statement, item = excluded.item, line = excluded.line, note = excluded.note, \
+             created_at = excluded.created_at",
+            params![d.attempt_id, d.finding, d.kind.as_str(), d.verdict, d.statement, d.item, d.line, d.note, now()],
+        )
+        .map_err(|e| classify(&path, e))?;
+        let id = tx
+            .query_row("SELECT id FROM disputes WHERE attempt_id = ?1 AND finding = ?2", params![d.attempt_id, d.finding], |r| {
+                r.get(0)
+            })
+            .map_err(|e| classify(&path, e))?;
+        tx.commit().map_err(|e| classify(&path, e))?;
+        Ok(id)
+    }
+
+    fn remove_dispute(&mut self, attempt: AttemptId, finding: &str) -> Result<bool, StoreError> {
+        let path = self.path.display().to_string();
+        let tx = self.conn.transaction().map_err(|e| classify(&path, e))?;
+        let n = tx
+            .execute("DELETE FROM disputes WHERE attempt_id = ?1 AND finding = ?2", params![attempt, finding])
+            .map_err(|e| classify(&path, e))?;
+        tx.commit().map_err(|e| classify(&path, e))?;
+        Ok(n > 0)
+    }
+
+    fn disputes(&self, attempt: Option<AttemptId>) -> Result<Vec<Dispute>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT d.id, a.drill_id, a.lang, d.created_at, d.attempt_id, d.kind, d.finding, d.verdict, d.statement, \
+                 d.item, d.line, d.note FROM disputes d JOIN attempts a ON a.id = d.attempt_id \
+                 WHERE ?1 IS NULL OR d.attempt_id = ?1 ORDER BY d.id",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = stmt.query_map(params![attempt], dispute).map_err(|e| self.err(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
+    }
 }
 
 #[cfg(test)]
@@ -286,6 +364,80 @@ mod tests {
         assert_eq!((cats[0].earned, cats[0].max, cats[0].attempts), (40.0, 80.0, 2));
         let d = s.drill_stats().unwrap();
         assert_eq!((d[0].attempts, d[0].best, d[0].last), (2, 90, 90));
+    }
+
+    fn said_it(attempt: AttemptId, finding: &str, statement: &str) -> NewDispute {
+        NewDispute {
+            attempt_id: attempt,
+            finding: finding.into(),
+            kind: DisputeKind::SaidIt,
+            verdict: "miss".into(),
+            statement: statement.into(),
+            item: Some("concurrency".into()),
+            line: None,
+            note: String::new(),
+        }
+    }
+
+    #[test]
+    fn disputes_round_trip_replace_and_count_in_history() {
+        let mut s = SqliteStore::in_memory().unwrap();
+        let a = s.start_attempt("d1", "zh", "{}").unwrap();
+        s.finish_attempt(a, &graded(40, &[])).unwrap();
+        let b = s.start_attempt("d2", "en", "{}").unwrap();
+        let first = s.add_dispute(&said_it(a, "race", "Get 和 Delete 之间有窗口")).unwrap();
+        let mut again = said_it(a, "race", "the window between Get and Delete");
+        again.note = "second thought".into();
+        assert_eq!(s.add_dispute(&again).unwrap(), first, "disputing the same finding again replaces the dispute");
+        let credit = NewDispute {
+            kind: DisputeKind::WrongCredit,
+            verdict: "hit".into(),
+            line: Some(258),
+            item: None,
+            ..said_it(a, "leak", "leak")
+        };
+        s.add_dispute(&credit).unwrap();
+        let all = s.disputes(None).unwrap();
+        assert_eq!(all.len(), 2);
+        assert_eq!((all[0].drill_id.as_str(), all[0].lang.as_str()), ("d1", "zh"));
+        assert_eq!(all[0].dispute, again);
+        assert_eq!(all[1].dispute, credit);
+        assert!(s.disputes(Some(b)).unwrap().is_empty());
+        let h = s.history(10).unwrap();
+        assert_eq!(h.iter().map(|x| (x.id, x.disputed)).collect::<Vec<_>>(), vec![(b, 0), (a, 2)]);
+        assert_eq!(s.attempt(a).unwrap().summary.score, Some(40), "a dispute never changes the score");
+        assert!(s.remove_dispute(a, "leak").unwrap());
+        assert!(!s.remove_dispute(a, "leak").unwrap());
+        assert_eq!(s.attempt(a).unwrap().summary.disputed, 1);
+    }
+
+    #[test]
+    fn dispute_of_unknown_attempt_is_refused() {
+        let mut s = SqliteStore::in_memory().unwrap();
+        assert!(matches!(s.add_dispute(&said_it(7, "race", "x")), Err(StoreError::NoSuchAttempt(7))));
+        assert!(s.disputes(None).unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_version_1_database_gains_disputes_and_keeps_its_attempts() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("db.sqlite");
+        {
+            let c = Connection::open(&p).unwrap();
+            c.execute_batch(MIGRATIONS[0].1).unwrap();
+            c.pragma_update(None, "user_version", 1).unwrap();
+            c.execute(
+                "INSERT INTO attempts (drill_id, lang, started_at, answers_json, score) VALUES ('d', 'en', 1, '{}', 70)",
+                [],
+            )
+            .unwrap();
+        }
+        let mut s = SqliteStore::open(&p).unwrap();
+        let h = s.history(10).unwrap();
+        assert_eq!((h.len(), h[0].score, h[0].disputed), (1, Some(70), 0));
+        s.add_dispute(&said_it(h[0].id, "race", "x")).unwrap();
+        let v: i64 = s.conn.pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
+        assert_eq!(v, 2);
     }
 
     #[test]

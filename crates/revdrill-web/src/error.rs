@@ -26,6 +26,13 @@ pub enum ApiError {
     /// 404 Not Found: no attempt with this id.
     #[error("no attempt #{0}")]
     UnknownAttempt(i64),
+    /// 409 Conflict: the attempt was never graded, so it has no feedback to show or dispute.
+    #[error("attempt #{0} was not finished: it has no feedback")]
+    Unfinished(i64),
+    /// 422 Unprocessable Entity: the dispute does not fit the attempt's report (unknown finding,
+    /// no such statement, a statement number for a credit, a note too long).
+    #[error("the dispute does not fit the attempt: {0}")]
+    InvalidDispute(revdrill_feedback::DisputeError),
     /// 404 Not Found: no such page or endpoint.
     #[error("not found")]
     NotFound,
@@ -68,7 +75,8 @@ impl ApiError {
     pub fn status(&self) -> StatusCode {
         match self {
             ApiError::BadJson(_) | ApiError::BadQuery(_) => StatusCode::BAD_REQUEST,
-            ApiError::InvalidAnswers(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::InvalidAnswers(_) | ApiError::InvalidDispute(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Unfinished(_) => StatusCode::CONFLICT,
             ApiError::UnknownDrill(_) | ApiError::UnknownAttempt(_) | ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::Csrf | ApiError::BadHost => StatusCode::FORBIDDEN,
             ApiError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
@@ -84,6 +92,8 @@ impl ApiError {
         match self {
             ApiError::BadJson(_) => "bad_json",
             ApiError::InvalidAnswers(_) => "invalid_answers",
+            ApiError::InvalidDispute(_) => "invalid_dispute",
+            ApiError::Unfinished(_) => "unfinished_attempt",
             ApiError::BadQuery(_) => "bad_query",
             ApiError::UnknownDrill(_) => "unknown_drill",
             ApiError::UnknownAttempt(_) => "unknown_attempt",
@@ -103,6 +113,8 @@ impl ApiError {
         match self {
             ApiError::BadJson(d) => format!("请求体不是此接口需要的 JSON：{d}"),
             ApiError::InvalidAnswers(v) => format!("回答与该 drill 不符：{}", v.join("；")),
+            ApiError::InvalidDispute(e) => format!("异议与这次作答不符：{}", e.message(revdrill_pack::Lang::Zh)),
+            ApiError::Unfinished(id) => format!("第 {id} 次作答没有完成：没有反馈"),
             ApiError::BadQuery(d) => format!("查询参数有误：{d}"),
             ApiError::UnknownDrill(id) => format!("没有 id 为 `{id}` 的 drill"),
             ApiError::UnknownAttempt(id) => format!("没有第 {id} 次作答"),

@@ -20,10 +20,10 @@ pub struct AppState {
 }
 
 struct Inner {
-    // Leaked once per server so that the graders below can borrow their drills for good.
-    catalog: &'static Catalog,
+    catalog: Catalog,
     // One grader per drill, built at start: building compiles every concept; grading is cheap.
-    graders: HashMap<&'static str, Grader<'static>>,
+    // A grader owns its compiled drill, so nothing here borrows the catalog.
+    graders: HashMap<String, Grader>,
     // Rendered drill-page bodies by (drill, language): the drill never changes while serving.
     pages: RwLock<HashMap<(String, Lang), Arc<str>>>,
     // SQLite work is blocking: it runs on the blocking pool, one request at a time.
@@ -40,11 +40,10 @@ struct Inner {
 
 impl AppState {
     /// Opens the attempts store at `db_path` (the same file the CLI uses) and builds a grader
-    /// per drill. The catalog is kept for the life of the process.
+    /// per drill (each owns its compiled drill).
     pub fn new(catalog: Catalog, db_path: &Path, lang: Lang) -> Result<AppState, StoreError> {
         let store = SqliteStore::open(db_path)?;
-        let catalog: &'static Catalog = Box::leak(Box::new(catalog));
-        let graders = catalog.drills().iter().map(|d| (d.id.as_str(), Grader::new(d))).collect();
+        let graders = catalog.drills().iter().map(|d| (d.id.clone(), Grader::new(d))).collect();
         Ok(AppState {
             inner: Arc::new(Inner {
                 catalog,
@@ -63,11 +62,11 @@ impl AppState {
 
     /// Every drill.
     pub fn catalog(&self) -> &Catalog {
-        self.inner.catalog
+        &self.inner.catalog
     }
 
     /// The drill's grader (every drill of the catalog has one).
-    pub fn grader(&self, drill: &Drill) -> &Grader<'static> {
+    pub fn grader(&self, drill: &Drill) -> &Grader {
         &self.inner.graders[drill.id.as_str()]
     }
 

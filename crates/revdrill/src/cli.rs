@@ -84,6 +84,11 @@ pub enum Command {
     History(HistoryArgs),
     /// Scores per category and per drill, from past attempts.
     Stats(FormatArgs),
+    /// List the verdicts you disputed, or export them as grading-corpus cases for a pack author.
+    ///
+    /// A dispute is made after feedback (`revdrill drill`, `grade --save --dispute`, `history
+    /// ATTEMPT --dispute`, or the web feedback page); it never changes the score.
+    Disputes(DisputesArgs),
     /// Work with drill packs on disk.
     Packs(PacksArgs),
     /// Serve the local web app: review drills in the browser, like a pull request.
@@ -147,6 +152,11 @@ pub struct GradeArgs {
     /// printed, and the exit code is 2.
     #[arg(long)]
     pub save: bool,
+    /// After the feedback, read disputes of verdicts from stdin, one per line (`FINDING
+    /// STATEMENT` for "I said this", `FINDING` for a wrong credit; see `revdrill disputes`).
+    /// Needs `--save` and an answers file (not `-`).
+    #[arg(long, requires = "save")]
+    pub dispute: bool,
 }
 
 /// `revdrill template`.
@@ -160,12 +170,46 @@ pub struct TemplateArgs {
 /// `revdrill history`.
 #[derive(Debug, Args)]
 pub struct HistoryArgs {
+    /// Show this attempt's feedback as it was given (the stored report, with disputes) instead
+    /// of the list.
+    #[arg(value_name = "ATTEMPT")]
+    pub id: Option<i64>,
+    /// With ATTEMPT: after its feedback, read disputes of its verdicts from stdin, one per line.
+    #[arg(long, requires = "id")]
+    pub dispute: bool,
     /// How many attempts to show.
     #[arg(long, default_value_t = 20)]
     pub limit: usize,
-    /// Output format.
+    /// Output format; with ATTEMPT, JSON holds the attempt, its answers, the stored report, the
+    /// numbered statements and the disputes (as `GET /api/attempts/{id}`).
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
+}
+
+/// `revdrill disputes`.
+#[derive(Debug, Args)]
+pub struct DisputesArgs {
+    #[command(subcommand)]
+    pub command: Option<DisputesCommand>,
+    /// Output format of the list.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+/// `revdrill disputes ...`.
+#[derive(Debug, Subcommand)]
+pub enum DisputesCommand {
+    /// Write the disputes of one drill as cases in the grading-corpus format
+    /// (crates/revdrill-grader/tests/corpus/README.md), labelled with the learner's claim, for a
+    /// pack author to review and add to the drill's corpus.
+    Export {
+        /// Write to this file instead of stdout.
+        #[arg(short = 'o', long, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Only this drill's disputes (needed when disputes are about several drills).
+        #[arg(long, value_name = "ID")]
+        drill: Option<String>,
+    },
 }
 
 /// `revdrill serve`.

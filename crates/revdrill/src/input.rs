@@ -31,6 +31,16 @@ impl<R: BufRead> AnswerReader<R> {
         self.eof
     }
 
+    /// The next line without its line ending; `None` at the end of input.
+    pub fn read_line(&mut self) -> Result<Option<String>> {
+        let mut line = String::new();
+        if self.input.read_line(&mut line).context("cannot read from stdin")? == 0 {
+            self.eof = true;
+            return Ok(None);
+        }
+        Ok(Some(line.trim_end_matches(['\n', '\r']).to_string()))
+    }
+
     /// The next block (possibly empty). A first line of just `e` opens `$EDITOR` instead, when
     /// allowed; otherwise it is text like any other.
     pub fn read_block(&mut self, editor_header: &str) -> Result<String> {

@@ -10,9 +10,10 @@ use std::fmt;
 use std::io::{self, Write};
 
 use anstyle::{AnsiColor, Color, Style};
-use revdrill_grader::{Report, SetAsideReason, Verdict};
+use revdrill_feedback::FeedbackView;
+use revdrill_grader::Verdict;
 use revdrill_pack::diff::LineKind;
-use revdrill_pack::{ChecklistItem, Drill, ItemKind, Lang};
+use revdrill_pack::{Drill, ItemKind, Lang};
 
 use crate::highlight;
 use crate::i18n::t;
@@ -180,6 +181,11 @@ impl<W: Write> Drop for Terminal<W> {
     }
 }
 
+/// `text` in the secondary style.
+pub fn dim(text: &str) -> String {
+    styled(DIM, text)
+}
+
 fn heading(out: &mut impl Write, text: &str) -> io::Result<()> {
     writeln!(out, "\n{}", styled(HEADING, text))
 }
@@ -247,110 +253,162 @@ fn verdict_style(v: Verdict) -> Style {
     }
 }
 
-/// Feedback on one checklist item, right after it is answered.
-pub fn item_feedback(out: &mut impl Write, d: &Drill, item: &ChecklistItem, r: &Report, lang: Lang) -> io::Result<()> {
+/// Feedback on checklist item `index`, right after it is answered: a finding a later item still
+/// asks about is not revealed yet (see `FeedbackView::item_feedback`).
+pub fn item_feedback(out: &mut impl Write, v: &FeedbackView, index: usize, lang: Lang) -> io::Result<()> {
+    let Some(item) = v.items.get(index) else { return Ok(()) };
     if item.kind == ItemKind::Comment {
-        let c = &r.comment;
+        let c = &v.comment;
         writeln!(out, "{} {}/100", styled(Style::new().bold(), t(lang, "Comment score:", "评论得分：")), c.score)?;
         for dim in &c.dimensions {
-            let mark = if dim.score >= dim.max && dim.max > 0.0 { styled(GOOD, "✓") } else { styled(WARN, "•") };
-            writeln!(out, "  {mark} {}: {}", dim.name, safe(dim.feedback.get(lang)))?;
+            let mark = if dim.full { styled(GOOD, "✓") } else { styled(WARN, "•") };
+            writeln!(out, "  {mark} {}: {}", dim.label, safe(&dim.feedback))?;
         }
         return Ok(());
     }
-    for id in &item.covers {
-        let (Some(f), Some(res)) = (d.finding(id), r.finding(id)) else { continue };
-        writeln!(
-            out,
-            "  {} {} ({})",
-            styled(verdict_style(res.verdict), res.verdict.label(lang)),
-            safe(&f.id),
-            f.severity.label(lang)
-        )?;
-        if let Some(ev) = &res.evidence {
+    let fb = v.item_feedback(index);
+    for s in &fb.shown {
+        let f = s.finding;
+        writeln!(out, "  {} {} ({})", styled(verdict_style(f.verdict), f.verdict_label), safe(&f.id), f.severity_label)?;
+        if let Some(ev) = &f.evidence {
             writeln!(out, "      {} “{}”", styled(DIM, t(lang, "you wrote:", "你写道：")), safe(ev))?;
         }
-        if let Some(note) = &res.note {
-            writeln!(out, "      {}", styled(DIM, note.get(lang)))?;
+        if let Some(note) = &f.note {
+            writeln!(out, "      {}", styled(DIM, note))?;
         }
-        match res.verdict {
-            Verdict::Hit => {}
-            Verdict::Partial => {
-                if !res.missing.is_empty() {
-                    writeln!(
-                        out,
-                        "      {} {}",
-                        t(lang, "To make it complete, also say:", "要完整，还需说明："),
-                        safe(&res.missing.join(", "))
-                    )?;
-                }
-                writeln!(out, "      {}", styled(DIM, f.problem.get(lang)))?;
-            }
-            Verdict::Miss => writeln!(out, "      {}", safe(f.problem.get(lang)))?,
+        if !s.reveal {
+            continue;
+        }
+        if f.verdict == Verdict::Partial && !f.missing.is_empty() {
+            writeln!(out, "      {} {}", t(lang, "To make it complete, also say:", "要完整，还需说明："), safe(&f.missing.join(", ")))?;
+        }
+        if let Some(r) = &f.reference {
+            let style = if f.verdict == Verdict::Partial { DIM } else { Style::new() };
+            writeln!(out, "      {}", styled(style, &r.problem))?;
         }
     }
-    for tr in &r.traps {
-        writeln!(out, "  {} {}", styled(WARN, t(lang, "Careful:", "注意：")), safe(tr.feedback.get(lang)))?;
+    for w in &fb.withheld {
+        writeln!(out, "  {} {}", styled(WARN, "…"), w.message(lang))?;
+    }
+    for tr in &v.traps {
+        writeln!(out, "  {} {}", styled(WARN, t(lang, "Careful:", "注意：")), safe(&tr.feedback))?;
     }
     Ok(())
 }
 
-/// The final review: verdicts, the reference review, traps, decoys, the comment and the score.
-pub fn final_report(out: &mut impl Write, d: &Drill, r: &Report, lang: Lang) -> io::Result<()> {
+/// The final review, drawn from the stored report's view: verdicts (and disputes), the reference
+/// review, traps, decoys, the comment and the score.
+pub fn final_report(out: &mut impl Write, v: &FeedbackView, lang: Lang) -> io::Result<()> {
     heading(out, t(lang, "Reference review", "参考评审"))?;
-    for (f, res) in d.findings.iter().zip(&r.findings) {
+    if v.findings.iter().any(|f| f.reference.is_none()) {
         writeln!(
             out,
-            "\n{} {} [{} · {}] {}",
-            styled(verdict_style(res.verdict), &format!("{:<6}", res.verdict.label(lang))),
-            styled(Style::new().bold(), &f.id),
-            f.category.label(lang),
-            f.severity.label(lang),
-            styled(DIM, &format!("{}: {}", t(lang, "lines", "行"), lines(f)))
+            "{}",
+            styled(
+                DIM,
+                t(
+                    lang,
+                    "The drill is not loaded, so only the verdicts are shown: pass --packs DIR to see the reference review.",
+                    "当前没有加载这个练习，只显示判定结果：用 --packs DIR 加载后可看参考评审。"
+                )
+            )
         )?;
-        if let Some(ev) = &res.evidence {
+    }
+    for f in &v.findings {
+        let lines =
+            f.reference.as_ref().map(|r| format!(" {}", styled(DIM, &format!("{}: {}", t(lang, "lines", "行"), r.lines))));
+        writeln!(
+            out,
+            "\n{} {} [{} · {}]{}",
+            styled(verdict_style(f.verdict), &format!("{:<6}", f.verdict_label)),
+            styled(Style::new().bold(), &f.id),
+            f.category_label,
+            f.severity_label,
+            lines.unwrap_or_default()
+        )?;
+        if let Some(d) = &f.disputed {
+            writeln!(out, "  {} {}", styled(WARN, "⚑"), d.label)?;
+            if d.kind == revdrill_store::DisputeKind::SaidIt {
+                writeln!(out, "    “{}”", safe(&d.statement))?;
+            }
+            if !d.note.is_empty() {
+                writeln!(out, "    {}", styled(DIM, &d.note))?;
+            }
+        }
+        if let Some(ev) = &f.evidence {
             writeln!(out, "  {} “{}”", styled(DIM, t(lang, "your words:", "你的原话：")), safe(ev))?;
         }
-        writeln!(out, "  {} {}", styled(Style::new().bold(), t(lang, "Problem:", "问题：")), safe(f.problem.get(lang)))?;
-        writeln!(out, "  {} {}", styled(Style::new().bold(), t(lang, "Risk:", "风险：")), safe(f.risk.get(lang)))?;
-        writeln!(out, "  {} {}", styled(Style::new().bold(), t(lang, "Suggestion:", "建议：")), safe(f.suggestion.get(lang)))?;
-        if let Some(code) = &f.code {
+        let Some(r) = &f.reference else { continue };
+        writeln!(out, "  {} {}", styled(Style::new().bold(), t(lang, "Problem:", "问题：")), safe(&r.problem))?;
+        writeln!(out, "  {} {}", styled(Style::new().bold(), t(lang, "Risk:", "风险：")), safe(&r.risk))?;
+        writeln!(out, "  {} {}", styled(Style::new().bold(), t(lang, "Suggestion:", "建议：")), safe(&r.suggestion))?;
+        if let Some(code) = &r.code {
             for l in code.lines() {
                 writeln!(out, "      {}", styled(fg(AnsiColor::Cyan), &l.replace('\t', "    ")))?;
             }
         }
-        writeln!(out, "  {} {}", styled(DIM, t(lang, "Comment:", "评论范例：")), safe(&f.comment))?;
+        writeln!(out, "  {} {}", styled(DIM, t(lang, "Comment:", "评论范例：")), safe(&r.comment))?;
     }
-    if !r.traps.is_empty() {
+    if !v.traps.is_empty() {
         heading(out, t(lang, "Misconceptions", "常见误区"))?;
-        for tr in &r.traps {
-            writeln!(out, "  “{}”\n  {} {}", safe(&tr.evidence), styled(WARN, "→"), safe(tr.feedback.get(lang)))?;
+        for tr in &v.traps {
+            writeln!(out, "  “{}”\n  {} {}", safe(&tr.evidence), styled(WARN, "→"), safe(&tr.feedback))?;
         }
     }
-    if !r.decoys.is_empty() {
+    if !v.decoys.is_empty() {
         heading(out, t(lang, "Flagged but fine", "误报"))?;
-        for dc in &r.decoys {
+        for dc in &v.decoys {
             let at = dc.line.map(|l| format!(" ({} {l})", t(lang, "line", "行"))).unwrap_or_default();
-            writeln!(out, "  “{}”{at}\n  {} {}", safe(&dc.evidence), styled(WARN, "→"), safe(dc.why.get(lang)))?;
+            writeln!(out, "  “{}”{at}\n  {} {}", safe(&dc.evidence), styled(WARN, "→"), safe(&dc.why))?;
         }
     }
-    let aside: Vec<_> = r.set_aside.iter().collect();
-    if !aside.is_empty() {
+    if !v.set_aside.is_empty() {
         heading(out, t(lang, "Statements that earned nothing", "未得分的陈述"))?;
-        for s in aside {
-            let style = if s.reason == SetAsideReason::NotInKey { DIM } else { WARN };
-            writeln!(out, "  “{}”\n    {}", safe(&s.text), styled(style, s.reason.explain().get(lang)))?;
+        for s in &v.set_aside {
+            let style = if s.not_in_key { DIM } else { WARN };
+            writeln!(out, "  “{}”\n    {}", safe(&s.text), styled(style, &s.reason))?;
         }
     }
+    comment_report(out, v, lang)?;
+    heading(out, t(lang, "Score", "得分"))?;
+    let style = if v.score >= 80 {
+        GOOD
+    } else if v.score >= 50 {
+        WARN
+    } else {
+        BAD
+    };
+    writeln!(out, "  {} / 100", styled(style, &v.score.to_string()))?;
+    if v.disputed() > 0 {
+        writeln!(
+            out,
+            "  {}",
+            styled(
+                DIM,
+                &match lang {
+                    Lang::En =>
+                        format!("{} verdict(s) disputed: the score stands until a pack author reviews them.", v.disputed()),
+                    Lang::Zh => format!("{} 项判定有异议：分数不变，待题目作者复核。", v.disputed()),
+                }
+            )
+        )?;
+    }
+    for c in &v.categories {
+        writeln!(out, "  {} {:>3}  {}", pad(c.label, 16), c.score, bar(c.score))?;
+    }
+    Ok(())
+}
+
+fn comment_report(out: &mut impl Write, v: &FeedbackView, lang: Lang) -> io::Result<()> {
     heading(out, t(lang, "Your English comment", "你的英文评论"))?;
-    let c = &r.comment;
+    let c = &v.comment;
     if c.text.is_empty() {
         writeln!(out, "  {}", t(lang, "(none written)", "（未填写）"))?;
     } else {
         writeln!(out, "  {} {}/100", t(lang, "Score:", "得分："), c.score)?;
         for dim in &c.dimensions {
-            let mark = if dim.score >= dim.max && dim.max > 0.0 { styled(GOOD, "✓") } else { styled(WARN, "•") };
-            writeln!(out, "  {mark} {} {}", pad(dim.name, 9), safe(dim.feedback.get(lang)))?;
+            let mark = if dim.full { styled(GOOD, "✓") } else { styled(WARN, "•") };
+            writeln!(out, "  {mark} {} {}", pad(dim.label, 9), safe(&dim.feedback))?;
         }
     }
     if let Some(rw) = &c.rewrite {
@@ -375,28 +433,16 @@ pub fn final_report(out: &mut impl Write, d: &Drill, r: &Report, lang: Lang) -> 
                 "句式：<label> (<decoration>): <哪里不对，点名代码> — <为什么重要> — <建议怎么改>?"
             )
         )
-    )?;
-    heading(out, t(lang, "Score", "得分"))?;
-    let style = if r.score >= 80 {
-        GOOD
-    } else if r.score >= 50 {
-        WARN
-    } else {
-        BAD
-    };
-    writeln!(out, "  {} / 100", styled(style, &r.score.to_string()))?;
-    for c in &r.categories {
-        writeln!(out, "  {} {:>3}  {}", pad(c.category.label(lang), 16), c.score, bar(c.score))?;
-    }
-    Ok(())
+    )
 }
 
-fn lines(f: &revdrill_pack::Finding) -> String {
-    f.lines
-        .iter()
-        .map(|r| if r.start() == r.end() { r.start().to_string() } else { format!("{}-{}", r.start(), r.end()) })
-        .collect::<Vec<_>>()
-        .join(", ")
+/// The learner's statements, numbered as a dispute names them.
+pub fn statements(out: &mut impl Write, v: &FeedbackView, lang: Lang) -> io::Result<()> {
+    writeln!(out, "{}", styled(Style::new().bold(), t(lang, "Your statements:", "你的陈述：")))?;
+    for s in &v.statements {
+        writeln!(out, "  [{}] {} {}", s.n, styled(DIM, &format!("({})", s.at)), s.text)?;
+    }
+    Ok(())
 }
 
 /// `s` padded with spaces to `width` terminal columns (CJK characters take two).
@@ -473,10 +519,11 @@ mod tests {
         let mut out = Vec::new();
         for lang in [Lang::En, Lang::Zh] {
             drill_header(&mut out, &d, lang).unwrap();
-            for item in &d.checklist {
-                item_feedback(&mut out, &d, item, &report, lang).unwrap();
+            let view = revdrill_feedback::FeedbackView::build(&report, Some(&d), &answers, &[], lang);
+            for i in 0..d.checklist.len() {
+                item_feedback(&mut out, &view, i, lang).unwrap();
             }
-            final_report(&mut out, &d, &report, lang).unwrap();
+            final_report(&mut out, &view, lang).unwrap();
         }
         let out = String::from_utf8(out).unwrap();
         let raw = raw_controls(&out);

@@ -424,3 +424,34 @@ fn analyze_reports_the_seed_drill_findings_with_exit_code_1() {
     let r = env.run(&["analyze", "no/such/dir"], "");
     assert_eq!(r.code, 2, "{}", r.err);
 }
+
+#[test]
+fn packs_check_prints_the_corpus_figures_and_rejects_a_bad_corpus() {
+    let env = Env::new();
+    env.write("pack/good/drill.toml", &mini_drill("good-one", ""));
+    env.write("pack/good/change.diff", MINI_DIFF);
+    let corpus = r#"drill = "good-one"
+
+[[case]]
+answer = "This goroutine has no way to stop."
+lang = "en"
+kind = "strong"
+expect = { unbounded = "found" }
+
+[[case]]
+answer = "Looks fine to me."
+lang = "en"
+kind = "vague"
+"#;
+    env.write("pack/corpus/batch1/good-one.toml", corpus);
+    let r = env.run(&["packs", "check", "pack"], "");
+    assert_eq!(r.code, 0, "{}\n{}", r.out, r.err);
+    assert!(r.out.contains("corpus good-one: 2 cases, agreement 1.000, false credit 0.000 (0/1), missed 0/1"), "{}", r.out);
+    env.write(
+        "pack/corpus/wrong.toml",
+        "drill = \"good-one\"\n[[case]]\nanswer = \"x\"\nlang = \"en\"\nkind = \"vague\"\nexpect = { ghost = \"found\" }\n",
+    );
+    let r = env.run(&["packs", "check", "pack"], "");
+    assert_eq!(r.code, 1);
+    assert!(r.err.contains("wrong.toml") && r.err.contains("unknown finding `ghost`"), "{}", r.err);
+}

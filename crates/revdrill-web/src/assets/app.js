@@ -13,6 +13,7 @@
   document.addEventListener('DOMContentLoaded', function () {
     var drill = document.getElementById('drill');
     if (drill) initDrill(drill);
+    if (document.body.dataset.attempt) initDisputes(document.body.dataset.attempt);
   });
 
   function str(key) {
@@ -25,6 +26,123 @@
     if (cls) e.className = cls;
     if (text !== undefined) e.textContent = text;
     return e;
+  }
+
+  // POST/DELETE to the API with the page's CSRF token; resolves with the JSON body (or null).
+  function send(method, url, body) {
+    var csrf = document.querySelector('meta[name="revdrill-csrf"]').content;
+    var init = { method: method, headers: { 'x-revdrill-csrf': csrf }, credentials: 'same-origin' };
+    if (body !== undefined) {
+      init.headers['content-type'] = 'application/json';
+      init.body = JSON.stringify(body);
+    }
+    return fetch(url, init).then(function (r) {
+      if (r.status === 204) return null;
+      return r.json().then(function (b) {
+        if (!r.ok) throw new Error(document.body.dataset.lang === 'zh' ? b.message_zh : b.message);
+        return b;
+      });
+    });
+  }
+
+  // Feedback page: "I said this" picks one of the learner's numbered statements; "this credit is
+  // wrong" disputes a credit as a whole. Either opens a small form; the page reloads once stored.
+  function initDisputes(attempt) {
+    var status = document.getElementById('dispute-status');
+    var picking = null;   // the control waiting for a statement
+    var base = '/api/attempts/' + encodeURIComponent(attempt) + '/disputes';
+    function say(text, isError) {
+      if (!status) return;
+      status.textContent = text;
+      status.className = isError ? 'error' : '';
+    }
+    // Statements take the keyboard focus only while one is being picked.
+    function stopPicking() {
+      document.body.classList.remove('picking');
+      document.querySelectorAll('.stmt').forEach(function (s) { s.removeAttribute('tabindex'); });
+      picking = null;
+    }
+    function openForm(ctl, stmt) {
+      closeForms();
+      var f = el('form', 'dispute-form');
+      if (stmt) {
+        f.appendChild(el('p', 'muted small', str('disputeChosen')));
+        f.appendChild(el('blockquote', 'evidence', stmt.textContent.replace(/^\d+/, '')));
+      }
+      var ta = el('textarea', 'dispute-note');
+      ta.rows = 2;
+      ta.maxLength = 2000;
+      ta.placeholder = str('disputeNote');
+      f.appendChild(ta);
+      var actions = el('div', 'actions');
+      var ok = el('button', 'primary dispute-send', str('disputeSend'));
+      ok.type = 'submit';
+      var cancel = el('button', 'dispute-cancel', str('disputeCancel'));
+      cancel.type = 'button';
+      actions.appendChild(ok);
+      actions.appendChild(cancel);
+      f.appendChild(actions);
+      ctl.appendChild(f);
+      cancel.addEventListener('click', closeForms);
+      f.addEventListener('submit', function (ev) {
+        ev.preventDefault();
+        ok.disabled = true;
+        var body = { finding: ctl.dataset.finding, note: ta.value };
+        if (stmt) body.statement = Number(stmt.dataset.n);
+        send('POST', base, body).then(function () {
+          window.location.reload();
+        }).catch(function (e) {
+          ok.disabled = false;
+          say(str('disputeFailed') + ' ' + e.message, true);
+        });
+      });
+      ta.focus();
+    }
+    function closeForms() {
+      document.querySelectorAll('form.dispute-form').forEach(function (f) { f.remove(); });
+      document.querySelectorAll('.stmt.chosen').forEach(function (s) { s.classList.remove('chosen'); });
+      stopPicking();
+    }
+    document.querySelectorAll('.dispute-ctl').forEach(function (ctl) {
+      ctl.querySelector('.dispute-open').addEventListener('click', function () {
+        closeForms();
+        if (ctl.dataset.credited === 'true') { openForm(ctl, null); return; }
+        picking = ctl;
+        document.body.classList.add('picking');
+        document.querySelectorAll('.stmt').forEach(function (s) { s.tabIndex = 0; });
+        say(str('disputePick'));
+        var first = document.querySelector('.stmt');
+        if (first) first.scrollIntoView({ block: 'center' });
+      });
+    });
+    function choose(stmt) {
+      if (!picking) return;
+      var ctl = picking;
+      say('');
+      openForm(ctl, stmt);
+      stmt.classList.add('chosen');
+      ctl.scrollIntoView({ block: 'center' });
+    }
+    document.querySelectorAll('.stmt').forEach(function (s) {
+      s.addEventListener('click', function () { choose(s); });
+      s.addEventListener('keydown', function (ev) {
+        if (ev.key === 'Enter' || ev.key === ' ') { ev.preventDefault(); choose(s); }
+      });
+    });
+    document.addEventListener('keydown', function (ev) {
+      if (ev.key === 'Escape' && picking) { stopPicking(); say(''); }
+    });
+    document.querySelectorAll('.dispute-withdraw').forEach(function (b) {
+      b.addEventListener('click', function () {
+        b.disabled = true;
+        send('DELETE', base + '/' + encodeURIComponent(b.dataset.finding)).then(function () {
+          window.location.reload();
+        }).catch(function (e) {
+          b.disabled = false;
+          say(str('disputeFailed') + ' ' + e.message, true);
+        });
+      });
+    });
   }
 
   function initDrill(root) {

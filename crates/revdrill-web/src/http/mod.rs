@@ -4,7 +4,9 @@
 
 mod attempts;
 mod catalog;
+mod disputes;
 mod drills;
+mod feedback;
 mod progress;
 mod template;
 
@@ -38,6 +40,7 @@ pub fn router(state: AppState) -> Router {
         .merge(catalog::router())
         .merge(drills::router())
         .merge(attempts::router())
+        .merge(disputes::router())
         .merge(progress::router())
         .merge(template::router())
         .route("/api/session", get(session))

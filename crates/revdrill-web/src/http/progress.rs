@@ -182,7 +182,12 @@ async fn page(State(st): State<AppState>, lang: ReqLang, uri: Uri) -> Response {
     let _ = write!(h, "</tbody></table><h3>{}</h3><ul class=\"history\">", esc(t(l, "Recent attempts", "最近的作答")));
     for a in p.history.iter().take(20) {
         let score = a.score.map_or("–".to_string(), |s| s.to_string());
-        let _ = write!(h, "<li><a href=\"/attempts/{}\">#{} {}</a> <b>{score}</b></li>", a.id, a.id, esc(&a.drill_id));
+        let disputed = match (a.disputed, l) {
+            (0, _) => String::new(),
+            (n, Lang::En) => format!(" <span class=\"flag\">⚑ {n} disputed</span>"),
+            (n, Lang::Zh) => format!(" <span class=\"flag\">⚑ {n} 项有异议</span>"),
+        };
+        let _ = write!(h, "<li><a href=\"/attempts/{}\">#{} {}</a> <b>{score}</b>{disputed}</li>", a.id, a.id, esc(&a.drill_id));
     }
     h.push_str("</ul></section>");
     ctx.page(Nav::Progress, t(l, "Progress", "进度"), "", &h).into_response()

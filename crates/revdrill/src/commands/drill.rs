@@ -5,12 +5,14 @@ use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use anyhow::Result;
+use revdrill_feedback::FeedbackView;
 use revdrill_grader::Grader;
 use revdrill_pack::{AnswerSet, Drill, Lang, LineComment};
 use revdrill_store::{SqliteStore, Store};
 
 use crate::app::App;
 use crate::cli::DrillArgs;
+use crate::commands::disputes;
 use crate::i18n::t;
 use crate::input::{AnswerReader, editor_command, shown_ranges, split_inline_comments};
 use crate::render;
@@ -61,7 +63,7 @@ pub fn run(app: &App, args: DrillArgs) -> Result<ExitCode> {
             saver.save_answers(&answers)?;
         }
         let report = grader.grade(&answers);
-        render::item_feedback(&mut out, drill, item, &report, lang)?;
+        render::item_feedback(&mut out, &FeedbackView::build(&report, Some(drill), &answers, &[], lang), i, lang)?;
     }
 
     if answers.is_empty() {
@@ -79,12 +81,19 @@ pub fn run(app: &App, args: DrillArgs) -> Result<ExitCode> {
     }
     let report = grader.grade(&answers);
     saver.finish(&answers, &report)?;
-    render::final_report(&mut out, drill, &report, lang)?;
+    let view = FeedbackView::build(&report, Some(drill), &answers, &[], lang);
+    render::final_report(&mut out, &view, lang)?;
     writeln!(out)?;
     saver.tell_backup(&mut out, &answers)?;
     match saver.where_saved() {
         Saved::Db(id, path) => {
             writeln!(out, "{} #{id} → {}", t(lang, "Saved as attempt", "已保存为第"), path.display())?;
+            // Disputes: asked at a terminal, or read from what is left of piped input.
+            if interactive || !reader.at_eof() {
+                if let Ok(mut store) = app.open_store() {
+                    disputes::prompt(&mut out, &mut || reader.read_line(), &mut store, id, &view, lang)?;
+                }
+            }
             if let Some(store) = saver.store() {
                 let next = next_drill(app, Some(store));
                 let done = store.drill_stats().map(|s| s.len()).unwrap_or(0);

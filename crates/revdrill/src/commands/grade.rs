@@ -1,15 +1,17 @@
 //! `revdrill grade`: grade an answers file without prompting.
 
-use std::io::Write;
+use std::io::{BufRead, Write};
 use std::process::ExitCode;
 
 use anyhow::Result;
+use revdrill_feedback::FeedbackView;
 use revdrill_grader::{Grader, Report};
 use revdrill_pack::{AnswerSet, Drill, Lang, parse_answers};
 use serde_json::json;
 
 use crate::app::App;
 use crate::cli::{Format, GradeArgs};
+use crate::commands::disputes;
 use crate::i18n::t;
 use crate::input::read_answers_file;
 use crate::render;
@@ -18,6 +20,16 @@ use crate::saver::{Saved, Saver};
 pub fn run(app: &App, args: GradeArgs) -> Result<ExitCode> {
     let lang = app.lang;
     let drill = app.drill(&args.drill)?;
+    if args.dispute && args.answers == "-" {
+        anyhow::bail!(
+            "{}",
+            t(
+                lang,
+                "--dispute reads your disputes from stdin: pass the answers as a file, not `-`",
+                "--dispute 从标准输入读取异议：请用文件传入回答，不要用 `-`"
+            )
+        );
+    }
     let (name, text) = read_answers_file(&args.answers, lang)?;
     let answers = match parse_answers(&name, &text, Some(drill)) {
         Ok(a) => a,
@@ -47,7 +59,21 @@ pub fn run(app: &App, args: GradeArgs) -> Result<ExitCode> {
             if args.explain {
                 explain_text(&mut out, &grader, drill, &answers, &report, lang)?;
             }
-            render::final_report(&mut out, drill, &report, lang)?;
+            let view = FeedbackView::build(&report, Some(drill), &answers, &[], lang);
+            render::final_report(&mut out, &view, lang)?;
+        }
+    }
+    if let (true, Some(Saved::Db(id, _))) = (args.dispute, saver.as_ref().map(Saver::where_saved)) {
+        let mut store = app.open_store().map_err(|e| app.store_error(e))?;
+        let view = FeedbackView::build(&report, Some(drill), &answers, &[], lang);
+        let stdin = std::io::stdin();
+        let mut lines = stdin.lock().lines();
+        let mut next = || lines.next().transpose().map_err(anyhow::Error::from);
+        // With --format json the prompt goes to stderr, so stdout stays one JSON document.
+        if args.format == Format::Json {
+            disputes::prompt(&mut crate::render::stderr(), &mut next, &mut store, id, &view, lang)?;
+        } else {
+            disputes::prompt(&mut out, &mut next, &mut store, id, &view, lang)?;
         }
     }
     out.flush()?;

@@ -3,19 +3,27 @@
 use std::io::Write;
 use std::process::ExitCode;
 
+use std::io::BufRead;
+
 use anyhow::Result;
-use revdrill_pack::Category;
-use revdrill_store::Store;
+use revdrill_pack::{Category, Lang};
+use revdrill_store::{SqliteStore, Store};
 use serde_json::json;
 
 use crate::app::App;
-use crate::cli::Format;
+use crate::cli::{Format, HistoryArgs};
+use crate::commands::disputes;
 use crate::i18n::t;
+use crate::render;
 use crate::render::{bar, pad};
 
-pub fn history(app: &App, limit: usize, format: Format) -> Result<ExitCode> {
+pub fn history(app: &App, args: HistoryArgs) -> Result<ExitCode> {
     let lang = app.lang;
-    let store = app.open_store().map_err(|e| app.store_error(e))?;
+    let mut store = app.open_store().map_err(|e| app.store_error(e))?;
+    if let Some(id) = args.id {
+        return show(app, &mut store, id, args.dispute, args.format);
+    }
+    let (limit, format) = (args.limit, args.format);
     let rows = store.history(limit).map_err(|e| app.store_error(e))?;
     let mut out = crate::render::stdout();
     if format == Format::Json {
@@ -37,7 +45,46 @@ pub fn history(app: &App, limit: usize, format: Format) -> Result<ExitCode> {
     )?;
     for r in rows {
         let score = r.score.map_or_else(|| t(lang, "unfinished", "未完成").to_string(), |s| s.to_string());
-        writeln!(out, "{:>5}  {:<17} {:<34} {:<4} {:>5}", r.id, utc(r.started_at), r.drill_id, r.lang, score)?;
+        let disputed = match (r.disputed, lang) {
+            (0, _) => String::new(),
+            (n, Lang::En) => format!("  ⚑ {n} disputed"),
+            (n, Lang::Zh) => format!("  ⚑ {n} 项有异议"),
+        };
+        writeln!(out, "{:>5}  {:<17} {:<34} {:<4} {:>5}{disputed}", r.id, utc(r.started_at), r.drill_id, r.lang, score)?;
+    }
+    writeln!(
+        out,
+        "{}",
+        render::dim(t(
+            lang,
+            "`revdrill history ATTEMPT` shows an attempt's feedback.",
+            "`revdrill history 编号` 显示某次作答的反馈。"
+        ))
+    )?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// One attempt's feedback as it was given: the stored report, never graded again.
+fn show(app: &App, store: &mut SqliteStore, id: i64, dispute: bool, format: Format) -> Result<ExitCode> {
+    let lang = app.lang;
+    let (a, view) = disputes::stored_view(app, store, id)?;
+    let mut out = crate::render::stdout();
+    if format == Format::Json {
+        // As `GET /api/attempts/{id}`: the stored report, never graded again.
+        let report: revdrill_grader::Report = serde_json::from_str(a.report_json.as_deref().unwrap_or("null"))?;
+        let answers: serde_json::Value = serde_json::from_str(&a.answers_json)?;
+        let v = json!({"attempt": a.summary, "answers": answers, "report": report.to_json(lang), "statements": view.statements, "disputes": store.disputes(Some(id))?});
+        writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let title = view.title.as_deref().unwrap_or("");
+    writeln!(out, "#{} · {} {title} · {} UTC", a.summary.id, a.summary.drill_id, utc(a.summary.started_at))?;
+    render::final_report(&mut out, &view, lang)?;
+    if dispute {
+        let stdin = std::io::stdin();
+        let mut lines = stdin.lock().lines();
+        let mut next = || lines.next().transpose().map_err(anyhow::Error::from);
+        disputes::prompt(&mut out, &mut next, store, id, &view, lang)?;
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -53,6 +100,7 @@ pub fn stats(app: &App, format: Format) -> Result<ExitCode> {
         let v = json!({
             "categories": cats.iter().map(|c| json!({"category": c.category, "score": pct(c.earned, c.max), "earned": c.earned, "max": c.max, "attempts": c.attempts})).collect::<Vec<_>>(),
             "drills": drills,
+            "disputed": store.disputes(None)?.len(),
         });
         writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
         return Ok(ExitCode::SUCCESS);
@@ -83,6 +131,16 @@ pub fn stats(app: &App, format: Format) -> Result<ExitCode> {
     if let Some(weakest) = sorted.first() {
         let label = Category::parse(&weakest.category).map_or(weakest.category.as_str(), |k| k.label(lang));
         writeln!(out, "{} {label}", t(lang, "Weakest:", "最弱项："))?;
+    }
+    let disputed = store.disputes(None)?.len();
+    if disputed > 0 {
+        let line = match lang {
+            Lang::En => {
+                format!("⚑ {disputed} verdict(s) disputed; scores stand until a pack author reviews them (`revdrill disputes`).")
+            }
+            Lang::Zh => format!("⚑ {disputed} 项判定有异议；分数不变，待题目作者复核（`revdrill disputes`）。"),
+        };
+        writeln!(out, "{}", render::dim(&line))?;
     }
     writeln!(out, "\n{}", t(lang, "By drill:", "按练习："))?;
     for d in &drills {

@@ -1,6 +1,7 @@
 //! One module per subcommand; `run` dispatches.
 
 pub mod analyze;
+mod disputes;
 mod drill;
 mod grade;
 mod history;
@@ -29,8 +30,9 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Show(a) => list::show(&app, &a.id, a.format),
         Command::Grade(a) => grade::run(&app, a),
         Command::Template(a) => template::run(&app, a),
-        Command::History(a) => history::history(&app, a.limit, a.format),
+        Command::History(a) => history::history(&app, a),
         Command::Stats(a) => history::stats(&app, a.format),
+        Command::Disputes(a) => disputes::run(&app, a),
         Command::Serve(a) => serve::run(&app, a),
         Command::Analyze(a) => analyze::run(&app, a),
         Command::Rules(a) => rules::run(&app, a),

@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Result;
-use revdrill_grader::{Grader, check_concepts};
+use revdrill_grader::corpus::{self, Evaluation};
+use revdrill_grader::{Grader, check_concepts, lint_concepts};
 use revdrill_pack::{PackError, duplicate_ids, load_pack, parse_answers};
 
 use crate::app::App;
@@ -35,6 +36,9 @@ pub fn check(app: &App, dirs: &[PathBuf]) -> Result<ExitCode> {
         for d in &drills {
             let before = problems.len();
             problems.extend(check_concepts(d));
+            for w in lint_concepts(d) {
+                writeln!(out, "{}{}{} {w}", render::WARN.render(), t(lang, "warning:", "警告："), render::WARN.render_reset())?;
+            }
             let grader = Grader::new(d);
             let base = d.toml_path().trim_end_matches("drill.toml").to_string();
             let audit = format!("{base}{AUDIT_FILE}");
@@ -68,6 +72,7 @@ pub fn check(app: &App, dirs: &[PathBuf]) -> Result<ExitCode> {
                 writeln!(out, "{} {}", render_ok("ok"), d.id)?;
             }
         }
+        check_corpus(&mut out, lang, dir, &drills, &mut problems)?;
     }
     problems.extend(duplicate_ids(&seen));
     let mut err = crate::render::stderr();
@@ -97,6 +102,70 @@ pub fn check(app: &App, dirs: &[PathBuf]) -> Result<ExitCode> {
     let total = seen.len();
     super::ready::summary(&mut out, lang, total - not_ready.len(), total)?;
     Ok(if problems.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+/// Grades the pack's labelled corpus (`DIR/corpus/**/*.toml`, see docs/pack-format.md) and prints
+/// each drill's agreement, false credit and misses. A file that cannot be read or names an
+/// unknown drill, finding or item is a problem.
+fn check_corpus(
+    out: &mut impl Write,
+    lang: revdrill_pack::Lang,
+    dir: &std::path::Path,
+    drills: &[revdrill_pack::Drill],
+    problems: &mut Vec<PackError>,
+) -> Result<()> {
+    let mut files = Vec::new();
+    collect_toml(&dir.join("corpus"), 2, &mut files);
+    files.sort();
+    let mut per_drill: std::collections::BTreeMap<String, Evaluation> = Default::default();
+    for path in &files {
+        let name = path.display().to_string();
+        let result = std::fs::read_to_string(path)
+            .map_err(|e| corpus::CorpusError { file: name.clone(), message: e.to_string() })
+            .and_then(|text| corpus::parse(&name, &text))
+            .and_then(|file| match drills.iter().find(|d| d.id == file.drill) {
+                None => {
+                    Err(corpus::CorpusError { file: name.clone(), message: format!("no drill `{}` in this pack", file.drill) })
+                }
+                Some(d) => corpus::evaluate(&name, &file, &Grader::new(d)).map(|ev| (d.id.clone(), ev)),
+            });
+        match result {
+            Ok((id, ev)) => per_drill.entry(id).or_default().merge(&ev),
+            Err(e) => problems.push(PackError { file: e.file, line: None, field: "corpus".into(), message: e.message }),
+        }
+    }
+    for (id, ev) in &per_drill {
+        let tl = &ev.total;
+        writeln!(
+            out,
+            "{} {id}: {} {}, {} {:.3}, {} {:.3} ({}/{}), {} {}/{}",
+            t(lang, "corpus", "语料"),
+            tl.cases,
+            t(lang, "cases", "条"),
+            t(lang, "agreement", "一致率"),
+            tl.agreement(),
+            t(lang, "false credit", "误给分率"),
+            tl.false_credit_rate(),
+            tl.false_credit,
+            tl.negatives,
+            t(lang, "missed", "漏判"),
+            tl.misses,
+            tl.positives,
+        )?;
+    }
+    Ok(())
+}
+
+/// `*.toml` files under `dir`, `depth` folders deep at most (`corpus/batch1/x.toml`).
+fn collect_toml(dir: &std::path::Path, depth: usize, out: &mut Vec<PathBuf>) {
+    let Ok(rd) = std::fs::read_dir(dir) else { return };
+    for p in rd.filter_map(|e| e.ok()).map(|e| e.path()) {
+        if p.is_dir() && depth > 1 {
+            collect_toml(&p, depth - 1, out);
+        } else if p.extension().is_some_and(|e| e == "toml") {
+            out.push(p);
+        }
+    }
 }
 
 fn render_ok(s: &str) -> String {
