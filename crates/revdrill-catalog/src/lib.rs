@@ -6,6 +6,10 @@
 //! when it loads (`revdrill_grader::check_concepts`), not only by `revdrill packs check`.
 #![deny(missing_docs)]
 
+mod counts;
+
+pub use counts::{Counts, counts};
+
 use std::collections::BTreeMap;
 use std::path::Path;
 

@@ -11,7 +11,7 @@
 #![deny(missing_docs)]
 
 mod error;
-mod highlight;
+pub mod highlight;
 mod html;
 mod http;
 mod i18n;

@@ -104,6 +104,22 @@ async fn pages_render_with_security_headers() {
 }
 
 #[tokio::test]
+async fn catalog_page_shows_the_catalog_size_in_both_languages() {
+    let e = env();
+    let drills = get(&e, "/api/drills").await.json();
+    let drills = drills.as_array().unwrap();
+    let rust = drills.iter().filter(|d| d["language"] == "rust").count();
+    let page = get(&e, "/").await.text;
+    let start = page.find("id=\"catalog-size\"").expect("a size section");
+    let section = &page[start..start + page[start..].find("</section>").unwrap()];
+    assert!(section.contains(&format!("<strong>{} drills</strong>", drills.len())), "{section}");
+    assert!(section.contains(&format!("<span class=\"chip\">rust {rust}</span>")), "{section}");
+    assert!(section.contains("Category") && section.contains("Difficulty"), "{section}");
+    let zh = get(&e, "/?lang=zh").await.text;
+    assert!(zh.contains(&format!("<strong>{} 个练习</strong>", drills.len())), "zh");
+}
+
+#[tokio::test]
 async fn catalog_filters() {
     let e = env();
     let all = get(&e, "/api/drills").await;

@@ -316,6 +316,21 @@ pub enum PacksCommand {
         #[arg(required = true)]
         dirs: Vec<PathBuf>,
     },
+    /// Scaffold a new drill folder: drill.toml with every required field marked TODO (en and
+    /// zh), a placeholder change.diff, answers/ and an AUDIT.md template. `packs check` then
+    /// lists what is left. For a Go change in a local repository, `revdrill import` drafts a
+    /// fuller starting point.
+    New {
+        /// Drill id (`[a-z0-9-]+`), also the folder's name.
+        id: String,
+        /// Language of the code under review: go, rust, python, java or typescript (another
+        /// name is allowed and shown without highlighting).
+        #[arg(long, value_name = "L")]
+        language: String,
+        /// Folder to create the drill folder in.
+        #[arg(short = 'o', long, default_value = ".", value_name = "DIR")]
+        output: PathBuf,
+    },
 }
 
 #[cfg(test)]

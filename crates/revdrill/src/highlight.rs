@@ -1,106 +1,140 @@
-//! Syntax highlighting of diff lines with tree-sitter grammars (Go and Rust so far); other
-//! languages are shown plain.
-//!
-//! Each side of a hunk (old: context + removed, new: context + added) is highlighted as one
-//! fragment, so that strings and comments spanning lines are coloured right; the result is
-//! split back into lines.
+//! Syntax highlighting of diff lines in the terminal: the spans of the shared highlighter
+//! (`revdrill-highlight`, the same the web app uses), each class an `anstyle` style.
 
-use std::sync::OnceLock;
+use anstyle::{AnsiColor, Color, Style};
+use revdrill_highlight::{Class, Side, highlight_hunk};
+use revdrill_pack::diff::{Hunk, LineKind};
 
-use anstyle::{AnsiColor, Style};
-use tree_sitter_highlight::{HighlightConfiguration, HighlightEvent, Highlighter};
+const fn fg(c: AnsiColor) -> Style {
+    Style::new().fg_color(Some(Color::Ansi(c)))
+}
 
-/// Capture names we colour, and how.
-const NAMES: &[(&str, Style)] = &[
-    ("keyword", Style::new().fg_color(Some(anstyle::Color::Ansi(AnsiColor::Magenta)))),
-    ("string", Style::new().fg_color(Some(anstyle::Color::Ansi(AnsiColor::Green)))),
-    ("comment", Style::new().fg_color(Some(anstyle::Color::Ansi(AnsiColor::BrightBlack))).italic()),
-    ("function", Style::new().fg_color(Some(anstyle::Color::Ansi(AnsiColor::Blue)))),
-    ("type", Style::new().fg_color(Some(anstyle::Color::Ansi(AnsiColor::Yellow)))),
-    ("number", Style::new().fg_color(Some(anstyle::Color::Ansi(AnsiColor::Cyan)))),
-    ("constant", Style::new().fg_color(Some(anstyle::Color::Ansi(AnsiColor::Cyan)))),
-    ("escape", Style::new().fg_color(Some(anstyle::Color::Ansi(AnsiColor::Cyan)))),
-    ("property", Style::new()),
-    ("operator", Style::new()),
-];
+/// The terminal style of a token class.
+pub fn style(class: Option<Class>) -> Style {
+    match class {
+        None => Style::new(),
+        Some(Class::Keyword) => fg(AnsiColor::Magenta),
+        Some(Class::String) => fg(AnsiColor::Green),
+        Some(Class::Comment) => fg(AnsiColor::BrightBlack).italic(),
+        Some(Class::Number) | Some(Class::Constant) => fg(AnsiColor::Cyan),
+        Some(Class::Function) => fg(AnsiColor::Blue),
+        Some(Class::Type) => fg(AnsiColor::Yellow),
+    }
+}
 
 /// A piece of a line and its style.
 pub type Segment = (Style, String);
 
-fn config(language: &str) -> Option<&'static HighlightConfiguration> {
-    static GO: OnceLock<Option<HighlightConfiguration>> = OnceLock::new();
-    static RUST: OnceLock<Option<HighlightConfiguration>> = OnceLock::new();
-    let names: Vec<&str> = NAMES.iter().map(|(n, _)| *n).collect();
-    let make = |lang: tree_sitter::Language, name: &str, query: &str| {
-        let mut c = HighlightConfiguration::new(lang, name, query, "", "").ok()?;
-        c.configure(&names);
-        Some(c)
-    };
-    match language {
-        "go" => GO.get_or_init(|| make(tree_sitter_go::LANGUAGE.into(), "go", tree_sitter_go::HIGHLIGHTS_QUERY)).as_ref(),
-        "rust" => {
-            RUST.get_or_init(|| make(tree_sitter_rust::LANGUAGE.into(), "rust", tree_sitter_rust::HIGHLIGHTS_QUERY)).as_ref()
-        }
-        _ => None,
-    }
+/// The lines of one hunk, highlighted, in hunk order.
+pub fn hunk(language: &str, hunk: &Hunk) -> Vec<Vec<Segment>> {
+    let lines: Vec<(Side, &str)> = hunk.lines.iter().map(|l| (side(l.kind), l.text.as_str())).collect();
+    highlight_hunk(language, &lines).into_iter().map(|l| l.into_iter().map(|s| (style(s.class), s.text)).collect()).collect()
 }
 
-/// Highlights `lines` (one fragment of `language` source) line by line; plain when the language
-/// has no grammar here or highlighting fails.
-pub fn highlight(language: &str, lines: &[&str]) -> Vec<Vec<Segment>> {
-    let plain = || lines.iter().map(|l| vec![(Style::new(), l.to_string())]).collect();
-    let Some(cfg) = config(language) else { return plain() };
-    let source = lines.join("\n");
-    let mut hl = Highlighter::new();
-    let Ok(events) = hl.highlight(cfg, source.as_bytes(), None, |_| None) else { return plain() };
-    let mut out: Vec<Vec<Segment>> = vec![Vec::new()];
-    let mut stack: Vec<Style> = Vec::new();
-    for ev in events {
-        let Ok(ev) = ev else { return plain() };
-        match ev {
-            HighlightEvent::HighlightStart(h) => stack.push(NAMES.get(h.0).map(|n| n.1).unwrap_or_default()),
-            HighlightEvent::HighlightEnd => {
-                stack.pop();
-            }
-            HighlightEvent::Source { start, end } => {
-                let style = stack.last().copied().unwrap_or_default();
-                for (i, piece) in source[start..end].split('\n').enumerate() {
-                    if i > 0 {
-                        out.push(Vec::new());
-                    }
-                    if !piece.is_empty() {
-                        out.last_mut().expect("never empty").push((style, piece.to_string()));
-                    }
-                }
-            }
-        }
+fn side(kind: LineKind) -> Side {
+    match kind {
+        LineKind::Removed => Side::Old,
+        LineKind::Added => Side::New,
+        LineKind::Context => Side::Both,
     }
-    if out.len() != lines.len() {
-        return plain();
-    }
-    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn go_keywords_and_strings_are_styled_and_text_is_kept() {
-        let lines = ["func f() string {", "\treturn \"x\" // done", "}"];
-        let out = highlight("go", &lines);
-        assert_eq!(out.len(), 3);
-        for (segs, line) in out.iter().zip(lines) {
-            assert_eq!(segs.iter().map(|s| s.1.as_str()).collect::<String>(), line);
+    /// The terminal styles `code` as `language` so that each `(class, text)` in `expect` is one
+    /// segment in that class's style.
+    fn check(language: &str, code: &str, expect: &[(Class, &str)]) {
+        let h = Hunk {
+            header: "@@ -1 +1 @@".into(),
+            old_start: 1,
+            new_start: 1,
+            lines: code
+                .lines()
+                .map(|l| revdrill_pack::diff::DiffLine {
+                    kind: LineKind::Added,
+                    old_line: None,
+                    new_line: Some(1),
+                    text: l.into(),
+                })
+                .collect(),
+        };
+        let out = hunk(language, &h);
+        for (class, text) in expect {
+            let got = out.iter().flatten().find(|s| s.1 == *text).map(|s| s.0);
+            assert_eq!(got, Some(style(Some(*class))), "{language}: {text:?} in {out:?}");
+            assert_ne!(style(Some(*class)), Style::new());
         }
-        let styled = |word: &str| out.iter().flatten().find(|s| s.1.contains(word)).map(|s| s.0);
-        assert_ne!(styled("func"), Some(Style::new()));
-        assert_ne!(styled("\"x\""), Some(Style::new()));
+    }
+
+    use Class::{Comment, Keyword};
+
+    #[test]
+    fn every_catalog_language_colours_keywords_strings_and_comments() {
+        check("go", "func f() { return \"x\" } // done", &[(Keyword, "func"), (Class::String, "\"x\""), (Comment, "// done")]);
+        check("rust", "fn f() { let s = \"x\"; } // done", &[(Keyword, "fn"), (Class::String, "\"x\""), (Comment, "// done")]);
+        check("python", "def f():\n    return \"x\"  # done", &[(Keyword, "def"), (Class::String, "\"x\""), (Comment, "# done")]);
+        check(
+            "java",
+            "class A { String f() { return \"x\"; } } // done",
+            &[(Keyword, "class"), (Class::String, "\"x\""), (Comment, "// done")],
+        );
+        check(
+            "typescript",
+            "function f() { return \"x\"; } // done",
+            &[(Keyword, "function"), (Class::String, "\"x\""), (Comment, "// done")],
+        );
+    }
+
+    /// Reads the web's HTML for a line back into `(css class, text)` pieces.
+    fn web_pieces(html: &str) -> Vec<(String, String)> {
+        let unescape = |s: &str| {
+            s.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'").replace("&amp;", "&")
+        };
+        let mut out = Vec::new();
+        let mut rest = html;
+        while !rest.is_empty() {
+            if let Some(r) = rest.strip_prefix("<span class=\"") {
+                let (class, r) = r.split_once("\">").expect("class");
+                let (text, r) = r.split_once("</span>").expect("close");
+                out.push((class.to_string(), unescape(text)));
+                rest = r;
+            } else {
+                let end = rest.find("<span").unwrap_or(rest.len());
+                out.push((String::new(), unescape(&rest[..end])));
+                rest = &rest[end..];
+            }
+        }
+        out
     }
 
     #[test]
-    fn unknown_language_is_plain() {
-        let out = highlight("cobol", &["MOVE A TO B"]);
-        assert_eq!(out, vec![vec![(Style::new(), "MOVE A TO B".to_string())]]);
+    fn terminal_and_web_colour_every_catalog_hunk_from_the_same_spans() {
+        let css_of = |s: Style| {
+            Class::ALL.into_iter().filter(|c| style(Some(*c)) == s).map(revdrill_web::highlight::css).collect::<Vec<_>>()
+        };
+        let mut classed = 0;
+        for d in revdrill_catalog::embedded().unwrap() {
+            for h in d.diff.iter().flat_map(|f| &f.hunks) {
+                let term = hunk(&d.language, h);
+                let web = revdrill_web::highlight::hunk_html(&d.language, h);
+                assert_eq!(term.len(), web.len());
+                for (t, w) in term.iter().zip(&web) {
+                    let w = web_pieces(w);
+                    assert_eq!(t.len(), w.len(), "{}: {t:?} vs {w:?}", d.id);
+                    for ((style, text), (css, wtext)) in t.iter().zip(&w) {
+                        assert_eq!(text, wtext, "{}", d.id);
+                        if css.is_empty() {
+                            assert_eq!(*style, Style::new(), "{}: {text:?}", d.id);
+                        } else {
+                            assert!(css_of(*style).contains(&css.as_str()), "{}: {text:?} {css}", d.id);
+                            classed += 1;
+                        }
+                    }
+                }
+            }
+        }
+        assert!(classed > 100, "the catalog's diffs are coloured ({classed} spans)");
     }
 }

@@ -15,7 +15,7 @@ use revdrill_grader::Verdict;
 use revdrill_pack::diff::LineKind;
 use revdrill_pack::{Drill, ItemKind, Lang};
 
-use crate::highlight::highlight;
+use crate::highlight;
 use crate::i18n::t;
 
 const fn fg(c: AnsiColor) -> Style {
@@ -220,27 +220,8 @@ pub fn diff(out: &mut impl Write, d: &Drill) -> io::Result<()> {
         writeln!(out, "{}", styled(Style::new().bold(), &format!("--- {}", f.path())))?;
         for h in &f.hunks {
             writeln!(out, "{}", styled(fg(AnsiColor::Cyan), &h.header))?;
-            let new_side: Vec<&str> = h.lines.iter().filter(|l| l.kind != LineKind::Removed).map(|l| l.text.as_str()).collect();
-            let old_side: Vec<&str> = h.lines.iter().filter(|l| l.kind != LineKind::Added).map(|l| l.text.as_str()).collect();
-            let new_hl = highlight(&d.language, &new_side);
-            let old_hl = highlight(&d.language, &old_side);
-            let (mut ni, mut oi) = (0, 0);
-            for l in &h.lines {
-                let segs = match l.kind {
-                    LineKind::Removed => {
-                        oi += 1;
-                        &old_hl[oi - 1]
-                    }
-                    LineKind::Added => {
-                        ni += 1;
-                        &new_hl[ni - 1]
-                    }
-                    LineKind::Context => {
-                        oi += 1;
-                        ni += 1;
-                        &new_hl[ni - 1]
-                    }
-                };
+            let lines = highlight::hunk(&d.language, h);
+            for (l, segs) in h.lines.iter().zip(&lines) {
                 let num = |n: Option<u32>| n.map_or("    ".to_string(), |v| format!("{v:>4}"));
                 let (mark, mark_style) = match l.kind {
                     LineKind::Added => ('+', ADDED),

@@ -86,6 +86,27 @@ fn difficulty_label(d: &str, lang: Lang) -> &'static str {
     }
 }
 
+/// The catalog's size: drills in total, per language, difficulty and category.
+fn size(h: &mut String, c: &revdrill_catalog::Counts, l: Lang) {
+    let row = |h: &mut String, label: &str, items: Vec<(String, usize)>| {
+        let _ = write!(h, "<div><span class=\"muted\">{}</span> ", esc(label));
+        for (name, n) in items {
+            let _ = write!(h, "<span class=\"chip\">{} {n}</span>", esc(&name));
+        }
+        h.push_str("</div>");
+    };
+    let _ = write!(
+        h,
+        "<section class=\"card small\" id=\"catalog-size\"><strong>{} {}</strong>",
+        c.total,
+        esc(t(l, "drills", "个练习"))
+    );
+    row(h, t(l, "Language", "编程语言"), c.languages.clone());
+    row(h, t(l, "Difficulty", "难度"), c.difficulties.iter().map(|(d, n)| (d.label(l).to_string(), *n)).collect());
+    row(h, t(l, "Category", "类别"), c.categories.iter().map(|(k, n)| (k.label(l).to_string(), *n)).collect());
+    h.push_str("</section>");
+}
+
 /// `GET /`: the catalog page.
 async fn page(State(st): State<AppState>, lang: ReqLang, uri: Uri) -> Response {
     let pc = PageCtx::new(&st, lang, &uri);
@@ -103,6 +124,7 @@ async fn page(State(st): State<AppState>, lang: ReqLang, uri: Uri) -> Response {
     let drills = st.catalog().drills();
     let mut h = String::new();
     let _ = write!(h, "<h1>{}</h1>", esc(t(l, "Review drills", "代码评审练习")));
+    size(&mut h, &revdrill_catalog::counts(drills), l);
     if let Some(e) = db_error {
         if let ApiError::Internal(detail) = &e {
             eprintln!("revdrill serve: cannot read scores: {detail}");

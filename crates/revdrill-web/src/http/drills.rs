@@ -12,7 +12,7 @@ use revdrill_pack::{AnswerSet, Drill, ItemKind, Lang, Severity, parse_answers};
 
 use super::{JsonText, PageCtx, ReqLang};
 use crate::error::ApiError;
-use crate::highlight::Highlighter;
+use crate::highlight::hunk_html;
 use crate::html::{Nav, esc, rich, safe_url};
 use crate::i18n::t;
 use crate::state::AppState;
@@ -229,9 +229,8 @@ fn sign(k: LineKind) -> &'static str {
 fn diff_file(h: &mut String, f: &FileDiff, language: &str) {
     let path = esc(f.path());
     let _ = write!(h, "<div class=\"file\" data-file=\"{path}\"><div class=\"file-head\">{path}</div><div class=\"scroll\">");
-    let mut hl = Highlighter::new(language);
     let hunks: Vec<Vec<(&DiffLine, String)>> =
-        f.hunks.iter().map(|hk| hk.lines.iter().map(|x| (x, hl.line(&x.text))).collect()).collect();
+        f.hunks.iter().map(|hk| hk.lines.iter().zip(hunk_html(language, hk)).collect()).collect();
     h.push_str("<table class=\"diff unified\">");
     for (hk, lines) in f.hunks.iter().zip(&hunks) {
         let _ = write!(h, "<tr class=\"hunk\"><td colspan=\"3\">{}</td></tr>", esc(&hk.header));

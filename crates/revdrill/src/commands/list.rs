@@ -5,6 +5,7 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use anyhow::Result;
+use revdrill_pack::Lang;
 use revdrill_store::Store;
 
 use crate::app::App;
@@ -73,7 +74,17 @@ fn print_list(app: &App, format: Format, best: &HashMap<String, u8>, unknown: bo
         )?;
         writeln!(out, "{:<34} {}", "", render_dim(&d.title))?;
     }
+    writeln!(out, "\n{}", summary(&revdrill_catalog::counts(app.catalog.drills()), lang))?;
     Ok(())
+}
+
+/// The catalog's size on one line: `18 drills · go 5, … · easy 3, … · concurrency 6, …`.
+pub fn summary(c: &revdrill_catalog::Counts, lang: Lang) -> String {
+    let join = |v: Vec<String>| v.join(", ");
+    let langs = join(c.languages.iter().map(|(l, n)| format!("{l} {n}")).collect());
+    let levels = join(c.difficulties.iter().map(|(d, n)| format!("{} {n}", d.label(lang))).collect());
+    let cats = join(c.categories.iter().map(|(k, n)| format!("{} {n}", k.label(lang))).collect());
+    format!("{} {} · {langs} · {levels} · {cats}", c.total, t(lang, "drills", "个练习"))
 }
 
 fn render_dim(s: &str) -> String {

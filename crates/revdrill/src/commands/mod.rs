@@ -10,7 +10,9 @@ pub mod import;
 mod list;
 mod packs;
 mod phrases;
+mod ready;
 pub mod rules;
+mod scaffold;
 mod serve;
 mod template;
 mod tracks;
@@ -43,6 +45,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Phrases(a) => phrases::run(&app, a),
         Command::Packs(p) => match p.command {
             PacksCommand::Check { dirs } => packs::check(&app, &dirs),
+            PacksCommand::New { id, language, output } => scaffold::run(&app, &id, &language, &output),
         },
     }
 }

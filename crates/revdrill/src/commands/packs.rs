@@ -28,6 +28,7 @@ pub fn check(app: &App, dirs: &[PathBuf]) -> Result<ExitCode> {
     let mut unaudited: Vec<String> = Vec::new();
     let mut ok = 0;
     let mut seen = Vec::new();
+    let mut not_ready: Vec<(String, Vec<super::ready::Gap>)> = Vec::new();
     for dir in dirs {
         let (drills, errs) = load_pack(dir);
         problems.extend(errs.0);
@@ -44,6 +45,10 @@ pub fn check(app: &App, dirs: &[PathBuf]) -> Result<ExitCode> {
             let audit = format!("{base}{AUDIT_FILE}");
             if !Path::new(&audit).is_file() {
                 unaudited.push(audit);
+            }
+            let gaps = super::ready::gaps(d, Path::new(&base));
+            if !gaps.is_empty() {
+                not_ready.push((d.toml_path().to_string(), gaps));
             }
             for (name, text) in &d.examples {
                 let file = format!("{base}{name}");
@@ -89,11 +94,14 @@ pub fn check(app: &App, dirs: &[PathBuf]) -> Result<ExitCode> {
             )
         )?;
     }
+    super::ready::print(&mut err, lang, &not_ready)?;
     write!(out, "{ok} {}, {} {}", t(lang, "drills valid", "个 drill 有效"), problems.len(), t(lang, "problems", "个问题"))?;
     if !unaudited.is_empty() {
         write!(out, ", {} {}", unaudited.len(), t(lang, "not audited", "个未审核"))?;
     }
     writeln!(out)?;
+    let total = seen.len();
+    super::ready::summary(&mut out, lang, total - not_ready.len(), total)?;
     Ok(if problems.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
 
