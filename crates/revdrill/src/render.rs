@@ -280,7 +280,12 @@ pub fn item_feedback(out: &mut impl Write, v: &FeedbackView, index: usize, lang:
             continue;
         }
         if f.verdict == Verdict::Partial && !f.missing.is_empty() {
-            writeln!(out, "      {} {}", t(lang, "To make it complete, also say:", "要完整，还需说明："), safe(&f.missing.join(", ")))?;
+            writeln!(
+                out,
+                "      {} {}",
+                t(lang, "To make it complete, also say:", "要完整，还需说明："),
+                safe(&f.missing.join(", "))
+            )?;
         }
         if let Some(r) = &f.reference {
             let style = if f.verdict == Verdict::Partial { DIM } else { Style::new() };

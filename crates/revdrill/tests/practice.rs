@@ -4,7 +4,6 @@
 mod common;
 use common::*;
 
-
 #[test]
 fn export_writes_each_format_of_a_stored_attempt() {
     let env = Env::new();

@@ -201,7 +201,13 @@ fn export(app: &App, store: &SqliteStore, output: Option<&Path>, drill: Option<&
             let tmp = path.with_extension("toml.tmp");
             std::fs::write(&tmp, &text).with_context(|| format!("cannot write {}", tmp.display()))?;
             std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))?;
-            writeln!(crate::render::stderr(), "{} {} → {}", rows.len(), t(lang, "disputes exported", "条异议已导出"), path.display())?;
+            writeln!(
+                crate::render::stderr(),
+                "{} {} → {}",
+                rows.len(),
+                t(lang, "disputes exported", "条异议已导出"),
+                path.display()
+            )?;
         }
     }
     Ok(ExitCode::SUCCESS)
