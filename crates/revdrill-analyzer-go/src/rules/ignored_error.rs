@@ -9,10 +9,12 @@ use crate::registry::declare_rule;
 
 declare_rule! {
     /// ## What it does
-    /// Checks for calls used as statements whose error result is dropped: functions and
-    /// methods declared in the analysed files whose last result is `error`, and a short list of
-    /// well-known ones (`Close`, `Delete`, `Remove`, `RemoveAll`, `Write`, `Flush`, `Sync`,
-    /// `Rename`, `Shutdown`, `Unmount`, `Kill`).
+    /// Checks for calls used as statements whose error result is dropped, when the call can be
+    /// tied to its declaration: a function of the same package, a method of a type the package
+    /// declares (or an interface it declares) called on a receiver whose type the code shows
+    /// (a parameter, a variable declared with a type or from a literal or constructor, a struct
+    /// field), a few well-known library methods on such receivers (`*os.File`, `*bufio.Writer`,
+    /// `*gzip.Writer`, ...) and well-known functions of `os`, `syscall` and `unix`.
     ///
     /// ## Why is this bad?
     /// A failed delete, flush or write that nobody checks leaves state behind or loses data,
@@ -32,12 +34,12 @@ declare_rule! {
     /// ```
     ///
     /// ## Known problems
-    /// Without types, a method name is taken to return `error` only if every declaration with
-    /// that name in the analysed files does (names shared with common library types, such as
-    /// `Info` or `Read`, are left out). `Close` is flagged only after a write to the same value,
-    /// since closing what was only read cannot lose data. Cleanup inside an `if err != nil` block and in
-    /// deferred closures, or right before returning another error, writes to in-memory buffers and
-    /// hashes, and test code are skipped.
+    /// Names resolve only within their package and only through types the file shows: a call on
+    /// a value of unknown type (returned by another package, taken from a map) is never
+    /// reported, so some dropped errors are missed. `Close` is flagged only after a write to the
+    /// same value, since closing what was only read cannot lose data. Cleanup inside an
+    /// `if err != nil` block, in deferred closures or right before returning another error,
+    /// writes to in-memory buffers and hashes, and test code are skipped.
     ///
     /// ## References
     /// - [Effective Go: Errors](https://go.dev/doc/effective_go#errors)
@@ -49,32 +51,21 @@ declare_rule! {
     }
 }
 
-const WELL_KNOWN: &[&str] =
-    &["Close", "Delete", "Remove", "RemoveAll", "Write", "Flush", "Sync", "Rename", "Shutdown", "Unmount", "Kill"];
-
 pub(crate) fn check(c: &Checker, out: &mut Vec<Diagnostic>) {
     if c.is_test {
         return;
     }
     for site in &c.index.expr_stmts {
         let Some(expr) = site.node.named_child(0) else { continue };
-        let name = ast::callee_name(expr, c.src);
-        if !WELL_KNOWN.contains(&name) && !c.error_funcs.returns_error(name) {
+        if expr.kind() != "call_expression" {
             continue;
         }
         let Some(call) = ast::call(expr, c.src) else { continue };
-        let package = call.receiver.filter(|r| r.kind() == "identifier" && c.imports.contains(text(*r, c.src)));
-        let known = WELL_KNOWN.contains(&call.name)
-            && (call.name != "Close" || written_before_close(c, &call, site.func))
-            && package.is_none_or(|p| ERROR_PACKAGES.contains(&text(p, c.src)));
-        let local = call.name.len() > 1
-            && !GENERIC.contains(&call.name)
-            && c.error_funcs.returns_error(call.name)
-            && call.receiver.is_none_or(|r| !receiver_is_package_or_call(c, r));
-        if call.receiver.is_some_and(|r| errorless_type(c, r)) {
-            continue;
-        }
-        if !(known || local) || in_memory_writer(c, &call) || in_cleanup(c, site.node, site.func) || before_failure(c, site.node)
+        if !returns_error(c, &call)
+            || (call.name == "Close" && !written_before_close(c, &call, site.func))
+            || in_memory_writer(c, &call)
+            || in_cleanup(c, site.node, site.func)
+            || before_failure(c, site.node)
         {
             continue;
         }
@@ -92,48 +83,63 @@ pub(crate) fn check(c: &Checker, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// Names that also belong to common library types whose methods return no error (loggers,
-/// `testing.T`, readers): a local declaration returning `error` says little about them.
-const GENERIC: &[&str] = &[
-    "Error",
-    "Errorf",
-    "Info",
-    "Infof",
-    "Warn",
-    "Warnf",
-    "Debug",
-    "Debugf",
-    "Print",
-    "Printf",
-    "Println",
-    "Log",
-    "Logf",
-    "Fatal",
-    "Fatalf",
-    "Exit",
-    "Cleanup",
-    "Helper",
-    "Parse",
-    "Read",
-    "Copy",
-    "Handle",
-    "CloseWithError",
-    "Store",
-    "Load",
-    "Swap",
-    "Broadcast",
-    "Signal",
+/// True only when the call can be tied to a declaration that returns `error`: a function of
+/// this package, a method of a package type or of a well-known library type that the receiver
+/// is declared with, or a well-known function of an error-returning package (`os.Remove`).
+fn returns_error<'t>(c: &Checker<'t>, call: &ast::Call<'t>) -> bool {
+    let Some(recv) = call.receiver else {
+        let callee = call.node.child_by_field_name("function");
+        return callee.is_some_and(|f| f.kind() == "identifier" && !c.is_local(f))
+            && c.package.funcs.get(call.name).is_some_and(|s| s.returns_error());
+    };
+    if c.is_package_name(recv) {
+        return ERROR_PACKAGES.contains(&text(recv, c.src)) && PACKAGE_FUNCS.contains(&call.name);
+    }
+    let Some(ty) = c.type_of(recv) else { return false };
+    if let Some(sig) = c.package.methods.get(&(ty.clone(), call.name.to_string())) {
+        return sig.returns_error();
+    }
+    LIBRARY_METHODS.iter().any(|(t, methods)| *t == ty && methods.contains(&call.name))
+}
+
+/// Well-known functions of [`ERROR_PACKAGES`] that return an error.
+const PACKAGE_FUNCS: &[&str] = &[
+    "Remove",
+    "RemoveAll",
+    "Rename",
+    "Chmod",
+    "Chown",
+    "Mkdir",
+    "MkdirAll",
+    "Symlink",
+    "Link",
+    "Truncate",
+    "WriteFile",
+    "Kill",
+    "Unmount",
+    "Setenv",
+];
+
+/// Library types (as the receiver is declared) and their methods that return an error and
+/// whose failure loses data or leaves state behind.
+const LIBRARY_METHODS: &[(&str, &[&str])] = &[
+    ("os.File", &["Close", "Write", "WriteString", "WriteAt", "Sync", "Truncate", "Chmod"]),
+    ("bufio.Writer", &["Flush", "Write", "WriteString"]),
+    ("gzip.Writer", &["Close", "Flush", "Write"]),
+    ("zlib.Writer", &["Close", "Flush", "Write"]),
+    ("tar.Writer", &["Close", "Flush", "Write", "WriteHeader"]),
+    ("zip.Writer", &["Close", "Flush"]),
+    ("tabwriter.Writer", &["Flush"]),
+    ("io.WriteCloser", &["Close", "Write"]),
+    ("io.Writer", &["Write"]),
+    ("net.Conn", &["Write"]),
+    ("http.Server", &["Shutdown"]),
+    ("sql.Tx", &["Commit"]),
 ];
 
 /// Packages whose well-known functions do return an error (`os.Remove`); in other packages a
 /// `Remove` may return anything (`heap.Remove`).
 const ERROR_PACKAGES: &[&str] = &["os", "syscall", "unix", "windows", "ioutil", "io"];
-
-/// The receiver is declared in this file as a type whose methods return no error.
-fn errorless_type(c: &Checker, recv: Node) -> bool {
-    let last = text(recv, c.src).rsplit('.').next().unwrap_or("");
-    !last.is_empty() && ["sync.Map", "*sync.Map", "atomic."].iter().any(|t| c.src.contains(&format!("{last} {t}")))
-}
 
 /// The next statement fails anyway (`return ..., err`, `t.Fatalf`): the call is best-effort
 /// cleanup before reporting another error.
@@ -145,15 +151,6 @@ fn before_failure(c: &Checker, stmt: Node) -> bool {
             last.is_some_and(|v| text(v, c.src) != "nil")
         }),
         _ => ast::is_terminating(next, c.src),
-    }
-}
-
-/// `pkg.F()` (we cannot tell which package declares `F`) or `f().M()` (unknown type).
-fn receiver_is_package_or_call(c: &Checker, recv: Node) -> bool {
-    match recv.kind() {
-        "identifier" => c.imports.contains(text(recv, c.src)),
-        "selector_expression" => false,
-        _ => true,
     }
 }
 
