@@ -35,7 +35,7 @@ use std::path::{Path, PathBuf};
 pub use diagnostic::{Diagnostic, Lang, Level, Text};
 pub use diff::{NOT_A_DIFF, SKIP_OUTSIDE, analyze_diff, analyze_diff_with};
 pub use files::{analyze_paths, go_files};
-pub use registry::{RuleInfo, rule, rules};
+pub use registry::{RuleInfo, Vocabulary, rule, rules};
 
 use serde::Serialize;
 

@@ -94,3 +94,21 @@ fn ignore_comments() {
     let lines: Vec<u32> = analyze_source("p.go", src.as_bytes(), &Options::default()).iter().map(|d| d.line).collect();
     assert_eq!(lines, vec![7, 8]);
 }
+
+/// Every rule declares the words a reviewer uses for it (drafted answer keys grade with them),
+/// in both languages, with a known checklist item.
+#[test]
+fn every_rule_has_a_vocabulary() {
+    for rule in revdrill_analyzer_go::rules() {
+        let v = rule.vocabulary;
+        assert!(!v.en.is_empty() && v.en.iter().all(|w| !w.trim().is_empty()), "{}: English vocabulary", rule.code);
+        assert!(!v.zh.is_empty() && v.zh.iter().all(|w| !w.trim().is_empty()), "{}: Chinese vocabulary", rule.code);
+        assert!(
+            ["concurrency", "error-paths", "testing", "security", "regression"].contains(&v.item),
+            "{}: item {}",
+            rule.code,
+            v.item
+        );
+        assert!(!v.category.is_empty(), "{}", rule.code);
+    }
+}

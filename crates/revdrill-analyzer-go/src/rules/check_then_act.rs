@@ -47,6 +47,13 @@ declare_rule! {
         level: Warning,
         summary: ("lookup then change of the same key on shared state with no lock held",
                   "在未加锁的情况下，先查询共享状态、再按同一个 key 修改它（check-then-act）"),
+        vocabulary: {
+            category: "concurrency",
+            item: "concurrency",
+            general: Some("race"),
+            en: &["check then act", "check-then-act", "not atomic", "between the check", "in between", "toctou"],
+            zh: &["非原子", "不是原子", "先*再", "之间"],
+        },
     }
 }
 

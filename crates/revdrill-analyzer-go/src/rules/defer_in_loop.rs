@@ -46,6 +46,13 @@ declare_rule! {
         level: Warning,
         summary: ("`defer` inside a loop runs at function exit, not per iteration",
                   "循环中的 `defer` 在函数返回时才执行，而不是每次迭代结束时"),
+        vocabulary: {
+            category: "resource-leak",
+            item: "error-paths",
+            general: Some("leak"),
+            en: &["defer in the loop", "function exit", "not per iteration", "until the function returns", "accumulate"],
+            zh: &["循环*defer", "函数返回", "函数退出", "不会*每次", "累积"],
+        },
     }
 }
 

@@ -44,6 +44,13 @@ declare_rule! {
         name: "double-lock",
         level: Error,
         summary: ("the same mutex is locked twice on one path", "同一个 mutex 在一条路径上被加锁两次"),
+        vocabulary: {
+            category: "concurrency",
+            item: "concurrency",
+            general: Some("lock"),
+            en: &["lock twice", "double lock", "locked again", "re-lock", "deadlock", "not reentrant"],
+            zh: &["两次加锁", "重复加锁", "死锁", "不可重入"],
+        },
     }
 }
 

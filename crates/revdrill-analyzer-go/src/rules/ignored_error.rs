@@ -48,6 +48,13 @@ declare_rule! {
         name: "ignored-error",
         level: Warning,
         summary: ("an error result is ignored", "函数返回的错误被忽略了"),
+        vocabulary: {
+            category: "error-handling",
+            item: "error-paths",
+            general: Some("error"),
+            en: &["ignore", "unchecked", "not check", "swallow", "drop", "discard"],
+            zh: &["忽略", "没有检查", "未检查", "吞", "丢弃"],
+        },
     }
 }
 

@@ -52,6 +52,13 @@ declare_rule! {
         level: Error,
         summary: ("two mutexes are locked in opposite orders in different places (AB-BA deadlock)",
                   "两个 mutex 在不同位置以相反的顺序加锁（AB-BA 死锁）"),
+        vocabulary: {
+            category: "concurrency",
+            item: "concurrency",
+            general: Some("lock"),
+            en: &["lock order", "opposite order", "deadlock", "ab-ba", "inversion"],
+            zh: &["加锁顺序", "相反*顺序", "死锁"],
+        },
     }
 }
 

@@ -53,6 +53,13 @@ declare_rule! {
         level: Error,
         summary: ("`Lock()` without `Unlock()` on some return, break or continue path",
                   "`Lock()` 之后，某条 return/break/continue 路径上没有 `Unlock()`"),
+        vocabulary: {
+            category: "concurrency",
+            item: "concurrency",
+            general: Some("lock"),
+            en: &["not unlock", "never unlock", "missing unlock", "still held", "`Unlock`"],
+            zh: &["没有解锁", "未解锁", "忘记解锁", "没*unlock", "一直持有"],
+        },
     }
 }
 
