@@ -36,7 +36,8 @@ declare_rule! {
     /// Without types the rule cannot tell shared from local objects; it only looks at fields
     /// (`x.y.Get`), skips package calls (`os.Getenv`), headers and query values, and functions
     /// that call `Lock()` first or whose name ends in `Locked`. A lock taken by the caller is
-    /// not seen.
+    /// not seen. Only receivers (`s.tasks` in a method of `s`) and package variables count as
+    /// shared; values whose type is a builder or buffer do not.
     ///
     /// ## References
     /// - [Wikipedia: Time-of-check to time-of-use](https://en.wikipedia.org/wiki/Time-of-check_to_time-of-use)
@@ -112,6 +113,11 @@ fn shared_root<'t>(c: &Checker<'t>, act: &ast::Call<'t>, func: Node<'t>, path: &
         root = o;
     }
     if root.kind() != "identifier" {
+        return false;
+    }
+    // Builders and buffers have one owner by construction: a lookup then a change on one is
+    // ordinary code, not a race.
+    if act.receiver.and_then(|r| c.type_of(r)).is_some_and(|t| t.ends_with("Builder") || t.ends_with("Buffer")) {
         return false;
     }
     let name = text(root, c.src);

@@ -39,7 +39,9 @@ declare_rule! {
     /// reported, so some dropped errors are missed. `Close` is flagged only after a write to the
     /// same value, since closing what was only read cannot lose data. Cleanup inside an
     /// `if err != nil` block, in deferred closures or right before returning another error,
-    /// writes to in-memory buffers and hashes, and test code are skipped.
+    /// writes to in-memory buffers and hashes, lines marked `//nolint:errcheck`, and test code
+    /// are skipped. A callee whose error the file drops in four or more statements is
+    /// taken to be dropped by convention and is not reported (counted per file).
     ///
     /// ## References
     /// - [Effective Go: Errors](https://go.dev/doc/effective_go#errors)
@@ -62,25 +64,35 @@ pub(crate) fn check(c: &Checker, out: &mut Vec<Diagnostic>) {
     if c.is_test {
         return;
     }
+    // Calls tied to an error-returning declaration, with the key of that declaration.
+    let mut dropped: Vec<(Node, ast::Call, String)> = Vec::new();
     for site in &c.index.expr_stmts {
-        let Some(expr) = site.node.named_child(0) else { continue };
-        if expr.kind() != "call_expression" {
-            continue;
-        }
+        let Some(expr) = site.node.named_child(0).filter(|e| e.kind() == "call_expression") else { continue };
         let Some(call) = ast::call(expr, c.src) else { continue };
-        if !returns_error(c, &call)
-            || (call.name == "Close" && !written_before_close(c, &call, site.func))
+        let Some(key) = error_declaration(c, &call) else { continue };
+        if (call.name == "Close" && !written_before_close(c, &call, site.func))
+            || nolint(c, site.node)
             || in_memory_writer(c, &call)
             || in_cleanup(c, site.node, site.func)
             || before_failure(c, site.node)
         {
             continue;
         }
-        let callee = expr.child_by_field_name("function").map(|f| text(f, c.src)).unwrap_or("");
+        dropped.push((site.node, call, key));
+    }
+    let mut per_key: std::collections::HashMap<&str, u32> = Default::default();
+    for (_, _, key) in &dropped {
+        *per_key.entry(key).or_default() += 1;
+    }
+    for (_, call, key) in &dropped {
+        if per_key[key.as_str()] >= CONVENTION_DROPS {
+            continue;
+        }
+        let callee = call.node.child_by_field_name("function").map(|f| text(f, c.src)).unwrap_or("");
         c.report(
             out,
             &IgnoredError::INFO,
-            expr,
+            call.node,
             Text::new(format!("the error returned by `{callee}` is ignored"), format!("`{callee}` 返回的错误被忽略了")),
             Text::new(
                 "handle, return or log the error; if dropping it is intended, write `_ = ...` and say why",
@@ -90,23 +102,38 @@ pub(crate) fn check(c: &Checker, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// True only when the call can be tied to a declaration that returns `error`: a function of
-/// this package, a method of a package type or of a well-known library type that the receiver
-/// is declared with, or a well-known function of an error-returning package (`os.Remove`).
-fn returns_error<'t>(c: &Checker<'t>, call: &ast::Call<'t>) -> bool {
+/// The declaration (`Type.method`, `pkg.F` or `F`) when the call can be tied to one that
+/// returns `error`: a function of this package, a method of a package type or of a well-known
+/// library type that the receiver is declared with, or a well-known function of an
+/// error-returning package (`os.Remove`).
+fn error_declaration<'t>(c: &Checker<'t>, call: &ast::Call<'t>) -> Option<String> {
     let Some(recv) = call.receiver else {
         let callee = call.node.child_by_field_name("function");
-        return callee.is_some_and(|f| f.kind() == "identifier" && !c.is_local(f))
+        let tied = callee.is_some_and(|f| f.kind() == "identifier" && !c.is_local(f))
             && c.package.funcs.get(call.name).is_some_and(|s| s.returns_error());
+        return tied.then(|| call.name.to_string());
     };
     if c.is_package_name(recv) {
-        return ERROR_PACKAGES.contains(&text(recv, c.src)) && PACKAGE_FUNCS.contains(&call.name);
+        let pkg = text(recv, c.src);
+        return (ERROR_PACKAGES.contains(&pkg) && PACKAGE_FUNCS.contains(&call.name)).then(|| format!("{pkg}.{}", call.name));
     }
-    let Some(ty) = c.type_of(recv) else { return false };
-    if let Some(sig) = c.package.methods.get(&(ty.clone(), call.name.to_string())) {
-        return sig.returns_error();
-    }
-    LIBRARY_METHODS.iter().any(|(t, methods)| *t == ty && methods.contains(&call.name))
+    let ty = c.type_of(recv)?;
+    let tied = match c.package.methods.get(&(ty.clone(), call.name.to_string())) {
+        Some(sig) => sig.returns_error(),
+        None => LIBRARY_METHODS.iter().any(|(t, methods)| *t == ty && methods.contains(&call.name)),
+    };
+    tied.then(|| format!("{ty}.{}", call.name))
+}
+
+/// How many call statements of one file may drop the same callee's error before dropping it
+/// is taken as a convention (an error that only reports shutdown, say), not an oversight worth
+/// a comment on each line.
+const CONVENTION_DROPS: u32 = 4;
+
+/// A `//nolint` (all linters) or `//nolint:errcheck` comment on the line.
+fn nolint(c: &Checker, stmt: Node) -> bool {
+    let line = c.src[stmt.start_byte()..].lines().next().unwrap_or("");
+    line.split_once("//nolint").is_some_and(|(_, rest)| !rest.starts_with(':') || rest.contains("errcheck"))
 }
 
 /// Well-known functions of [`ERROR_PACKAGES`] that return an error.
