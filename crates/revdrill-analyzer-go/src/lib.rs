@@ -28,6 +28,7 @@ mod package;
 mod registry;
 pub mod render;
 mod rules;
+mod summary;
 mod types;
 
 use std::path::{Path, PathBuf};

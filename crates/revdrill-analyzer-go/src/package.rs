@@ -43,6 +43,8 @@ pub(crate) struct Package {
     pub types: HashSet<String>,
     /// Package-level variables by name → type, when written or inferable from a literal.
     pub vars: HashMap<String, Option<String>>,
+    /// Summaries of every function, method and function literal of the package.
+    pub units: Vec<crate::summary::Unit>,
 }
 
 impl Package {
@@ -70,6 +72,7 @@ impl Package {
     }
 
     fn add_file(&mut self, src: &str, root: Node) {
+        self.units.extend(crate::summary::units(src, root));
         let mut c = root.walk();
         for decl in root.named_children(&mut c) {
             match decl.kind() {

@@ -55,6 +55,7 @@ fixture_tests! {
     go016: "GO016_busy_loop.go";
     go017: "GO017_channel_closed_by_receiver.go";
     go019: "GO019_lock_order_inversion.go";
+    go020: "GO020_blocked_while_locked.go";
 }
 
 /// Version-gated rules stay quiet on modules that already have the fix.

@@ -4,6 +4,7 @@ use crate::checker::Checker;
 use crate::diagnostic::Diagnostic;
 use crate::registry::RuleInfo;
 
+mod blocked_while_locked;
 mod busy_loop;
 mod cancel_not_called;
 mod cancelled_context_use;
@@ -53,4 +54,5 @@ pub(crate) static RULES: &[Rule] = &[
     Rule { info: channel_closed_by_receiver::ChannelClosedByReceiver::INFO, check: channel_closed_by_receiver::check },
     Rule { info: package_without_test::PackageWithoutTest::INFO, check: package_without_test::check },
     Rule { info: lock_order_inversion::LockOrderInversion::INFO, check: lock_order_inversion::check },
+    Rule { info: blocked_while_locked::BlockedWhileLocked::INFO, check: blocked_while_locked::check },
 ];
