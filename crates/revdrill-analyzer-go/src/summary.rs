@@ -20,6 +20,7 @@ use crate::package::{receiver_name, receiver_type};
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum Op {
     Lock,
+    RLock,
     Unlock,
     Send,
     Recv,
@@ -51,10 +52,33 @@ pub(crate) struct Unit {
 }
 
 impl Unit {
+    /// The first event, `depth` calls deep at most, that locks `mutex` exclusively (or in any
+    /// mode when `shared_too`): the chain of callee names that leads to it.
+    pub(crate) fn lock_chain(&self, mutex: &str, shared_too: bool, units: &[Unit], depth: usize) -> Option<Vec<String>> {
+        for e in &self.events {
+            match e.op {
+                // Lets the caller's lock go first: made to be called with it held.
+                Op::Unlock if e.key == mutex => return None,
+                Op::Lock if e.key == mutex => return Some(Vec::new()),
+                Op::RLock if shared_too && e.key == mutex => return Some(Vec::new()),
+                Op::Call if depth > 0 => {
+                    for u in units.iter().filter(|u| u.name == e.key && u.name != self.name) {
+                        if let Some(mut chain) = u.lock_chain(mutex, shared_too, units, depth - 1) {
+                            chain.insert(0, u.name.clone());
+                            return Some(chain);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        None
+    }
+
     /// True when the unit (or, `depth` calls deep, a unit it calls) locks `mutex`.
     pub(crate) fn locks(&self, mutex: &str, units: &[Unit], depth: usize) -> bool {
         self.events.iter().any(|e| match e.op {
-            Op::Lock => e.key == mutex,
+            Op::Lock | Op::RLock => e.key == mutex,
             Op::Call if depth > 0 => units.iter().filter(|u| u.name == e.key).any(|u| u.locks(mutex, units, depth - 1)),
             _ => false,
         })
@@ -196,11 +220,14 @@ fn events(ctx: &Ctx, body: Node) -> Vec<Event> {
                     push(&mut out, Op::Recv, ctx.key(r));
                 }
             }
+            // `go f()` runs `f` in another goroutine: not a call made with this one's locks.
+            "go_statement" => return false,
             "call_expression" => {
                 if let Some(call) = ast::call(n, ctx.src) {
                     let on = call.receiver.and_then(|r| ctx.key(r));
                     match (call.name, call.args.len(), call.receiver) {
-                        ("Lock" | "RLock", 0, Some(_)) => push(&mut out, Op::Lock, on),
+                        ("Lock", 0, Some(_)) => push(&mut out, Op::Lock, on),
+                        ("RLock", 0, Some(_)) => push(&mut out, Op::RLock, on),
                         ("Unlock" | "RUnlock", 0, Some(_)) => push(&mut out, Op::Unlock, on),
                         ("Wait", 0, Some(_)) => push(&mut out, Op::Wait, on),
                         ("Done", 0, Some(_))

@@ -85,7 +85,7 @@ pub(crate) fn check(c: &Checker, out: &mut Vec<Diagnostic>) {
         let mut held: Vec<&str> = Vec::new();
         for e in unit.events.iter().filter(|e| !e.deferred) {
             match e.op {
-                Op::Lock => held.push(&e.key),
+                Op::Lock | Op::RLock => held.push(&e.key),
                 Op::Unlock => held.retain(|m| *m != e.key),
                 _ if held.is_empty() => {}
                 Op::Send | Op::Recv | Op::Wait => {

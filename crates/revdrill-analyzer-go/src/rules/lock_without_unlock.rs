@@ -163,11 +163,13 @@ fn locking_methods<'t>(c: &Checker<'t>) -> HashMap<(&'t str, &'t str), Vec<&'t s
         }
         let (Some(recv), Some(body)) = (receiver_name(c, f), ast::body(f)) else { continue };
         for stmt in ast::statements(body).into_iter().take(4) {
-            let Some(call) = ast::stmt_call(stmt, c.src)
-                .filter(|k| stmt.kind() == "expression_statement" && matches!(k.name, "Lock" | "RLock"))
-            else {
+            let Some(call) = ast::stmt_call(stmt, c.src).filter(|_| stmt.kind() == "expression_statement") else { continue };
+            if matches!(call.name, "Unlock" | "RUnlock") {
+                break; // unlocks what the caller holds, then locks again: made to be called locked
+            }
+            if !matches!(call.name, "Lock" | "RLock") {
                 continue;
-            };
+            }
             let Some(path) = call.receiver.and_then(|r| text(r, c.src).strip_prefix(recv)?.strip_prefix('.')) else { continue };
             out.entry((receiver_type(c, f), ast::function_name(f, c.src))).or_default().push(path);
             break;
@@ -197,6 +199,9 @@ fn receiver_name<'t>(c: &Checker<'t>, func: Node<'t>) -> Option<&'t str> {
 /// `r.m(...)` where `m` locks the same path of its receiver.
 fn is_self_locking_call<'t>(c: &Checker<'t>, n: Node<'t>, held: &Held<'_, 't>) -> bool {
     let Some((recv, path)) = held.self_path else { return false };
+    if n.parent().is_some_and(|p| p.kind() == "go_statement") {
+        return false; // runs in another goroutine, which waits for the lock like any other
+    }
     let name = ast::callee_name(n, c.src);
     let Some(paths) = held.lockers.get(&(held.recv_type, name)) else { return false };
     paths.contains(&path) && receiver_text(c.src, n) == Some(recv)
