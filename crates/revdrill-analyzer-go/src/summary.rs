@@ -191,13 +191,22 @@ fn local_names<'s>(top: Node, src: &'s str) -> Vec<&'s str> {
 /// not block and are left out too.
 fn events(ctx: &Ctx, body: Node) -> Vec<Event> {
     let mut out = Vec::new();
+    // The statement kind each call or expression sits directly in, noted when the statement is
+    // visited (before its child): `Node::parent` would cost the depth of the node.
+    let mut stmt_of: std::collections::HashMap<usize, &'static str> = std::collections::HashMap::new();
     ast::walk(body, false, &mut |n| {
         if n.kind() == "select_statement" && has_default(n) {
             return false;
         }
+        if let kind @ ("expression_statement" | "defer_statement") = n.kind()
+            && let Some(child) = n.named_child(0)
+        {
+            stmt_of.insert(child.id(), kind);
+        }
+        let in_stmt = stmt_of.get(&n.id()).copied();
         let push = |out: &mut Vec<Event>, op: Op, key: Option<String>| {
             if let Some(key) = key {
-                let deferred = n.parent().is_some_and(|p| p.kind() == "defer_statement");
+                let deferred = in_stmt == Some("defer_statement");
                 out.push(Event { op, key, range: (n.start_byte(), n.end_byte()), deferred });
             }
         };
@@ -230,11 +239,7 @@ fn events(ctx: &Ctx, body: Node) -> Vec<Event> {
                         ("RLock", 0, Some(_)) => push(&mut out, Op::RLock, on),
                         ("Unlock" | "RUnlock", 0, Some(_)) => push(&mut out, Op::Unlock, on),
                         ("Wait", 0, Some(_)) => push(&mut out, Op::Wait, on),
-                        ("Done", 0, Some(_))
-                            if n.parent().is_some_and(|p| matches!(p.kind(), "expression_statement" | "defer_statement")) =>
-                        {
-                            push(&mut out, Op::Done, on)
-                        }
+                        ("Done", 0, Some(_)) if in_stmt.is_some() => push(&mut out, Op::Done, on),
                         ("close", 1, None) => push(&mut out, Op::Close, ctx.key(call.args[0])),
                         (name, _, Some(r)) if ctx.recv == Some(text(r, ctx.src)) => {
                             push(&mut out, Op::Call, Some(format!("{}.{name}", ctx.recv_type)))
