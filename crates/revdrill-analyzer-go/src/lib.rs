@@ -227,7 +227,7 @@ pub(crate) fn check_tree(
     }
     let mut out = Vec::new();
     for rule in rules::RULES {
-        if !rule.info.diff_only && options.enabled(rule.info.code) {
+        if !rule.info.diff_only && options.enabled(rule.info.code) && (rule.tests || !checker.is_test) {
             (rule.check)(&checker, &mut out);
         }
     }

@@ -56,6 +56,7 @@ fixture_tests! {
     go017: "GO017_channel_closed_by_receiver.go";
     go019: "GO019_lock_order_inversion.go";
     go020: "GO020_blocked_while_locked.go";
+    go021: "GO021_timer_drain_after_receive.go";
 }
 
 /// Version-gated rules stay quiet on modules that already have the fix.
@@ -112,4 +113,20 @@ fn every_rule_has_a_vocabulary() {
         );
         assert!(!v.category.is_empty(), "{}", rule.code);
     }
+}
+
+/// Test files get only the rules whose bugs hang or break a test run: the same GO005 and GO020
+/// fixtures named `_test.go` keep GO020 and lose GO005.
+#[test]
+fn test_files_get_only_the_rules_that_matter_there() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let count = |fixture: &str, path: &str| {
+        let source = std::fs::read(dir.join(fixture)).unwrap();
+        analyze_source(path, &source, &Options { select: vec![fixture[..5].into()], ..Options::default() }).len()
+    };
+    assert!(count("GO005_partial_error_handling.go", "p/x.go") > 0);
+    assert_eq!(count("GO005_partial_error_handling.go", "p/x_test.go"), 0);
+    let locked = count("GO020_blocked_while_locked.go", "p/x.go");
+    assert!(locked > 0);
+    assert_eq!(count("GO020_blocked_while_locked.go", "p/x_test.go"), locked);
 }
