@@ -234,6 +234,7 @@ pub(crate) fn check_tree(
     if src.contains("revdrill:ignore") {
         out.retain(|d| !suppressed(src, d));
     }
+    drop_subsumed(&mut out);
     Ok(out)
 }
 
@@ -253,6 +254,15 @@ fn suppressed(src: &str, d: &Diagnostic) -> bool {
 pub(crate) fn sort(diags: &mut Vec<Diagnostic>) {
     diags.sort_by(|a, b| (&a.path, a.line, a.column, a.code).cmp(&(&b.path, b.line, b.column, b.code)));
     diags.dedup_by(|a, b| a.path == b.path && a.line == b.line && a.column == b.column && a.code == b.code);
+}
+
+/// Rules that say more about a call than another rule on the very same call: (kept, dropped).
+/// `srv.Shutdown(ctx)` after `<-ctx.Done()` is one comment (the cancelled context), not two.
+const SUBSUMES: &[(&str, &str)] = &[("GO003", "GO006")];
+
+fn drop_subsumed(diags: &mut Vec<Diagnostic>) {
+    let kept: Vec<(u32, u32, &'static str)> = diags.iter().map(|d| (d.line, d.column, d.code)).collect();
+    diags.retain(|d| !SUBSUMES.iter().any(|(k, dropped)| *dropped == d.code && kept.contains(&(d.line, d.column, *k))));
 }
 
 /// Finds the `go` version of the module that contains `dir`, looking upwards for `go.mod`.

@@ -151,7 +151,6 @@ const PACKAGE_FUNCS: &[&str] = &[
     "WriteFile",
     "Kill",
     "Unmount",
-    "Setenv",
 ];
 
 /// Library types (as the receiver is declared) and their methods that return an error and
