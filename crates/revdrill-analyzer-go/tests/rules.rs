@@ -92,7 +92,7 @@ fn registry_is_complete() {
 /// `// revdrill:ignore` silences one rule (or all) on its line or the next one, and no other.
 #[test]
 fn ignore_comments() {
-    let src = "package p\n\nfunc f(s *S) {\n\ts.a.Delete(ctx, 1) // revdrill:ignore GO006 best effort\n\t// revdrill:ignore\n\ts.b.Delete(ctx, 2)\n\ts.c.Purge(ctx, 3) // revdrill:ignore GO001\n\ts.d.Purge(ctx, 4)\n}\ntype S struct{ a, b, c, d *T }\ntype T struct{}\nfunc (*T) Delete(ctx context.Context, k int) error { return nil }\nfunc (*T) Purge(ctx context.Context, k int) error { return nil }\n";
+    let src = "package p\n\nfunc f(s *S) {\n\ts.a.Delete(ctx, 1) // revdrill:ignore GO006 best effort\n\t// revdrill:ignore\n\ts.b.Delete(ctx, 2)\n\ts.c.Remove(ctx, 3) // revdrill:ignore GO001\n\ts.d.Remove(ctx, 4)\n}\ntype S struct{ a, b, c, d *T }\ntype T struct{}\nfunc (*T) Delete(ctx context.Context, k int) error { return nil }\nfunc (*T) Remove(ctx context.Context, k int) error { return nil }\n";
     let lines: Vec<u32> = analyze_source("p.go", src.as_bytes(), &Options::default()).iter().map(|d| d.line).collect();
     assert_eq!(lines, vec![7, 8]);
 }

@@ -105,7 +105,7 @@ fn plain_commit_drafts_findings_from_the_analyzer() {
     assert!(imp.drill_toml.contains("# not shown: go.sum (lock file)"));
     assert_eq!(
         ids(&drill),
-        "findings: goroutine-waits-only-on-context[\"GO002\"] cancelled-context-use[\"GO003\"] check-then-act[\"GO004\"] partial-error-handling[\"GO005\"] ignored-error[\"GO006\"] missing-tests[\"GO018\"] | checklist: concurrency error-paths testing expression"
+        "findings: goroutine-waits-only-on-context[\"GO002\"] cancelled-context-use[\"GO003\"] check-then-act[\"GO004\"] partial-error-handling[\"GO005\"] missing-tests[\"GO018\"] | checklist: concurrency error-paths testing expression"
     );
     assert_eq!(drill.checklist.last().unwrap().kind, revdrill_pack::ItemKind::Comment);
     // A learner naming the leak and the cancelled context earns points.

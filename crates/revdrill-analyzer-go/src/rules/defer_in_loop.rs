@@ -110,10 +110,18 @@ fn holds_per_iteration(c: &Checker, defer: tree_sitter::Node, lp: tree_sitter::N
     })
 }
 
-/// `name` leaves the iteration: appended, assigned to something, sent, returned or put in a
-/// composite literal.
+/// `name` leaves the iteration: appended, assigned to something, sent, returned, put in a
+/// composite literal, or handed to another function (which may keep it: a client built on a
+/// connection).
 fn escapes(c: &Checker, body: tree_sitter::Node, name: &str) -> bool {
     crate::ast::any(body, true, &mut |n| {
+        if n.kind() == "argument_list" && n.parent().is_none_or(|p| p.parent().is_none_or(|g| g.kind() != "defer_statement")) {
+            let mut cur = n.walk();
+            let passed = n.named_children(&mut cur).any(|a| a.kind() == "identifier" && crate::ast::text(a, c.src) == name);
+            if passed {
+                return true;
+            }
+        }
         let is_name = |x: tree_sitter::Node| x.kind() == "identifier" && crate::ast::text(x, c.src) == name;
         match n.kind() {
             "call_expression" if crate::ast::callee_name(n, c.src) == "append" => {

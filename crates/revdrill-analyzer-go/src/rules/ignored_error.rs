@@ -10,8 +10,10 @@ use crate::registry::declare_rule;
 declare_rule! {
     /// ## What it does
     /// Checks for calls used as statements whose error result is dropped, when the call can be
-    /// tied to its declaration: a function of the same package, a method of a type the package
-    /// declares (or an interface it declares) called on a receiver whose type the code shows
+    /// tied to its declaration and its failure loses data or leaves state behind: a function of
+    /// the same package, a method of a type the package declares (or an interface it declares)
+    /// named like `Delete`, `Remove`, `Close`, `Flush`, `Write`, `Sync`, `Commit`, `Save`,
+    /// `Persist` or `Rename`, called on a receiver whose type the code shows
     /// (a parameter, a variable declared with a type or from a literal or constructor, a struct
     /// field), a few well-known library methods on such receivers (`*os.File`, `*bufio.Writer`,
     /// `*gzip.Writer`, ...) and well-known functions of `os`, `syscall` and `unix`.
@@ -110,7 +112,8 @@ fn error_declaration<'t>(c: &Checker<'t>, call: &ast::Call<'t>) -> Option<String
     let Some(recv) = call.receiver else {
         let callee = call.node.child_by_field_name("function");
         let tied = callee.is_some_and(|f| f.kind() == "identifier" && !c.is_local(f))
-            && c.package.funcs.get(call.name).is_some_and(|s| s.returns_error());
+            && c.package.funcs.get(call.name).is_some_and(|s| s.returns_error())
+            && loses_state(call.name);
         return tied.then(|| call.name.to_string());
     };
     if c.is_package_name(recv) {
@@ -119,10 +122,22 @@ fn error_declaration<'t>(c: &Checker<'t>, call: &ast::Call<'t>) -> Option<String
     }
     let ty = c.type_of(recv)?;
     let tied = match c.package.methods.get(&(ty.clone(), call.name.to_string())) {
-        Some(sig) => sig.returns_error(),
+        Some(sig) => sig.returns_error() && loses_state(call.name),
         None => LIBRARY_METHODS.iter().any(|(t, methods)| *t == ty && methods.contains(&call.name)),
     };
     tied.then(|| format!("{ty}.{}", call.name))
+}
+
+/// Verbs whose failure loses data or leaves state behind when nobody checks it. Errors of other
+/// package methods (`updateState`, `processRPC`) are dropped on purpose more often than not.
+const STATE_VERBS: &[&str] = &["Delete", "Remove", "Close", "Flush", "Write", "Sync", "Commit", "Save", "Persist", "Rename"];
+
+fn loses_state(name: &str) -> bool {
+    let mut upper = name.to_string();
+    if let Some(first) = upper.get_mut(..1) {
+        first.make_ascii_uppercase();
+    }
+    STATE_VERBS.iter().any(|v| upper.starts_with(v))
 }
 
 /// How many call statements of one file may drop the same callee's error before dropping it

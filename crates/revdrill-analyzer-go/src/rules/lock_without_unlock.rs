@@ -121,6 +121,20 @@ fn compute<'t>(c: &Checker<'t>) -> Vec<Event<'t>> {
         if ast::function_name(func, c.src).to_ascii_lowercase().contains("lock") || func.has_error() {
             continue;
         }
+        // `mu.Unlock(); work(); mu.Lock()`: the lock is given back to code that took it
+        // earlier (a loop that holds it around each iteration), not a new one to pair up.
+        let mut prev = ast::previous(site.node);
+        let mut relock = false;
+        while let Some(p) = prev {
+            if ast::any(p, false, &mut |n| is_call_on(c, n, mutex, &[unlock])) {
+                relock = true;
+                break;
+            }
+            prev = ast::previous(p);
+        }
+        if relock {
+            continue;
+        }
         let Some(body) = ast::body(func) else { continue };
         let unlocks_in_closure = ast::any(body, true, &mut |n| {
             n.kind() == "func_literal" && ast::any(n, true, &mut |m| is_call_on(c, m, mutex, &["Unlock", "RUnlock"]))
@@ -323,5 +337,10 @@ fn unlocked_before(c: &Checker, exit: Node, top: Node, mutex: &str, unlocks: &[&
 
 pub(crate) fn is_call_on(c: &Checker, n: Node, mutex: &str, names: &[&str]) -> bool {
     // Name first: it is cheap and rules out almost every call.
-    names.contains(&ast::callee_name(n, c.src)) && receiver_text(c.src, n) == Some(mutex)
+    let name = ast::callee_name(n, c.src);
+    if names.contains(&name) {
+        return receiver_text(c.src, n) == Some(mutex);
+    }
+    // `cc.updateStateAndUnlock(...)` hands the lock over to a function that releases it.
+    names.iter().any(|u| u.ends_with("Unlock")) && name.ends_with("AndUnlock")
 }

@@ -79,8 +79,15 @@ pub(crate) fn check(c: &Checker, out: &mut Vec<Diagnostic>) {
         else {
             continue;
         };
-        let elsewhere =
-            ast::any(func, false, &mut |n| n.kind() == "unary_expression" && !ast::contains(site.node, n) && is_recv(n));
+        // Another case of the same `select` is exclusive with this one, unless a loop runs the
+        // select again.
+        let up = ast::ancestors(site.node, Some(func));
+        let select = up.iter().take(4).find(|a| a.kind() == "communication_case").and_then(|cc| cc.parent());
+        let in_loop = up.iter().any(|a| a.kind() == "for_statement");
+        let exclusive = |n: tree_sitter::Node| !in_loop && select.is_some_and(|s| ast::contains(s, n));
+        let elsewhere = ast::any(func, false, &mut |n| {
+            n.kind() == "unary_expression" && !ast::contains(site.node, n) && is_recv(n) && !exclusive(n)
+        });
         if !elsewhere {
             continue;
         }
