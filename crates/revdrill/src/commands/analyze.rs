@@ -23,11 +23,12 @@ pub struct AnalyzeArgs {
     /// Go files or folders to analyse (folders recursively; `vendor/` and `testdata/` skipped).
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
-    /// Analyse a unified diff instead (`-` for stdin): only findings on added lines.
+    /// Analyse a unified diff instead (`-` for stdin): only findings on added lines. At most
+    /// 64 MiB; text that is not a unified diff is an error.
     #[arg(long, value_name = "FILE|-", conflicts_with = "paths")]
     pub diff: Option<String>,
-    /// The repository the diff applies to: its post-change files are analysed whole, and its
-    /// go.mod decides the Go version.
+    /// The repository the diff applies to (must be a folder): its post-change files are analysed
+    /// whole, and its go.mod decides the Go version. Symlinks and paths outside it are not read.
     #[arg(long, value_name = "DIR", requires = "diff")]
     pub repo: Option<PathBuf>,
     /// Output format.
