@@ -50,9 +50,15 @@ pub(crate) struct Package {
 impl Package {
     /// Collects the declarations of the files of one package (each `(source, tree)`).
     pub(crate) fn collect<'a>(files: impl IntoIterator<Item = (&'a str, &'a Tree)>) -> Package {
+        let files: Vec<(&str, &Tree)> = files.into_iter().collect();
         let mut p = Package::default();
-        for (src, tree) in files {
+        for (src, tree) in &files {
             p.add_file(src, tree.root_node());
+        }
+        // Summaries last: calls through fields need every struct of the package.
+        for (src, tree) in &files {
+            let units = crate::summary::units(src, tree.root_node(), &p.fields);
+            p.units.extend(units);
         }
         p
     }
@@ -72,7 +78,6 @@ impl Package {
     }
 
     fn add_file(&mut self, src: &str, root: Node) {
-        self.units.extend(crate::summary::units(src, root));
         let mut c = root.walk();
         for decl in root.named_children(&mut c) {
             match decl.kind() {

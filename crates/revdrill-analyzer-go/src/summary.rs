@@ -11,6 +11,8 @@
 //!
 //! Architecture invariant: summaries are built from tree-sitter trees of one package only.
 
+use std::collections::HashMap;
+
 use tree_sitter::Node;
 
 use crate::ast::{self, text};
@@ -75,6 +77,21 @@ impl Unit {
         None
     }
 
+    /// The mutexes the unit locks, itself or `depth` calls deep (deferred events included).
+    pub(crate) fn locked(&self, units: &[Unit], depth: usize, out: &mut Vec<String>) {
+        for e in &self.events {
+            match e.op {
+                Op::Lock | Op::RLock if !out.contains(&e.key) => out.push(e.key.clone()),
+                Op::Call if depth > 0 => {
+                    for u in units.iter().filter(|u| u.name == e.key && u.name != self.name) {
+                        u.locked(units, depth - 1, out);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
     /// True when the unit (or, `depth` calls deep, a unit it calls) locks `mutex`.
     pub(crate) fn locks(&self, mutex: &str, units: &[Unit], depth: usize) -> bool {
         self.events.iter().any(|e| match e.op {
@@ -86,7 +103,7 @@ impl Unit {
 }
 
 /// The summaries of the units of one file (empty when it takes no lock: nothing to relate).
-pub(crate) fn units(src: &str, root: Node) -> Vec<Unit> {
+pub(crate) fn units(src: &str, root: Node, fields: &HashMap<(String, String), String>) -> Vec<Unit> {
     if !src.contains("Lock()") {
         return Vec::new();
     }
@@ -102,6 +119,7 @@ pub(crate) fn units(src: &str, root: Node) -> Vec<Unit> {
             recv_type: receiver_type(top, src),
             top: top.start_byte(),
             locals: local_names(top, src),
+            fields,
             buffered: buffered_locals(top, src),
         };
         for func in
@@ -125,6 +143,9 @@ struct Ctx<'s> {
     recv_type: &'s str,
     top: usize,
     locals: Vec<&'s str>,
+    /// Struct fields of the package: `s.store.Put()` in a method of `S` calls `Store.Put` when
+    /// field `store` of `S` has type `Store`.
+    fields: &'s HashMap<(String, String), String>,
     /// Local channels made with a buffer (`make(chan T, n)`): a send on one is not counted as
     /// blocking (a single send into a fresh buffer never blocks).
     buffered: Vec<&'s str>,
@@ -245,6 +266,14 @@ fn events(ctx: &Ctx, body: Node) -> Vec<Event> {
                             push(&mut out, Op::Call, Some(format!("{}.{name}", ctx.recv_type)))
                         }
                         (name, _, None) if !name.is_empty() => push(&mut out, Op::Call, Some(name.to_string())),
+                        (name, _, Some(r)) => {
+                            let path = text(r, ctx.src);
+                            let field = path.split_once('.').filter(|(root, f)| ctx.recv == Some(*root) && !f.contains('.'));
+                            if let Some(ty) = field.and_then(|(_, f)| ctx.fields.get(&(ctx.recv_type.to_string(), f.to_string())))
+                            {
+                                push(&mut out, Op::Call, Some(format!("{ty}.{name}")))
+                            }
+                        }
                         _ => {}
                     }
                 }
