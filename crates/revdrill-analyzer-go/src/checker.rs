@@ -61,6 +61,8 @@ pub(crate) struct Checker<'t> {
     pub imports: HashSet<&'t str>,
     /// Lock paths, shared by GO009 and GO010 and computed once.
     pub lock_events: std::cell::OnceCell<Vec<crate::rules::LockEvent<'t>>>,
+    /// Summaries of this file's functions, shared by GO010, GO019 and GO020 (see [`Checker::units`]).
+    pub units: std::cell::OnceCell<Vec<crate::summary::Unit>>,
 }
 
 impl<'t> Checker<'t> {
@@ -86,7 +88,13 @@ impl<'t> Checker<'t> {
             scopes: Default::default(),
             imports: imports(root, src),
             lock_events: std::cell::OnceCell::new(),
+            units: std::cell::OnceCell::new(),
         }
+    }
+
+    /// The summaries of this file's functions, computed once.
+    pub(crate) fn units(&self) -> &[crate::summary::Unit] {
+        self.units.get_or_init(|| crate::summary::units(self.src, self.root, &self.package.fields))
     }
 
     /// Records a finding spanning `node`.

@@ -81,7 +81,7 @@ pub(crate) fn check(c: &Checker, out: &mut Vec<Diagnostic>) {
     if units.is_empty() {
         return;
     }
-    for unit in crate::summary::units(c.src, c.root, &c.package.fields) {
+    for unit in c.units() {
         let mut held: Vec<&str> = Vec::new();
         for e in unit.events.iter().filter(|e| !e.deferred) {
             match e.op {

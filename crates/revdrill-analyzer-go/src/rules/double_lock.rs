@@ -96,7 +96,7 @@ pub(crate) fn check(c: &Checker, out: &mut Vec<Diagnostic>) {
 fn through_calls(c: &Checker, seen: &std::collections::HashSet<usize>, out: &mut Vec<Diagnostic>) {
     use crate::summary::Op;
     let units = &c.package.units;
-    for unit in crate::summary::units(c.src, c.root, &c.package.fields) {
+    for unit in c.units() {
         // (mutex, start of its lock, exclusive?) in order.
         let mut held: Vec<(&str, usize, bool)> = Vec::new();
         for e in unit.events.iter().filter(|e| !e.deferred) {

@@ -109,6 +109,13 @@ pub(crate) fn check(c: &Checker, out: &mut Vec<Diagnostic>) {
 /// library type that the receiver is declared with, or a well-known function of an
 /// error-returning package (`os.Remove`).
 fn error_declaration<'t>(c: &Checker<'t>, call: &ast::Call<'t>) -> Option<String> {
+    // Names first: resolving a type walks declarations, and most calls cannot qualify.
+    let named = loses_state(call.name)
+        || PACKAGE_FUNCS.contains(&call.name)
+        || LIBRARY_METHODS.iter().any(|(_, methods)| methods.contains(&call.name));
+    if !named {
+        return None;
+    }
     let Some(recv) = call.receiver else {
         let callee = call.node.child_by_field_name("function");
         let tied = callee.is_some_and(|f| f.kind() == "identifier" && !c.is_local(f))
