@@ -45,6 +45,8 @@ pub(crate) struct Package {
     pub vars: HashMap<String, Option<String>>,
     /// Summaries of every function, method and function literal of the package.
     pub units: Vec<crate::summary::Unit>,
+    /// Lock orders of the whole package (GO019), computed once for all its files.
+    pub lock_edges: std::sync::OnceLock<Vec<crate::summary::LockEdge>>,
 }
 
 impl Package {

@@ -43,6 +43,10 @@ pub(crate) struct Event {
     pub deferred: bool,
 }
 
+/// `held` is held while `taken` is locked, at `range` of the unit starting at `unit`,
+/// through the call `via` (none when locked directly).
+pub(crate) type LockEdge = (String, String, usize, (usize, usize), Option<String>);
+
 /// One function, method or function literal.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Unit {

@@ -51,6 +51,12 @@ pub(crate) struct Scopes<'t> {
 }
 
 impl<'t> Checker<'t> {
+    /// The top-level declaration that contains byte `at`.
+    pub(crate) fn top_decl_at(&self, at: usize) -> Option<Node<'t>> {
+        let i = self.top_decls.partition_point(|d| d.end_byte() <= at);
+        self.top_decls.get(i).copied().filter(|d| d.start_byte() <= at)
+    }
+
     /// The top-level declaration that contains `node`.
     pub(crate) fn top_decl(&self, node: Node<'t>) -> Option<Node<'t>> {
         let i = self.top_decls.partition_point(|d| d.end_byte() <= node.start_byte());

@@ -69,7 +69,7 @@ pub(crate) fn check(c: &Checker, out: &mut Vec<Diagnostic>) {
     let locks = lock_positions(c);
     let mut reported = std::collections::HashSet::new();
     for act in act_calls(c) {
-        let path = ast::path_to(c.root, act.node);
+        let path = ast::path_to(c.top_decl(act.node).unwrap_or(c.root), act.node);
         let mut child = act.node;
         let mut ifs = Vec::new();
         let mut func = None;
@@ -138,7 +138,10 @@ fn act_calls<'t>(c: &Checker<'t>) -> Vec<ast::Call<'t>> {
     for verb in ACTS {
         let needle = format!(".{verb}");
         for (at, _) in c.src.match_indices(&needle) {
-            let Some(field) = c.root.descendant_for_byte_range(at + 1, at + needle.len()) else { continue };
+            // From the top-level declaration, found by binary search: a descent from the root
+            // scans every declaration of the file.
+            let Some(top) = c.top_decl_at(at) else { continue };
+            let Some(field) = top.descendant_for_byte_range(at + 1, at + needle.len()) else { continue };
             let Some(sel) = field.parent().filter(|p| p.kind() == "selector_expression") else { continue };
             let Some(call) = sel.parent().filter(|p| p.kind() == "call_expression") else { continue };
             if call.child_by_field_name("function").is_some_and(|f| f.id() == sel.id())

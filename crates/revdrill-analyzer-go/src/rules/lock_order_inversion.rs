@@ -8,7 +8,7 @@ use crate::ast::{self, text};
 use crate::checker::Checker;
 use crate::diagnostic::{Diagnostic, Text};
 use crate::registry::declare_rule;
-use crate::summary::{Op, Unit};
+use crate::summary::{LockEdge, Op, Unit};
 
 declare_rule! {
     /// ## What it does
@@ -71,7 +71,7 @@ declare_rule! {
 const CALL_DEPTH: usize = 2;
 
 /// Lock orders of the package through calls: (held, taken) → where, per unit of `units`.
-fn package_edges(units: &[Unit]) -> Vec<(String, String, usize, (usize, usize), Option<String>)> {
+fn package_edges(units: &[Unit]) -> Vec<LockEdge> {
     let mut edges = Vec::new();
     for unit in units {
         let mut held: Vec<&str> = Vec::new();
@@ -108,7 +108,7 @@ fn through_calls(c: &Checker, out: &mut Vec<Diagnostic>) {
     if c.package.units.is_empty() {
         return;
     }
-    let all = package_edges(&c.package.units);
+    let all = c.package.lock_edges.get_or_init(|| package_edges(&c.package.units));
     let here = package_edges(&c.units());
     let reported: Vec<u32> = out.iter().filter(|d| d.code == LockOrderInversion::INFO.code).map(|d| d.line).collect();
     let mut done = std::collections::HashSet::new();
