@@ -293,6 +293,5 @@ fn has_default(select: Node) -> bool {
     let body = select.named_child(0).filter(|b| b.kind() != "communication_case" && b.kind() != "default_case");
     let parent = body.unwrap_or(select);
     let mut c = parent.walk();
-    let found = parent.named_children(&mut c).any(|n| n.kind() == "default_case");
-    found
+    parent.named_children(&mut c).any(|n| n.kind() == "default_case")
 }

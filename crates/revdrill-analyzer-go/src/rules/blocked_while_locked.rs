@@ -89,7 +89,7 @@ pub(crate) fn check(c: &Checker, out: &mut Vec<Diagnostic>) {
                 Op::Unlock => held.retain(|m| *m != e.key),
                 _ if held.is_empty() => {}
                 Op::Send | Op::Recv | Op::Wait => {
-                    if let Some((mutex, other)) = held.iter().find_map(|m| other_side(units, &unit, e, m).map(|o| (*m, o))) {
+                    if let Some((mutex, other)) = held.iter().find_map(|m| other_side(units, unit, e, m).map(|o| (*m, o))) {
                         report(c, out, e, mutex, other, None);
                     }
                 }

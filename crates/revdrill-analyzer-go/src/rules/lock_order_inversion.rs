@@ -109,7 +109,7 @@ fn through_calls(c: &Checker, out: &mut Vec<Diagnostic>) {
         return;
     }
     let all = c.package.lock_edges.get_or_init(|| package_edges(&c.package.units));
-    let here = package_edges(&c.units());
+    let here = package_edges(c.units());
     let reported: Vec<u32> = out.iter().filter(|d| d.code == LockOrderInversion::INFO.code).map(|d| d.line).collect();
     let mut done = std::collections::HashSet::new();
     for (a, b, _, range, via) in &here {
