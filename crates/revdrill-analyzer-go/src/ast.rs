@@ -273,3 +273,37 @@ pub(crate) fn body(func: Node) -> Option<Node> {
 pub(crate) fn contains(outer: Node, inner: Node) -> bool {
     outer.start_byte() <= inner.start_byte() && inner.end_byte() <= outer.end_byte()
 }
+
+/// The items of an `expression_list`, or the node itself when it is a single expression.
+pub(crate) fn list_items(node: Node) -> Vec<Node> {
+    if node.kind() != "expression_list" {
+        return vec![node];
+    }
+    let mut c = node.walk();
+    node.named_children(&mut c).filter(|n| n.kind() != "comment").collect()
+}
+
+/// The ancestors of `node` under `root`, outermost first (`root` included, `node` not), found
+/// by one descent from the root: O(depth), where calling `Node::parent` in a loop costs the
+/// square of it (tree-sitter nodes keep no parent pointer).
+pub(crate) fn path_to<'t>(root: Node<'t>, node: Node<'t>) -> Vec<Node<'t>> {
+    let mut out = Vec::new();
+    let mut cursor = root.walk();
+    let target = node.start_byte();
+    loop {
+        let n = cursor.node();
+        if n.id() == node.id() {
+            return out;
+        }
+        out.push(n);
+        if cursor.goto_first_child_for_byte(target).is_none() {
+            return Vec::new();
+        }
+        // Several nodes can start at `target`: step to the sibling that holds `node`.
+        while !contains(cursor.node(), node) || (cursor.node().end_byte() < node.end_byte()) {
+            if !cursor.goto_next_sibling() {
+                return Vec::new();
+            }
+        }
+    }
+}

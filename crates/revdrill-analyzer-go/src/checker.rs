@@ -3,13 +3,14 @@
 //! The index is built in a single iterative walk, so each rule visits only the nodes it needs
 //! and the whole analysis stays close to the cost of parsing.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use tree_sitter::{Node, Tree};
 
 use crate::GoVersion;
 use crate::ast::{self, text};
 use crate::diagnostic::{Diagnostic, Text};
+use crate::package::Package;
 use crate::registry::RuleInfo;
 
 /// A node with the function and loop it sits in (the loop only if inside that same function).
@@ -32,89 +33,15 @@ pub(crate) struct Index<'t> {
     pub expr_stmts: Vec<Site<'t>>,
     pub short_vars: Vec<Site<'t>>,
     pub fors: Vec<Site<'t>>,
+    /// The tree nests deeper than [`MAX_TREE_DEPTH`]: the walk stopped and the file is not
+    /// analysed (every rule may then assume bounded depth).
+    pub too_deep: bool,
 }
 
-/// Which names are functions or methods returning `error` as their last result.
-///
-/// A name counts only if every definition seen with that name returns `error`, since without
-/// types a method name may belong to several types.
-#[derive(Default, Clone, Debug)]
-pub struct ErrorFuncs {
-    names: HashMap<String, (u32, u32)>,
-}
-
-impl ErrorFuncs {
-    pub(crate) fn add(&mut self, name: &str, returns_error: bool) {
-        let e = self.names.entry(name.to_string()).or_default();
-        if returns_error { e.0 += 1 } else { e.1 += 1 }
-    }
-
-    /// Merges another set into this one.
-    pub(crate) fn merge(&mut self, other: &ErrorFuncs) {
-        for (k, (a, b)) in &other.names {
-            let e = self.names.entry(k.clone()).or_default();
-            e.0 += a;
-            e.1 += b;
-        }
-    }
-
-    pub(crate) fn returns_error(&self, name: &str) -> bool {
-        self.names.get(name).is_some_and(|&(yes, no)| yes > 0 && no == 0)
-    }
-
-    /// Collects the error-returning functions declared in a file, from its text: one cheap
-    /// pass over `func` lines, so that many files can be scanned before any is parsed.
-    /// Signatures split over several lines are left out.
-    pub(crate) fn collect(src: &str) -> ErrorFuncs {
-        let mut out = ErrorFuncs::default();
-        for line in src.lines() {
-            if let Some((name, returns_error)) = signature(line) {
-                out.add(name, returns_error);
-            }
-        }
-        out
-    }
-}
-
-/// `func (r *T) Name(args) (T, error) {` → (`Name`, true). `None` when not a complete one-line
-/// signature.
-fn signature(line: &str) -> Option<(&str, bool)> {
-    let rest = line.strip_prefix("func ")?;
-    let rest = if rest.starts_with('(') { &rest[balanced(rest)?..] } else { rest }.trim_start();
-    let name_end = rest.find(['(', '['])?;
-    let name = &rest[..name_end];
-    if name.is_empty() || name == "_" || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
-        return None;
-    }
-    let mut after = &rest[name_end..];
-    if after.starts_with('[') {
-        after = &after[balanced_with(after, b'[', b']')?..];
-    }
-    let after = &after[balanced(after)?..];
-    let result = after[..after.find('{')?].trim();
-    let returns_error = result == "error" || (result.starts_with('(') && result.ends_with("error)"));
-    Some((name, returns_error))
-}
-
-/// The index just past the parenthesised group `s` starts with.
-fn balanced(s: &str) -> Option<usize> {
-    balanced_with(s, b'(', b')')
-}
-
-fn balanced_with(s: &str, open: u8, close: u8) -> Option<usize> {
-    let mut depth = 0i32;
-    for (i, b) in s.bytes().enumerate() {
-        if b == open {
-            depth += 1;
-        } else if b == close {
-            depth -= 1;
-            if depth == 0 {
-                return Some(i + 1);
-            }
-        }
-    }
-    None
-}
+/// How deep (in tree nodes, about three per nested block) a file may nest before it is
+/// skipped with [`crate::SKIP_TOO_DEEP`]: hand-written Go stays far below; beyond it, rules
+/// that look up or down a nesting would cost its square.
+pub(crate) const MAX_TREE_DEPTH: usize = 768;
 
 /// The state every rule reads.
 pub(crate) struct Checker<'t> {
@@ -123,12 +50,19 @@ pub(crate) struct Checker<'t> {
     pub path: &'t str,
     pub is_test: bool,
     pub go_version: Option<GoVersion>,
-    pub error_funcs: &'t ErrorFuncs,
+    /// What the file's package declares.
+    pub package: &'t Package,
     pub index: Index<'t>,
+    /// The top-level declarations, in source order.
+    pub top_decls: Vec<Node<'t>>,
+    /// Declarations by scope, for [`Checker::type_of`].
+    pub scopes: crate::types::Scopes<'t>,
     /// Names under which packages are imported (`os`, `errdefs`, aliases).
     pub imports: HashSet<&'t str>,
     /// Lock paths, shared by GO009 and GO010 and computed once.
     pub lock_events: std::cell::OnceCell<Vec<crate::rules::LockEvent<'t>>>,
+    /// Summaries of this file's functions, shared by GO010, GO019 and GO020 (see [`Checker::units`]).
+    pub units: std::cell::OnceCell<Vec<crate::summary::Unit>>,
 }
 
 impl<'t> Checker<'t> {
@@ -137,20 +71,30 @@ impl<'t> Checker<'t> {
         src: &'t str,
         path: &'t str,
         go_version: Option<GoVersion>,
-        error_funcs: &'t ErrorFuncs,
+        package: &'t Package,
     ) -> Checker<'t> {
         let root = tree.root_node();
+        let mut c = root.walk();
+        let top_decls = root.named_children(&mut c).collect();
         Checker {
             src,
             root,
             path,
             is_test: is_test_path(path),
             go_version,
-            error_funcs,
+            package,
             index: build_index(root, src),
+            top_decls,
+            scopes: Default::default(),
             imports: imports(root, src),
             lock_events: std::cell::OnceCell::new(),
+            units: std::cell::OnceCell::new(),
         }
+    }
+
+    /// The summaries of this file's functions, computed once.
+    pub(crate) fn units(&self) -> &[crate::summary::Unit] {
+        self.units.get_or_init(|| crate::summary::units(self.src, self.root, &self.package.fields))
     }
 
     /// Records a finding spanning `node`.
@@ -335,6 +279,10 @@ fn build_index<'t>(root: Node<'t>, src: &str) -> Index<'t> {
         }
         if slot != Slot::Skip && cursor.goto_first_child() {
             depth += 1;
+            if depth > MAX_TREE_DEPTH {
+                index.too_deep = true;
+                return index;
+            }
             continue;
         }
         loop {

@@ -7,10 +7,13 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use crate::checker::ErrorFuncs;
 use crate::diagnostic::{Diagnostic, Text};
+use crate::package::Package;
 use crate::rules::package_without_test::PackageWithoutTest;
-use crate::{Options, Report, check_tree, decode, find_go_version, parse, sort};
+use crate::{
+    Options, Report, SKIP_BINARY, SKIP_TOO_LARGE, Skipped, check_tree, decode, find_go_version, is_binary, parse,
+    read_file_capped, sort,
+};
 
 /// One file of a diff: its new path and the new-file lines the hunks show.
 #[derive(Debug, Default)]
@@ -115,41 +118,98 @@ fn agrees(src: &str, f: &FileDiff) -> bool {
 /// Analyses a unified diff. Only findings on added lines are kept. When `repo` is given and a
 /// file there matches the diff's new side, the full file is analysed; otherwise the file is
 /// rebuilt from the hunks. Non-Go files and deleted files are ignored.
+///
+/// Files of `repo` are read without following symlinks, only below `repo`, and at most
+/// [`Options::max_file_bytes`] of them; a file left out for one of these reasons is listed in
+/// [`Report::skipped`] (and analysed from its hunks). Text that is not a unified diff at all is
+/// an entry of [`Report::errors`].
 pub fn analyze_diff(diff_text: &str, repo: Option<&Path>, options: &Options) -> Report {
     let options = Options { go_version: options.go_version.or_else(|| repo.and_then(find_go_version)), ..options.clone() };
-    analyze_diff_with(diff_text, &|path| repo.and_then(|r| std::fs::read(r.join(path)).ok()), &options)
+    let notes = std::cell::RefCell::new(Vec::new());
+    let read = |path: &str| {
+        let repo = repo?;
+        let rel = Path::new(path);
+        if rel.components().any(|c| !matches!(c, std::path::Component::Normal(_))) {
+            notes.borrow_mut().push(Skipped { path: path.into(), reason: SKIP_OUTSIDE.into() });
+            return None;
+        }
+        let full = repo.join(rel);
+        match read_file_capped(&full, options.max_file_bytes) {
+            Ok(bytes) => Some(bytes),
+            Err(reason) if full.symlink_metadata().is_ok() => {
+                notes.borrow_mut().push(Skipped { path: path.into(), reason });
+                None
+            }
+            Err(_) => None, // not in this checkout: the hunks are all there is
+        }
+    };
+    let mut report = analyze_diff_with(diff_text, &read, &options);
+    report.skipped.extend(notes.into_inner());
+    report.skipped.sort_by(|a, b| a.path.cmp(&b.path));
+    report
+}
+
+/// [`Skipped::reason`] for a diff path that would leave the repository (`../x.go`, `/etc/x.go`).
+pub const SKIP_OUTSIDE: &str = "outside the repository";
+
+/// [`Report::errors`] reason for a `--diff` input with no file header or hunk at all.
+pub const NOT_A_DIFF: &str = "not a unified diff: no `diff --git`, `---`/`+++` or `@@` line";
+
+/// True when some line of `text` opens a file or a hunk of a unified diff. Blank text is a
+/// diff with no changes.
+fn looks_like_diff(text: &str) -> bool {
+    text.trim().is_empty() || text.lines().any(|l| ["diff --git ", "+++ ", "--- ", "@@ "].iter().any(|p| l.starts_with(p)))
 }
 
 /// [`analyze_diff`] with the post-change files from `post_image` (path in the diff -> bytes),
 /// e.g. the blobs of a commit in a bare repository. Without the whole file, the analyzer sees
 /// only the hunks, rebuilt as one text, and code of two hunks can look adjacent.
 pub fn analyze_diff_with(diff_text: &str, post_image: &dyn Fn(&str) -> Option<Vec<u8>>, options: &Options) -> Report {
+    let mut report = Report::default();
+    if !looks_like_diff(diff_text) {
+        report.errors.push(Skipped { path: "diff".into(), reason: NOT_A_DIFF.into() });
+        return report;
+    }
     let files: Vec<FileDiff> = parse_diff(diff_text).into_iter().filter(|f| !f.deleted && f.path.ends_with(".go")).collect();
     let version = options.go_version;
-    let mut report = Report::default();
 
     let mut sources = Vec::new();
     for f in &files {
-        let from_repo = post_image(&f.path).and_then(|bytes| decode(&bytes, options)).filter(|src| agrees(src, f));
+        let whole = post_image(&f.path);
+        if let Some(bytes) = &whole
+            && decode(bytes, options).is_none()
+        {
+            let reason = if is_binary(bytes) { SKIP_BINARY } else { SKIP_TOO_LARGE };
+            report.skipped.push(Skipped { path: f.path.clone().into(), reason: reason.into() });
+        }
+        let from_repo = whole.and_then(|bytes| decode(&bytes, options)).filter(|src| agrees(src, f));
         // A bogus hunk header must not make us allocate gigabytes of blank lines.
         let last = f.lines.keys().next_back().copied().unwrap_or(0) as usize;
         if from_repo.is_none() && last > options.max_file_bytes {
-            report.skipped.push(crate::Skipped { path: f.path.clone().into(), reason: "hunk lines out of range".into() });
+            report.skipped.push(Skipped { path: f.path.clone().into(), reason: "hunk lines out of range".into() });
             continue;
         }
         let src = from_repo.unwrap_or_else(|| reconstruct(f));
         let Some(tree) = parse(&src) else { continue };
         sources.push((f, src, tree));
     }
-    let mut funcs = ErrorFuncs::default();
-    for (_, src, _) in &sources {
-        funcs.merge(&ErrorFuncs::collect(src));
+    // Packages: the files of one folder with one `package` clause.
+    let mut folders: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, (f, _, _)) in sources.iter().enumerate() {
+        folders.entry(f.path.rsplit_once('/').map_or("", |(d, _)| d)).or_default().push(i);
     }
-    for (f, src, tree) in &sources {
-        report.files += 1;
-        report.lines += src.lines().count();
-        let diags = check_tree(&f.path, src, tree, version, &funcs, options);
-        report.diagnostics.extend(diags.into_iter().filter(|d| f.added.contains(&d.line)));
+    for members in folders.values() {
+        let group: Vec<(&str, &tree_sitter::Tree)> = members.iter().map(|&i| (sources[i].1.as_str(), &sources[i].2)).collect();
+        for (package, idx) in Package::by_clause(&group) {
+            for (f, src, tree) in idx.iter().map(|&j| &sources[members[j]]) {
+                report.files += 1;
+                report.lines += src.lines().count();
+                match check_tree(&f.path, src, tree, version, &package, options) {
+                    Ok(diags) => report.diagnostics.extend(diags.into_iter().filter(|d| f.added.contains(&d.line))),
+                    Err(reason) => report.skipped.push(Skipped { path: f.path.clone().into(), reason: reason.into() }),
+                }
+            }
+        }
     }
     if options.enabled(PackageWithoutTest::INFO.code) {
         report.diagnostics.extend(missing_tests(&files));

@@ -24,17 +24,19 @@ mod checker;
 mod diagnostic;
 mod diff;
 mod files;
+mod package;
 mod registry;
 pub mod render;
 mod rules;
+mod summary;
+mod types;
 
 use std::path::{Path, PathBuf};
 
-pub use checker::ErrorFuncs;
 pub use diagnostic::{Diagnostic, Lang, Level, Text};
-pub use diff::{analyze_diff, analyze_diff_with};
+pub use diff::{NOT_A_DIFF, SKIP_OUTSIDE, analyze_diff, analyze_diff_with};
 pub use files::{analyze_paths, go_files};
-pub use registry::{RuleInfo, rule, rules};
+pub use registry::{RuleInfo, Vocabulary, rule, rules};
 
 use serde::Serialize;
 
@@ -85,11 +87,52 @@ pub struct Options {
     pub ignore: Vec<String>,
 }
 
+/// The default [`Options::max_file_bytes`]: larger Go files are generated, not reviewed.
+pub const MAX_FILE_BYTES: usize = 8 << 20;
+
+/// The largest unified diff [`read_capped`] callers should accept (the CLI does).
+pub const MAX_DIFF_BYTES: usize = 64 << 20;
+
 impl Default for Options {
     fn default() -> Options {
-        Options { go_version: None, include_vendor: false, max_file_bytes: 8 << 20, select: Vec::new(), ignore: Vec::new() }
+        Options {
+            go_version: None,
+            include_vendor: false,
+            max_file_bytes: MAX_FILE_BYTES,
+            select: Vec::new(),
+            ignore: Vec::new(),
+        }
     }
 }
+
+/// Reads at most `cap` bytes from `reader`: `Ok(None)` when there is more (so `/dev/zero` or a
+/// huge file costs `cap + 1` bytes of memory, never more).
+pub fn read_capped(reader: impl std::io::Read, cap: usize) -> std::io::Result<Option<Vec<u8>>> {
+    use std::io::Read;
+    let mut buf = Vec::new();
+    reader.take(cap as u64 + 1).read_to_end(&mut buf)?;
+    Ok((buf.len() <= cap).then_some(buf))
+}
+
+/// Reads a file of at most `cap` bytes without following a symlink: `Err` says why not, in
+/// English (`symlink (not followed)`, `too large`, or the I/O error).
+pub(crate) fn read_file_capped(path: &Path, cap: usize) -> Result<Vec<u8>, String> {
+    let meta = std::fs::symlink_metadata(path).map_err(|e| e.to_string())?;
+    if meta.file_type().is_symlink() {
+        return Err(SKIP_SYMLINK.into());
+    }
+    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    read_capped(file, cap).map_err(|e| e.to_string())?.ok_or_else(|| SKIP_TOO_LARGE.into())
+}
+
+/// [`Skipped::reason`] for a file over [`Options::max_file_bytes`].
+pub const SKIP_TOO_LARGE: &str = "too large";
+/// [`Skipped::reason`] for a symlink, which is never followed.
+pub const SKIP_SYMLINK: &str = "symlink (not followed)";
+/// [`Skipped::reason`] for a file nested deeper than any hand-written Go (generated or hostile).
+pub const SKIP_TOO_DEEP: &str = "nested too deeply to analyse";
+/// [`Skipped::reason`] for a file with NUL bytes.
+pub const SKIP_BINARY: &str = "binary";
 
 impl Options {
     pub(crate) fn enabled(&self, code: &str) -> bool {
@@ -103,7 +146,7 @@ impl Options {
 pub struct Skipped {
     /// The file.
     pub path: PathBuf,
-    /// Why, in English (`binary`, `too large`, or the I/O error).
+    /// Why, in English ([`SKIP_BINARY`], [`SKIP_TOO_LARGE`], [`SKIP_SYMLINK`], or the I/O error).
     pub reason: String,
 }
 
@@ -116,19 +159,19 @@ pub struct Report {
     pub files: usize,
     /// How many lines they had.
     pub lines: usize,
-    /// Files not analysed (binary, too large).
+    /// Files not analysed (binary, too large, symlinks).
     pub skipped: Vec<Skipped>,
     /// Inputs that could not be read at all (missing path, permission).
     pub errors: Vec<Skipped>,
 }
 
-/// Analyses one Go file in memory. Never panics; returns no findings for binary or oversized
-/// input. Error-returning functions are looked up in this file only.
+/// Analyses one Go file in memory. Never panics; returns no findings for binary, oversized or
+/// too deeply nested input. The file is its own package: names resolve to its declarations only.
 pub fn analyze_source(path: &str, source: &[u8], options: &Options) -> Vec<Diagnostic> {
     let Some(src) = decode(source, options) else { return Vec::new() };
     let Some(tree) = parse(&src) else { return Vec::new() };
-    let funcs = ErrorFuncs::collect(&src);
-    let mut out = check_tree(path, &src, &tree, options.go_version, &funcs, options);
+    let package = package::Package::collect([(src.as_str(), &tree)]);
+    let Ok(mut out) = check_tree(path, &src, &tree, options.go_version, &package, options) else { return Vec::new() };
     sort(&mut out);
     out
 }
@@ -168,26 +211,31 @@ pub(crate) fn parse(src: &str) -> Option<tree_sitter::Tree> {
     })
 }
 
-/// Runs every enabled per-file rule on a parsed file.
+/// Runs every enabled per-file rule on a parsed file; `Err` with a [`Skipped::reason`] when the
+/// file is not analysed.
 pub(crate) fn check_tree(
     path: &str,
     src: &str,
     tree: &tree_sitter::Tree,
     go_version: Option<GoVersion>,
-    funcs: &ErrorFuncs,
+    package: &package::Package,
     options: &Options,
-) -> Vec<Diagnostic> {
-    let checker = checker::Checker::new(tree, src, path, go_version, funcs);
+) -> Result<Vec<Diagnostic>, &'static str> {
+    let checker = checker::Checker::new(tree, src, path, go_version, package);
+    if checker.index.too_deep {
+        return Err(SKIP_TOO_DEEP);
+    }
     let mut out = Vec::new();
     for rule in rules::RULES {
-        if !rule.info.diff_only && options.enabled(rule.info.code) {
+        if !rule.info.diff_only && options.enabled(rule.info.code) && (rule.tests || !checker.is_test) {
             (rule.check)(&checker, &mut out);
         }
     }
     if src.contains("revdrill:ignore") {
         out.retain(|d| !suppressed(src, d));
     }
-    out
+    drop_subsumed(&mut out);
+    Ok(out)
 }
 
 /// A `// revdrill:ignore GO006 reason` comment on the finding's line or the line above hides
@@ -206,6 +254,15 @@ fn suppressed(src: &str, d: &Diagnostic) -> bool {
 pub(crate) fn sort(diags: &mut Vec<Diagnostic>) {
     diags.sort_by(|a, b| (&a.path, a.line, a.column, a.code).cmp(&(&b.path, b.line, b.column, b.code)));
     diags.dedup_by(|a, b| a.path == b.path && a.line == b.line && a.column == b.column && a.code == b.code);
+}
+
+/// Rules that say more about a call than another rule on the very same call: (kept, dropped).
+/// `srv.Shutdown(ctx)` after `<-ctx.Done()` is one comment (the cancelled context), not two.
+const SUBSUMES: &[(&str, &str)] = &[("GO003", "GO006")];
+
+fn drop_subsumed(diags: &mut Vec<Diagnostic>) {
+    let kept: Vec<(u32, u32, &'static str)> = diags.iter().map(|d| (d.line, d.column, d.code)).collect();
+    diags.retain(|d| !SUBSUMES.iter().any(|(k, dropped)| *dropped == d.code && kept.contains(&(d.line, d.column, *k))));
 }
 
 /// Finds the `go` version of the module that contains `dir`, looking upwards for `go.mod`.

@@ -21,9 +21,28 @@ pub struct RuleInfo {
     pub summary_zh: &'static str,
     /// True when the rule only runs on unified diffs (it looks at what the change adds).
     pub diff_only: bool,
+    /// The words a reviewer uses for what this rule finds: drafted answer keys grade with them.
+    pub vocabulary: Vocabulary,
     /// The raw doc comment (lines carry the leading space of `/// `); see [`RuleInfo::doc`].
     #[serde(skip)]
     pub raw_doc: &'static str,
+}
+
+/// How a reviewer names what a rule finds, for drafting answer keys (`revdrill import`): the
+/// category and checklist item of the finding, the general concept that goes with it, and the
+/// phrases (in the grader's pattern syntax) that show the learner saw it, in English and Chinese.
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct Vocabulary {
+    /// Finding category, e.g. `resource-leak`, `concurrency`, `correctness`.
+    pub category: &'static str,
+    /// Checklist item the finding belongs to, e.g. `concurrency`, `error-paths`.
+    pub item: &'static str,
+    /// A general concept (`leak`, `lock`, `error`) that earns partial credit, if any.
+    pub general: Option<&'static str>,
+    /// English phrases.
+    pub en: &'static [&'static str],
+    /// Chinese phrases.
+    pub zh: &'static [&'static str],
 }
 
 impl RuleInfo {
@@ -56,6 +75,13 @@ macro_rules! declare_rule {
             level: $level:ident,
             summary: ($en:literal, $zh:literal) $(,)?
             $(diff_only: $diff_only:literal $(,)?)?
+            vocabulary: {
+                category: $cat:literal,
+                item: $item:literal,
+                general: $general:expr,
+                en: $ven:expr,
+                zh: $vzh:expr $(,)?
+            } $(,)?
         }
     ) => {
         $(#[doc = $doc])+
@@ -69,6 +95,7 @@ macro_rules! declare_rule {
                 summary_en: $en,
                 summary_zh: $zh,
                 diff_only: false $(|| $diff_only)?,
+                vocabulary: $crate::registry::Vocabulary { category: $cat, item: $item, general: $general, en: $ven, zh: $vzh },
                 raw_doc: concat!($($doc, "\n"),+),
             };
         }

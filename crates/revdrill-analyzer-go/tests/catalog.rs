@@ -72,7 +72,9 @@ fn seed_drill_is_detected() {
     assert!(detected(d, "GO003", &[257, 258, 259]), "{d:#?}");
     assert!(detected(d, "GO004", &[258, 259]), "{d:#?}");
     assert!(detected(d, "GO005", &[258, 259]), "{d:#?}");
-    assert!(detected(d, "GO006", &[258, 259]), "{d:#?}");
+    // `s.tasks.Delete` drops an error, but the diff does not show the type of `s.tasks`: a
+    // name is tied only to a declaration the analyzer can see, so GO006 stays quiet here.
+    assert!(!detected(d, "GO006", &[258, 259]), "{d:#?}");
     assert!(detected(d, "GO018", &[255]), "{d:#?}");
     // Nothing on the unchanged context line 266 (`s.mu.Lock()`, a decoy).
     assert!(d.iter().all(|x| x.line != 266), "{d:#?}");

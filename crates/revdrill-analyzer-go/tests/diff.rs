@@ -28,7 +28,7 @@ fn go018_package_without_test() {
 const SMALL: &str = "\
 --- a/x.go
 +++ b/x.go
-@@ -1,6 +1,9 @@
+@@ -1,6 +1,12 @@
  package x
  
  func f(s *S, ctx context.Context) {
@@ -37,6 +37,9 @@ const SMALL: &str = "\
 +	s.store.Delete(ctx, \"c\")
  }
 +
++type S struct{ store *T }
++type T struct{}
++func (*T) Delete(ctx context.Context, k string) error { return nil }
 ";
 
 /// Only added lines are reported: the context line calling `Delete` is not.

@@ -3,7 +3,7 @@
 use revdrill_analyzer_go::{Lang, Options, analyze_source, render, rules};
 use serde_json::Value;
 
-const SRC: &str = "package p\n\nfunc f(s *S) {\n\ts.store.Delete(ctx, \"a\")\n\tfor {\n\t\tselect {\n\t\tcase <-ch:\n\t\tdefault:\n\t\t}\n\t}\n}\n";
+const SRC: &str = "package p\n\nfunc f(s *S) {\n\ts.store.Delete(ctx, \"a\")\n\tfor {\n\t\tselect {\n\t\tcase <-ch:\n\t\tdefault:\n\t\t}\n\t}\n}\ntype S struct{ store *T }\ntype T struct{}\nfunc (*T) Delete(ctx context.Context, k string) error { return nil }\n";
 
 fn diags() -> Vec<revdrill_analyzer_go::Diagnostic> {
     let d = analyze_source("pkg/p.go", SRC.as_bytes(), &Options::default());

@@ -55,6 +55,8 @@ fixture_tests! {
     go016: "GO016_busy_loop.go";
     go017: "GO017_channel_closed_by_receiver.go";
     go019: "GO019_lock_order_inversion.go";
+    go020: "GO020_blocked_while_locked.go";
+    go021: "GO021_timer_drain_after_receive.go";
 }
 
 /// Version-gated rules stay quiet on modules that already have the fix.
@@ -90,7 +92,41 @@ fn registry_is_complete() {
 /// `// revdrill:ignore` silences one rule (or all) on its line or the next one, and no other.
 #[test]
 fn ignore_comments() {
-    let src = "package p\n\nfunc f(s *S) {\n\ts.a.Delete(ctx, 1) // revdrill:ignore GO006 best effort\n\t// revdrill:ignore\n\ts.b.Delete(ctx, 2)\n\ts.c.Delete(ctx, 3) // revdrill:ignore GO001\n\ts.d.Delete(ctx, 4)\n}\n";
+    let src = "package p\n\nfunc f(s *S) {\n\ts.a.Delete(ctx, 1) // revdrill:ignore GO006 best effort\n\t// revdrill:ignore\n\ts.b.Delete(ctx, 2)\n\ts.c.Remove(ctx, 3) // revdrill:ignore GO001\n\ts.d.Remove(ctx, 4)\n}\ntype S struct{ a, b, c, d *T }\ntype T struct{}\nfunc (*T) Delete(ctx context.Context, k int) error { return nil }\nfunc (*T) Remove(ctx context.Context, k int) error { return nil }\n";
     let lines: Vec<u32> = analyze_source("p.go", src.as_bytes(), &Options::default()).iter().map(|d| d.line).collect();
     assert_eq!(lines, vec![7, 8]);
+}
+
+/// Every rule declares the words a reviewer uses for it (drafted answer keys grade with them),
+/// in both languages, with a known checklist item.
+#[test]
+fn every_rule_has_a_vocabulary() {
+    for rule in revdrill_analyzer_go::rules() {
+        let v = rule.vocabulary;
+        assert!(!v.en.is_empty() && v.en.iter().all(|w| !w.trim().is_empty()), "{}: English vocabulary", rule.code);
+        assert!(!v.zh.is_empty() && v.zh.iter().all(|w| !w.trim().is_empty()), "{}: Chinese vocabulary", rule.code);
+        assert!(
+            ["concurrency", "error-paths", "testing", "security", "regression"].contains(&v.item),
+            "{}: item {}",
+            rule.code,
+            v.item
+        );
+        assert!(!v.category.is_empty(), "{}", rule.code);
+    }
+}
+
+/// Test files get only the rules whose bugs hang or break a test run: the same GO005 and GO020
+/// fixtures named `_test.go` keep GO020 and lose GO005.
+#[test]
+fn test_files_get_only_the_rules_that_matter_there() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let count = |fixture: &str, path: &str| {
+        let source = std::fs::read(dir.join(fixture)).unwrap();
+        analyze_source(path, &source, &Options { select: vec![fixture[..5].into()], ..Options::default() }).len()
+    };
+    assert!(count("GO005_partial_error_handling.go", "p/x.go") > 0);
+    assert_eq!(count("GO005_partial_error_handling.go", "p/x_test.go"), 0);
+    let locked = count("GO020_blocked_while_locked.go", "p/x.go");
+    assert!(locked > 0);
+    assert_eq!(count("GO020_blocked_while_locked.go", "p/x_test.go"), locked);
 }

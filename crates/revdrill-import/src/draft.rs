@@ -7,7 +7,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
-use revdrill_analyzer_go::{Diagnostic, Level, rule};
+use revdrill_analyzer_go::{Diagnostic, Level, Vocabulary, rule};
 use revdrill_pack::diff::{FileDiff, LineKind};
 
 use crate::select::{Dropped, FileChange, is_test};
@@ -41,153 +41,19 @@ struct Draft {
     origin: String,
 }
 
-/// A rule's vocabulary: the idea a learner must name, and the general concept that goes with it.
-struct Vocab {
-    category: &'static str,
-    item: &'static str,
-    general: Option<&'static str>,
-    en: &'static [&'static str],
-    zh: &'static [&'static str],
-}
-
-fn vocab(code: &str) -> Vocab {
-    let v = |category, item, general, en, zh| Vocab { category, item, general, en, zh };
-    match code {
-        "GO001" => v(
-            "resource-leak",
-            "concurrency",
-            Some("leak"),
-            &["block forever", "never receive", "nobody receive", "no receiver", "never sent", "unbuffered"],
-            &["永远阻塞", "没有接收", "无人接收", "没人读", "无缓冲"],
-        ),
-        "GO002" => v(
-            "concurrency",
-            "concurrency",
-            Some("leak"),
-            &["never cancel", "not cancel", "only exit", "`ctx.Done`", "background context"],
-            &["不*取消", "没有*取消", "唯一*退出", "ctx.done"],
-        ),
-        "GO003" => v(
-            "correctness",
-            "error-paths",
-            Some("error"),
-            &[
-                "=cancelled context",
-                "=canceled context",
-                "already cancel",
-                "after `<-ctx.Done`",
-                "`context.Canceled`",
-                "`context.WithoutCancel`",
-            ],
-            &["已*取消", "已经*cancel", "context.canceled", "withoutcancel"],
-        ),
-        "GO004" => v(
-            "concurrency",
-            "concurrency",
-            Some("race"),
-            &["check then act", "check-then-act", "not atomic", "between the check", "in between", "toctou"],
-            &["非原子", "不是原子", "先*再", "之间"],
-        ),
-        "GO005" => v(
-            "error-handling",
-            "error-paths",
-            Some("error"),
-            &["other error", "unexpected error", "only handle", "every other error", "all other errors"],
-            &["其他错误", "其它错误", "只处理", "其他*错误"],
-        ),
-        "GO006" => v(
-            "error-handling",
-            "error-paths",
-            Some("error"),
-            &["ignore", "unchecked", "not check", "swallow", "drop", "discard"],
-            &["忽略", "没有检查", "未检查", "吞", "丢弃"],
-        ),
-        "GO007" => v(
-            "error-handling",
-            "error-paths",
-            Some("error"),
-            &["`errors.Is`", "compare with ==", "wrapped error", "wrap", "string comparison", "compare the message"],
-            &["errors.is", "包装", "比较*字符串", "比较*消息"],
-        ),
-        "GO008" => v(
-            "resource-leak",
-            "concurrency",
-            Some("leak"),
-            &["cancel not called", "never call cancel", "missing cancel", "`defer cancel()`", "not cancel"],
-            &["没有调用*cancel", "未调用*cancel", "defer cancel", "没*cancel"],
-        ),
-        "GO009" => v(
-            "concurrency",
-            "concurrency",
-            Some("lock"),
-            &["not unlock", "never unlock", "missing unlock", "still held", "`Unlock`"],
-            &["没有解锁", "未解锁", "忘记解锁", "没*unlock", "一直持有"],
-        ),
-        "GO010" => v(
-            "concurrency",
-            "concurrency",
-            Some("lock"),
-            &["lock twice", "double lock", "locked again", "re-lock", "deadlock", "not reentrant"],
-            &["两次加锁", "重复加锁", "死锁", "不可重入"],
-        ),
-        "GO011" => v(
-            "concurrency",
-            "concurrency",
-            Some("goroutine"),
-            &["`wg.Add`", "add inside the goroutine", "before the goroutine", "wait return early", "return too early"],
-            &["wg.add", "提前返回", "启动前"],
-        ),
-        "GO012" => v(
-            "performance",
-            "concurrency",
-            Some("goroutine"),
-            &["wait in the loop", "one at a time", "serial", "sequential", "`wg.Wait`"],
-            &["串行", "一个一个", "逐个", "wg.wait"],
-        ),
-        "GO013" => v(
-            "concurrency",
-            "concurrency",
-            Some("goroutine"),
-            &["loop variable", "capture", "same variable", "last value"],
-            &["循环变量", "捕获", "同一个变量", "最后一个值"],
-        ),
-        "GO014" => v(
-            "resource-leak",
-            "concurrency",
-            Some("leak"),
-            &["new timer", "every iteration", "timer leak", "`time.NewTimer`", "`time.After`"],
-            &["每次*定时器", "每轮", "新的*timer", "time.after", "time.newtimer"],
-        ),
-        "GO015" => v(
-            "resource-leak",
-            "error-paths",
-            Some("leak"),
-            &["defer in the loop", "function exit", "not per iteration", "until the function returns", "accumulate"],
-            &["循环*defer", "函数返回", "函数退出", "不会*每次", "累积"],
-        ),
-        "GO016" => v(
-            "performance",
-            "concurrency",
-            Some("performance"),
-            &["busy loop", "spin", "cpu", "burn", "empty default", "`select {}`"],
-            &["忙等", "空转", "cpu", "死循环"],
-        ),
-        "GO017" => v(
-            "concurrency",
-            "concurrency",
-            Some("close"),
-            &["receiver close", "close on the receiver", "send on closed", "panic"],
-            &["接收方*关闭", "向已关闭", "panic"],
-        ),
-        "GO019" => v(
-            "concurrency",
-            "concurrency",
-            Some("lock"),
-            &["lock order", "opposite order", "deadlock", "ab-ba", "inversion"],
-            &["加锁顺序", "相反*顺序", "死锁"],
-        ),
-        _ => v("correctness", "error-paths", None, &["bug", "wrong", "incorrect"], &["错误", "不对", "有问题"]),
-    }
+/// A rule's vocabulary, declared next to the rule (`RuleInfo::vocabulary`). A code the
+/// analyzer does not know (a drill naming a retired rule) gets the generic words.
+fn vocab(code: &str) -> Vocabulary {
+    rule(code).map_or(
+        Vocabulary {
+            category: "correctness",
+            item: "error-paths",
+            general: None,
+            en: &["bug", "wrong", "incorrect"],
+            zh: &["错误", "不对", "有问题"],
+        },
+        |r| r.vocabulary,
+    )
 }
 
 const MISSING_TEST_EN: &[&str] = &[

@@ -60,9 +60,9 @@ impl Repo {
     }
 }
 
-const BASE_GO: &str = "package shim\n\nimport \"context\"\n\ntype Service struct{ tasks Store }\n\nfunc (s *Service) Start(ctx context.Context) error {\n\treturn nil\n}\n";
+const BASE_GO: &str = "package shim\n\nimport \"context\"\n\ntype Service struct{ tasks Store }\n\nfunc (s *Service) Start(ctx context.Context) error {\n\treturn nil\n}\n\n// Store keeps task records.\ntype Store interface {\n\tGet(ctx context.Context, id string) (string, error)\n\tDelete(ctx context.Context, id string) error\n}\n";
 
-const LEAKY_GO: &str = "package shim\n\nimport \"context\"\n\ntype Service struct{ tasks Store }\n\nfunc (s *Service) Start(ctx context.Context) error {\n\treturn nil\n}\n\n// waitOrphaned drops the record once ctx ends.\nfunc (s *Service) waitOrphaned(ctx context.Context, id string) {\n\tgo func() {\n\t\t<-ctx.Done()\n\t\tif _, err := s.tasks.Get(ctx, id); err != nil && errdefs.IsNotFound(err) {\n\t\t\ts.tasks.Delete(ctx, id)\n\t\t}\n\t}()\n}\n";
+const LEAKY_GO: &str = "package shim\n\nimport \"context\"\n\ntype Service struct{ tasks Store }\n\nfunc (s *Service) Start(ctx context.Context) error {\n\treturn nil\n}\n\n// waitOrphaned drops the record once ctx ends.\nfunc (s *Service) waitOrphaned(ctx context.Context, id string) {\n\tgo func() {\n\t\t<-ctx.Done()\n\t\tif _, err := s.tasks.Get(ctx, id); err != nil && errdefs.IsNotFound(err) {\n\t\t\ts.tasks.Delete(ctx, id)\n\t\t}\n\t}()\n}\n\n// Store keeps task records.\ntype Store interface {\n\tGet(ctx context.Context, id string) (string, error)\n\tDelete(ctx context.Context, id string) error\n}\n";
 
 /// Writes the pack, loads it back, checks its concepts and grades an empty and a keyword answer.
 fn check_pack(imp: &Imported) -> revdrill_pack::Drill {
@@ -105,7 +105,7 @@ fn plain_commit_drafts_findings_from_the_analyzer() {
     assert!(imp.drill_toml.contains("# not shown: go.sum (lock file)"));
     assert_eq!(
         ids(&drill),
-        "findings: goroutine-waits-only-on-context[\"GO002\"] cancelled-context-use[\"GO003\"] check-then-act[\"GO004\"] partial-error-handling[\"GO005\"] ignored-error[\"GO006\"] missing-tests[\"GO018\"] | checklist: concurrency error-paths testing expression"
+        "findings: goroutine-waits-only-on-context[\"GO002\"] cancelled-context-use[\"GO003\"] check-then-act[\"GO004\"] partial-error-handling[\"GO005\"] missing-tests[\"GO018\"] | checklist: concurrency error-paths testing expression"
     );
     assert_eq!(drill.checklist.last().unwrap().kind, revdrill_pack::ItemKind::Comment);
     // A learner naming the leak and the cancelled context earns points.

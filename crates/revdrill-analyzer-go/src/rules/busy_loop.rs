@@ -45,6 +45,13 @@ declare_rule! {
         level: Warning,
         summary: ("`select {}` or a loop spinning on an empty `default`",
                   "`select {}` 或在空 `default` 上空转的循环"),
+        vocabulary: {
+            category: "performance",
+            item: "concurrency",
+            general: Some("performance"),
+            en: &["busy loop", "spin", "cpu", "burn", "empty default", "`select {}`"],
+            zh: &["忙等", "空转", "cpu", "死循环"],
+        },
     }
 }
 

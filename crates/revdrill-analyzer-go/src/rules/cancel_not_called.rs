@@ -49,6 +49,13 @@ declare_rule! {
         level: Error,
         summary: ("cancel func of `context.WithCancel/Timeout/Deadline` not called on every path",
                   "`context.WithCancel/Timeout/Deadline` 返回的 cancel 函数没有在所有路径上被调用"),
+        vocabulary: {
+            category: "resource-leak",
+            item: "concurrency",
+            general: Some("leak"),
+            en: &["cancel not called", "never call cancel", "missing cancel", "`defer cancel()`", "not cancel"],
+            zh: &["没有调用*cancel", "未调用*cancel", "defer cancel", "没*cancel"],
+        },
     }
 }
 

@@ -49,6 +49,13 @@ declare_rule! {
         level: Error,
         summary: ("context used after `<-ctx.Done()`: calls honouring it fail at once",
                   "在 `<-ctx.Done()` 之后继续使用同一个 context：遵守 context 的调用会立即失败"),
+        vocabulary: {
+            category: "correctness",
+            item: "error-paths",
+            general: Some("error"),
+            en: &[ "=cancelled context", "=canceled context", "already cancel", "after `<-ctx.Done`", "`context.Canceled`", "`context.WithoutCancel`", ],
+            zh: &["已*取消", "已经*cancel", "context.canceled", "withoutcancel"],
+        },
     }
 }
 

@@ -44,6 +44,13 @@ declare_rule! {
         level: Warning,
         summary: ("channel closed by its receiver while others send on it",
                   "channel 被接收方关闭，而其他地方仍在向它发送"),
+        vocabulary: {
+            category: "concurrency",
+            item: "concurrency",
+            general: Some("close"),
+            en: &["receiver close", "close on the receiver", "send on closed", "panic"],
+            zh: &["接收方*关闭", "向已关闭", "panic"],
+        },
     }
 }
 

@@ -36,7 +36,8 @@ declare_rule! {
     /// Without types the rule cannot tell shared from local objects; it only looks at fields
     /// (`x.y.Get`), skips package calls (`os.Getenv`), headers and query values, and functions
     /// that call `Lock()` first or whose name ends in `Locked`. A lock taken by the caller is
-    /// not seen.
+    /// not seen. Only receivers (`s.tasks` in a method of `s`) and package variables count as
+    /// shared; values whose type is a builder or buffer do not.
     ///
     /// ## References
     /// - [Wikipedia: Time-of-check to time-of-use](https://en.wikipedia.org/wiki/Time-of-check_to_time-of-use)
@@ -47,69 +48,153 @@ declare_rule! {
         level: Warning,
         summary: ("lookup then change of the same key on shared state with no lock held",
                   "在未加锁的情况下，先查询共享状态、再按同一个 key 修改它（check-then-act）"),
+        vocabulary: {
+            category: "concurrency",
+            item: "concurrency",
+            general: Some("race"),
+            en: &["check then act", "check-then-act", "not atomic", "between the check", "in between", "toctou"],
+            zh: &["非原子", "不是原子", "先*再", "之间"],
+        },
     }
 }
 
 const CHECKS: &[&str] = &["Get", "Load", "Lookup", "Exists", "Has", "Contains", "Find"];
 const ACTS: &[&str] = &["Delete", "Remove", "Store", "Set", "Put", "Add", "Create", "Insert", "Update"];
 
+/// Works from the acts up: each act call (found by a scan of the text for `.Delete` and the
+/// other verbs) looks at its ancestors, found in one descent from the root, for the `if`
+/// statements whose branches hold it. Walking down from every `if` instead costs the square
+/// of the nesting depth.
 pub(crate) fn check(c: &Checker, out: &mut Vec<Diagnostic>) {
-    for site in &c.index.ifs {
-        let Some(func) = site.func else { continue };
-        // Cheap text filter: an act verb somewhere in the `if` before any tree work.
-        let if_text = text(site.node, c.src);
-        if !ACTS.iter().any(|a| if_text.match_indices(a).any(|(i, _)| i > 0 && if_text.as_bytes()[i - 1] == b'.')) {
-            continue;
-        }
-        let mut checks = Vec::new();
-        for field in ["initializer", "condition"] {
-            if let Some(n) = site.node.child_by_field_name(field) {
-                checks.extend(verb_calls(c, n, CHECKS));
+    let locks = lock_positions(c);
+    let mut reported = std::collections::HashSet::new();
+    for act in act_calls(c) {
+        let path = ast::path_to(c.top_decl(act.node).unwrap_or(c.root), act.node);
+        let mut child = act.node;
+        let mut ifs = Vec::new();
+        let mut func = None;
+        for &a in path.iter().rev() {
+            if matches!(a.kind(), "function_declaration" | "method_declaration" | "func_literal") {
+                func = Some(a);
+                break;
             }
-        }
-        // `v, ok := s.m.Load(k)` just before `if !ok { ... }`.
-        if let (Some(prev), Some(cond)) = (ast::previous(site.node), site.node.child_by_field_name("condition"))
-            && (prev.kind() == "short_var_declaration" || prev.kind() == "assignment_statement")
-        {
-            let prev_checks = verb_calls(c, prev, CHECKS);
-            if !prev_checks.is_empty() {
-                let names = ast::assigned_names(prev, c.src);
-                if names.iter().any(|n| *n != "_" && ast::mentions(cond, c.src, n, false)) {
-                    checks.extend(prev_checks);
-                }
+            let in_branch =
+                ["consequence", "alternative"].iter().any(|f| a.child_by_field_name(f).is_some_and(|b| b.id() == child.id()));
+            if a.kind() == "if_statement" && in_branch {
+                ifs.push(a);
             }
+            child = a;
         }
-        if checks.is_empty() {
-            continue;
-        }
-        let mut acts = Vec::new();
-        for field in ["consequence", "alternative"] {
-            if let Some(n) = site.node.child_by_field_name(field) {
-                acts.extend(verb_calls(c, n, ACTS));
-            }
-        }
-        let found = checks.iter().find_map(|chk| acts.iter().find(|act| same_target(c, chk, act)).map(|act| (chk, act)));
-        let Some((chk, act)) = found else { continue };
+        let Some(func) = func else { continue };
         let name = ast::function_name(func, c.src);
-        if name.ends_with("Locked") || name.ends_with("locked") || locks_before(c, func, site.node) {
+        if name.ends_with("Locked") || name.ends_with("locked") || !shared_root(c, &act, func, &path) {
             continue;
         }
-        let (recv, key) = (text(chk.receiver.unwrap_or(chk.node), c.src), shared_key(c, chk, act).unwrap_or(""));
-        c.report_span(
-            out,
-            &CheckThenAct::INFO,
-            chk.node,
-            act.node,
-            Text::new(
-                format!("`{recv}.{}` then `{recv}.{}` on `{key}` is a check-then-act race: the entry can change in between", chk.name, act.name),
-                format!("先 `{recv}.{}` 再 `{recv}.{}`（key 为 `{key}`）是 check-then-act 竞争：两次调用之间条目可能已被修改", chk.name, act.name),
-            ),
-            Text::new(
-                "make the store do both in one atomic step (a conditional delete, `LoadOrStore`), or hold the store's lock across both calls",
-                "让存储层一步原子地完成（条件删除、`LoadOrStore`），或在两次调用期间持有同一把锁",
-            ),
-        );
+        for if_node in ifs {
+            if reported.contains(&if_node.id()) {
+                continue;
+            }
+            let Some(chk) = checks_of(c, if_node).into_iter().find(|chk| same_target(c, chk, &act)) else { continue };
+            if locks_before(&locks, func, if_node) {
+                continue;
+            }
+            reported.insert(if_node.id());
+            report(c, out, &chk, &act);
+        }
     }
+}
+
+/// The object acted on is shared: its root is the receiver of the enclosing method (or of the
+/// method a closure sits in) or a package-level variable, not a local value nobody else holds.
+fn shared_root<'t>(c: &Checker<'t>, act: &ast::Call<'t>, func: Node<'t>, path: &[Node<'t>]) -> bool {
+    let Some(mut root) = act.receiver else { return false };
+    while root.kind() == "selector_expression" {
+        let Some(o) = root.child_by_field_name("operand") else { return false };
+        root = o;
+    }
+    if root.kind() != "identifier" {
+        return false;
+    }
+    // Builders and buffers have one owner by construction: a lookup then a change on one is
+    // ordinary code, not a race.
+    if act.receiver.and_then(|r| c.type_of(r)).is_some_and(|t| t.ends_with("Builder") || t.ends_with("Buffer")) {
+        return false;
+    }
+    let name = text(root, c.src);
+    let method = if func.kind() == "method_declaration" {
+        Some(func)
+    } else {
+        path.iter().find(|n| n.kind() == "method_declaration").copied()
+    };
+    if method.and_then(|m| crate::package::receiver_name(m, c.src)) == Some(name) {
+        return true;
+    }
+    !c.is_local(root) && c.package.vars.contains_key(name)
+}
+
+/// The act calls of the file on shared receivers, in source order.
+fn act_calls<'t>(c: &Checker<'t>) -> Vec<ast::Call<'t>> {
+    let mut out = Vec::new();
+    for verb in ACTS {
+        let needle = format!(".{verb}");
+        for (at, _) in c.src.match_indices(&needle) {
+            // From the top-level declaration, found by binary search: a descent from the root
+            // scans every declaration of the file.
+            let Some(top) = c.top_decl_at(at) else { continue };
+            let Some(field) = top.descendant_for_byte_range(at + 1, at + needle.len()) else { continue };
+            let Some(sel) = field.parent().filter(|p| p.kind() == "selector_expression") else { continue };
+            let Some(call) = sel.parent().filter(|p| p.kind() == "call_expression") else { continue };
+            if call.child_by_field_name("function").is_some_and(|f| f.id() == sel.id())
+                && let Some(k) = ast::call(call, c.src).filter(|k| k.name.starts_with(verb) && shared_receiver(c, k))
+            {
+                out.push(k);
+            }
+        }
+    }
+    out.sort_by_key(|k| k.node.start_byte());
+    out
+}
+
+/// The lookups an `if` decides on: in its initializer or condition, or in the statement just
+/// before it when the condition reads what that statement assigned.
+fn checks_of<'t>(c: &Checker<'t>, if_node: Node<'t>) -> Vec<ast::Call<'t>> {
+    let mut checks = Vec::new();
+    for field in ["initializer", "condition"] {
+        if let Some(n) = if_node.child_by_field_name(field) {
+            checks.extend(verb_calls(c, n, CHECKS));
+        }
+    }
+    // `v, ok := s.m.Load(k)` just before `if !ok { ... }`.
+    if let (Some(prev), Some(cond)) = (ast::previous(if_node), if_node.child_by_field_name("condition"))
+        && (prev.kind() == "short_var_declaration" || prev.kind() == "assignment_statement")
+    {
+        let prev_checks = verb_calls(c, prev, CHECKS);
+        if !prev_checks.is_empty() {
+            let names = ast::assigned_names(prev, c.src);
+            if names.iter().any(|n| *n != "_" && ast::mentions(cond, c.src, n, false)) {
+                checks.extend(prev_checks);
+            }
+        }
+    }
+    checks
+}
+
+fn report<'t>(c: &Checker<'t>, out: &mut Vec<Diagnostic>, chk: &ast::Call<'t>, act: &ast::Call<'t>) {
+    let (recv, key) = (text(chk.receiver.unwrap_or(chk.node), c.src), shared_key(c, chk, act).unwrap_or(""));
+    c.report_span(
+        out,
+        &CheckThenAct::INFO,
+        chk.node,
+        act.node,
+        Text::new(
+            format!("`{recv}.{}` then `{recv}.{}` on `{key}` is a check-then-act race: the entry can change in between", chk.name, act.name),
+            format!("先 `{recv}.{}` 再 `{recv}.{}`（key 为 `{key}`）是 check-then-act 竞争：两次调用之间条目可能已被修改", chk.name, act.name),
+        ),
+        Text::new(
+            "make the store do both in one atomic step (a conditional delete, `LoadOrStore`), or hold the store's lock across both calls",
+            "让存储层一步原子地完成（条件删除、`LoadOrStore`），或在两次调用期间持有同一把锁",
+        ),
+    );
 }
 
 fn verb_calls<'t>(c: &Checker<'t>, node: Node<'t>, verbs: &[&str]) -> Vec<ast::Call<'t>> {
@@ -155,10 +240,21 @@ fn is_context(arg: &str) -> bool {
     arg == "ctx" || arg.ends_with("Ctx") || arg == "context"
 }
 
-fn locks_before(c: &Checker, func: Node, at: Node) -> bool {
-    c.index.expr_stmts.iter().any(|s| {
-        s.node.start_byte() < at.start_byte()
-            && ast::contains(func, s.node)
-            && s.node.named_child(0).is_some_and(|n| matches!(ast::callee_name(n, c.src), "Lock" | "RLock" | "TryLock"))
-    })
+/// Start bytes of the `Lock()`/`RLock()`/`TryLock()` statements of the file, sorted.
+fn lock_positions(c: &Checker) -> Vec<usize> {
+    let mut out: Vec<usize> = c
+        .index
+        .expr_stmts
+        .iter()
+        .filter(|s| s.node.named_child(0).is_some_and(|n| matches!(ast::callee_name(n, c.src), "Lock" | "RLock" | "TryLock")))
+        .map(|s| s.node.start_byte())
+        .collect();
+    out.sort_unstable();
+    out
+}
+
+/// A lock statement in `func` before `at`.
+fn locks_before(locks: &[usize], func: Node, at: Node) -> bool {
+    let first = locks.partition_point(|&p| p < func.start_byte());
+    locks.get(first).is_some_and(|&p| p < at.start_byte())
 }

@@ -34,6 +34,9 @@ declare_rule! {
     /// }
     /// ```
     ///
+    /// Only defers that hold something per iteration are reported: an `Unlock`, or a `Close`,
+    /// `Release` or `Stop` of a value made in the loop body and not kept after it.
+    ///
     /// ## Known problems
     /// A loop that always runs once is flagged too; a `defer` followed by `return` in the
     /// same block, and test files (short loops over cases), are skipped.
@@ -46,19 +49,27 @@ declare_rule! {
         level: Warning,
         summary: ("`defer` inside a loop runs at function exit, not per iteration",
                   "循环中的 `defer` 在函数返回时才执行，而不是每次迭代结束时"),
+        vocabulary: {
+            category: "resource-leak",
+            item: "error-paths",
+            general: Some("leak"),
+            en: &["defer in the loop", "function exit", "not per iteration", "until the function returns", "accumulate"],
+            zh: &["循环*defer", "函数返回", "函数退出", "不会*每次", "累积"],
+        },
     }
 }
 
+/// Methods whose deferral in a loop holds something per iteration until the function returns.
+const RELEASES: &[&str] = &["Close", "Unlock", "RUnlock", "Release", "Stop"];
+
 pub(crate) fn check(c: &Checker, out: &mut Vec<Diagnostic>) {
-    if c.is_test {
-        return;
-    }
     for site in &c.index.defer_stmts {
-        if site.in_loop.is_none() {
-            continue;
-        }
+        let Some(lp) = site.in_loop else { continue };
         // `defer x.Close(); return ...`: the function ends in this iteration anyway.
         if crate::ast::following(site.node).last().is_some_and(|s| crate::ast::is_terminating(*s, c.src)) {
+            continue;
+        }
+        if !holds_per_iteration(c, site.node, lp) {
             continue;
         }
         c.report(
@@ -75,4 +86,52 @@ pub(crate) fn check(c: &Checker, out: &mut Vec<Diagnostic>) {
             ),
         );
     }
+}
+
+/// The deferred call releases something taken in this iteration and not kept past it: an
+/// `Unlock` (the next iteration deadlocks), or `Close`/`Release`/`Stop` of a value declared
+/// in the loop body that is not appended, stored, sent or returned (values kept for after the
+/// loop are closed at the end on purpose).
+fn holds_per_iteration(c: &Checker, defer: tree_sitter::Node, lp: tree_sitter::Node) -> bool {
+    let calls = crate::ast::collect(defer, true, &mut |n| RELEASES.contains(&crate::ast::callee_name(n, c.src)));
+    calls.into_iter().filter_map(|n| crate::ast::call(n, c.src)).any(|call| {
+        if matches!(call.name, "Unlock" | "RUnlock") {
+            return true;
+        }
+        let Some(recv) = call.receiver.filter(|r| r.kind() == "identifier") else { return false };
+        let name = crate::ast::text(recv, c.src);
+        let Some(body) = lp.child_by_field_name("body") else { return false };
+        let declared = crate::ast::any(body, false, &mut |n| {
+            n.kind() == "short_var_declaration"
+                && n.start_byte() < defer.start_byte()
+                && crate::ast::assigned_names(n, c.src).contains(&name)
+        });
+        declared && !escapes(c, body, name)
+    })
+}
+
+/// `name` leaves the iteration: appended, assigned to something, sent, returned, put in a
+/// composite literal, or handed to another function (which may keep it: a client built on a
+/// connection).
+fn escapes(c: &Checker, body: tree_sitter::Node, name: &str) -> bool {
+    crate::ast::any(body, true, &mut |n| {
+        if n.kind() == "argument_list" && n.parent().is_none_or(|p| p.parent().is_none_or(|g| g.kind() != "defer_statement")) {
+            let mut cur = n.walk();
+            let passed = n.named_children(&mut cur).any(|a| a.kind() == "identifier" && crate::ast::text(a, c.src) == name);
+            if passed {
+                return true;
+            }
+        }
+        let is_name = |x: tree_sitter::Node| x.kind() == "identifier" && crate::ast::text(x, c.src) == name;
+        match n.kind() {
+            "call_expression" if crate::ast::callee_name(n, c.src) == "append" => {
+                crate::ast::call(n, c.src).is_some_and(|k| k.args.iter().skip(1).any(|a| is_name(*a)))
+            }
+            "assignment_statement" => crate::ast::assigned_values(n).iter().any(|v| is_name(*v)),
+            "send_statement" => n.child_by_field_name("value").is_some_and(is_name),
+            "return_statement" => crate::ast::mentions(n, c.src, name, false),
+            "keyed_element" | "literal_element" => crate::ast::mentions(n, c.src, name, false),
+            _ => false,
+        }
+    })
 }

@@ -46,6 +46,13 @@ declare_rule! {
         level: Warning,
         summary: ("error compared with `==` or by message instead of `errors.Is`",
                   "用 `==` 或错误消息比较 error，而不是用 `errors.Is`"),
+        vocabulary: {
+            category: "error-handling",
+            item: "error-paths",
+            general: Some("error"),
+            en: &["`errors.Is`", "compare with ==", "wrapped error", "wrap", "string comparison", "compare the message"],
+            zh: &["errors.is", "包装", "比较*字符串", "比较*消息"],
+        },
     }
 }
 

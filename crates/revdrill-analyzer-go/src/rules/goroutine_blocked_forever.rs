@@ -52,6 +52,13 @@ declare_rule! {
         level: Error,
         summary: ("goroutine can block forever on a channel send or receive nobody will serve",
                   "goroutine 可能永远阻塞在一个没人处理的 channel 发送或接收上"),
+        vocabulary: {
+            category: "resource-leak",
+            item: "concurrency",
+            general: Some("leak"),
+            en: &["block forever", "never receive", "nobody receive", "no receiver", "never sent", "unbuffered"],
+            zh: &["永远阻塞", "没有接收", "无人接收", "没人读", "无缓冲"],
+        },
     }
 }
 

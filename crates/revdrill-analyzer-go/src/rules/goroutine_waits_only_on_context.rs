@@ -55,6 +55,13 @@ declare_rule! {
         level: Warning,
         summary: ("goroutine whose only exit is `<-ctx.Done()` of a context that may never be cancelled",
                   "goroutine 唯一的退出路径是 `<-ctx.Done()`，而这个 context 可能永远不会被取消"),
+        vocabulary: {
+            category: "concurrency",
+            item: "concurrency",
+            general: Some("leak"),
+            en: &["never cancel", "not cancel", "only exit", "`ctx.Done`", "background context"],
+            zh: &["不*取消", "没有*取消", "唯一*退出", "ctx.done"],
+        },
     }
 }
 

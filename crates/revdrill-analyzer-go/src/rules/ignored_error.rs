@@ -9,10 +9,14 @@ use crate::registry::declare_rule;
 
 declare_rule! {
     /// ## What it does
-    /// Checks for calls used as statements whose error result is dropped: functions and
-    /// methods declared in the analysed files whose last result is `error`, and a short list of
-    /// well-known ones (`Close`, `Delete`, `Remove`, `RemoveAll`, `Write`, `Flush`, `Sync`,
-    /// `Rename`, `Shutdown`, `Unmount`, `Kill`).
+    /// Checks for calls used as statements whose error result is dropped, when the call can be
+    /// tied to its declaration and its failure loses data or leaves state behind: a function of
+    /// the same package, a method of a type the package declares (or an interface it declares)
+    /// named like `Delete`, `Remove`, `Close`, `Flush`, `Write`, `Sync`, `Commit`, `Save`,
+    /// `Persist` or `Rename`, called on a receiver whose type the code shows
+    /// (a parameter, a variable declared with a type or from a literal or constructor, a struct
+    /// field), a few well-known library methods on such receivers (`*os.File`, `*bufio.Writer`,
+    /// `*gzip.Writer`, ...) and well-known functions of `os`, `syscall` and `unix`.
     ///
     /// ## Why is this bad?
     /// A failed delete, flush or write that nobody checks leaves state behind or loses data,
@@ -32,12 +36,14 @@ declare_rule! {
     /// ```
     ///
     /// ## Known problems
-    /// Without types, a method name is taken to return `error` only if every declaration with
-    /// that name in the analysed files does (names shared with common library types, such as
-    /// `Info` or `Read`, are left out). `Close` is flagged only after a write to the same value,
-    /// since closing what was only read cannot lose data. Cleanup inside an `if err != nil` block and in
-    /// deferred closures, or right before returning another error, writes to in-memory buffers and
-    /// hashes, and test code are skipped.
+    /// Names resolve only within their package and only through types the file shows: a call on
+    /// a value of unknown type (returned by another package, taken from a map) is never
+    /// reported, so some dropped errors are missed. `Close` is flagged only after a write to the
+    /// same value, since closing what was only read cannot lose data. Cleanup inside an
+    /// `if err != nil` block, in deferred closures or right before returning another error,
+    /// writes to in-memory buffers and hashes, lines marked `//nolint:errcheck`, and test code
+    /// are skipped. A callee whose error the file drops in four or more statements is
+    /// taken to be dropped by convention and is not reported (counted per file).
     ///
     /// ## References
     /// - [Effective Go: Errors](https://go.dev/doc/effective_go#errors)
@@ -46,43 +52,49 @@ declare_rule! {
         name: "ignored-error",
         level: Warning,
         summary: ("an error result is ignored", "函数返回的错误被忽略了"),
+        vocabulary: {
+            category: "error-handling",
+            item: "error-paths",
+            general: Some("error"),
+            en: &["ignore", "unchecked", "not check", "swallow", "drop", "discard"],
+            zh: &["忽略", "没有检查", "未检查", "吞", "丢弃"],
+        },
     }
 }
-
-const WELL_KNOWN: &[&str] =
-    &["Close", "Delete", "Remove", "RemoveAll", "Write", "Flush", "Sync", "Rename", "Shutdown", "Unmount", "Kill"];
 
 pub(crate) fn check(c: &Checker, out: &mut Vec<Diagnostic>) {
     if c.is_test {
         return;
     }
+    // Calls tied to an error-returning declaration, with the key of that declaration.
+    let mut dropped: Vec<(Node, ast::Call, String)> = Vec::new();
     for site in &c.index.expr_stmts {
-        let Some(expr) = site.node.named_child(0) else { continue };
-        let name = ast::callee_name(expr, c.src);
-        if !WELL_KNOWN.contains(&name) && !c.error_funcs.returns_error(name) {
-            continue;
-        }
+        let Some(expr) = site.node.named_child(0).filter(|e| e.kind() == "call_expression") else { continue };
         let Some(call) = ast::call(expr, c.src) else { continue };
-        let package = call.receiver.filter(|r| r.kind() == "identifier" && c.imports.contains(text(*r, c.src)));
-        let known = WELL_KNOWN.contains(&call.name)
-            && (call.name != "Close" || written_before_close(c, &call, site.func))
-            && package.is_none_or(|p| ERROR_PACKAGES.contains(&text(p, c.src)));
-        let local = call.name.len() > 1
-            && !GENERIC.contains(&call.name)
-            && c.error_funcs.returns_error(call.name)
-            && call.receiver.is_none_or(|r| !receiver_is_package_or_call(c, r));
-        if call.receiver.is_some_and(|r| errorless_type(c, r)) {
-            continue;
-        }
-        if !(known || local) || in_memory_writer(c, &call) || in_cleanup(c, site.node, site.func) || before_failure(c, site.node)
+        let Some(key) = error_declaration(c, &call) else { continue };
+        if (call.name == "Close" && !written_before_close(c, &call, site.func))
+            || nolint(c, site.node)
+            || in_memory_writer(c, &call)
+            || in_cleanup(c, site.node, site.func)
+            || before_failure(c, site.node)
         {
             continue;
         }
-        let callee = expr.child_by_field_name("function").map(|f| text(f, c.src)).unwrap_or("");
+        dropped.push((site.node, call, key));
+    }
+    let mut per_key: std::collections::HashMap<&str, u32> = Default::default();
+    for (_, _, key) in &dropped {
+        *per_key.entry(key).or_default() += 1;
+    }
+    for (_, call, key) in &dropped {
+        if per_key[key.as_str()] >= CONVENTION_DROPS {
+            continue;
+        }
+        let callee = call.node.child_by_field_name("function").map(|f| text(f, c.src)).unwrap_or("");
         c.report(
             out,
             &IgnoredError::INFO,
-            expr,
+            call.node,
             Text::new(format!("the error returned by `{callee}` is ignored"), format!("`{callee}` 返回的错误被忽略了")),
             Text::new(
                 "handle, return or log the error; if dropping it is intended, write `_ = ...` and say why",
@@ -92,48 +104,97 @@ pub(crate) fn check(c: &Checker, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// Names that also belong to common library types whose methods return no error (loggers,
-/// `testing.T`, readers): a local declaration returning `error` says little about them.
-const GENERIC: &[&str] = &[
-    "Error",
-    "Errorf",
-    "Info",
-    "Infof",
-    "Warn",
-    "Warnf",
-    "Debug",
-    "Debugf",
-    "Print",
-    "Printf",
-    "Println",
-    "Log",
-    "Logf",
-    "Fatal",
-    "Fatalf",
-    "Exit",
-    "Cleanup",
-    "Helper",
-    "Parse",
-    "Read",
-    "Copy",
-    "Handle",
-    "CloseWithError",
-    "Store",
-    "Load",
-    "Swap",
-    "Broadcast",
-    "Signal",
+/// The declaration (`Type.method`, `pkg.F` or `F`) when the call can be tied to one that
+/// returns `error`: a function of this package, a method of a package type or of a well-known
+/// library type that the receiver is declared with, or a well-known function of an
+/// error-returning package (`os.Remove`).
+fn error_declaration<'t>(c: &Checker<'t>, call: &ast::Call<'t>) -> Option<String> {
+    // Names first: resolving a type walks declarations, and most calls cannot qualify.
+    let named = loses_state(call.name)
+        || PACKAGE_FUNCS.contains(&call.name)
+        || LIBRARY_METHODS.iter().any(|(_, methods)| methods.contains(&call.name));
+    if !named {
+        return None;
+    }
+    let Some(recv) = call.receiver else {
+        let callee = call.node.child_by_field_name("function");
+        let tied = callee.is_some_and(|f| f.kind() == "identifier" && !c.is_local(f))
+            && c.package.funcs.get(call.name).is_some_and(|s| s.returns_error())
+            && loses_state(call.name);
+        return tied.then(|| call.name.to_string());
+    };
+    if c.is_package_name(recv) {
+        let pkg = text(recv, c.src);
+        return (ERROR_PACKAGES.contains(&pkg) && PACKAGE_FUNCS.contains(&call.name)).then(|| format!("{pkg}.{}", call.name));
+    }
+    let ty = c.type_of(recv)?;
+    let tied = match c.package.methods.get(&(ty.clone(), call.name.to_string())) {
+        Some(sig) => sig.returns_error() && loses_state(call.name),
+        None => LIBRARY_METHODS.iter().any(|(t, methods)| *t == ty && methods.contains(&call.name)),
+    };
+    tied.then(|| format!("{ty}.{}", call.name))
+}
+
+/// Verbs whose failure loses data or leaves state behind when nobody checks it. Errors of other
+/// package methods (`updateState`, `processRPC`) are dropped on purpose more often than not.
+const STATE_VERBS: &[&str] = &["Delete", "Remove", "Close", "Flush", "Write", "Sync", "Commit", "Save", "Persist", "Rename"];
+
+fn loses_state(name: &str) -> bool {
+    let mut upper = name.to_string();
+    if let Some(first) = upper.get_mut(..1) {
+        first.make_ascii_uppercase();
+    }
+    STATE_VERBS.iter().any(|v| upper.starts_with(v))
+}
+
+/// How many call statements of one file may drop the same callee's error before dropping it
+/// is taken as a convention (an error that only reports shutdown, say), not an oversight worth
+/// a comment on each line.
+const CONVENTION_DROPS: u32 = 4;
+
+/// A `//nolint` (all linters) or `//nolint:errcheck` comment on the line.
+fn nolint(c: &Checker, stmt: Node) -> bool {
+    let line = c.src[stmt.start_byte()..].lines().next().unwrap_or("");
+    line.split_once("//nolint").is_some_and(|(_, rest)| !rest.starts_with(':') || rest.contains("errcheck"))
+}
+
+/// Well-known functions of [`ERROR_PACKAGES`] that return an error.
+const PACKAGE_FUNCS: &[&str] = &[
+    "Remove",
+    "RemoveAll",
+    "Rename",
+    "Chmod",
+    "Chown",
+    "Mkdir",
+    "MkdirAll",
+    "Symlink",
+    "Link",
+    "Truncate",
+    "WriteFile",
+    "Kill",
+    "Unmount",
+];
+
+/// Library types (as the receiver is declared) and their methods that return an error and
+/// whose failure loses data or leaves state behind.
+const LIBRARY_METHODS: &[(&str, &[&str])] = &[
+    ("os.File", &["Close", "Write", "WriteString", "WriteAt", "Sync", "Truncate", "Chmod"]),
+    ("bufio.Writer", &["Flush", "Write", "WriteString"]),
+    ("gzip.Writer", &["Close", "Flush", "Write"]),
+    ("zlib.Writer", &["Close", "Flush", "Write"]),
+    ("tar.Writer", &["Close", "Flush", "Write", "WriteHeader"]),
+    ("zip.Writer", &["Close", "Flush"]),
+    ("tabwriter.Writer", &["Flush"]),
+    ("io.WriteCloser", &["Close", "Write"]),
+    ("io.Writer", &["Write"]),
+    ("net.Conn", &["Write"]),
+    ("http.Server", &["Shutdown"]),
+    ("sql.Tx", &["Commit"]),
 ];
 
 /// Packages whose well-known functions do return an error (`os.Remove`); in other packages a
 /// `Remove` may return anything (`heap.Remove`).
 const ERROR_PACKAGES: &[&str] = &["os", "syscall", "unix", "windows", "ioutil", "io"];
-
-/// The receiver is declared in this file as a type whose methods return no error.
-fn errorless_type(c: &Checker, recv: Node) -> bool {
-    let last = text(recv, c.src).rsplit('.').next().unwrap_or("");
-    !last.is_empty() && ["sync.Map", "*sync.Map", "atomic."].iter().any(|t| c.src.contains(&format!("{last} {t}")))
-}
 
 /// The next statement fails anyway (`return ..., err`, `t.Fatalf`): the call is best-effort
 /// cleanup before reporting another error.
@@ -145,15 +206,6 @@ fn before_failure(c: &Checker, stmt: Node) -> bool {
             last.is_some_and(|v| text(v, c.src) != "nil")
         }),
         _ => ast::is_terminating(next, c.src),
-    }
-}
-
-/// `pkg.F()` (we cannot tell which package declares `F`) or `f().M()` (unknown type).
-fn receiver_is_package_or_call(c: &Checker, recv: Node) -> bool {
-    match recv.kind() {
-        "identifier" => c.imports.contains(text(recv, c.src)),
-        "selector_expression" => false,
-        _ => true,
     }
 }
 

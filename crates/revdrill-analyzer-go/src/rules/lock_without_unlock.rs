@@ -53,6 +53,13 @@ declare_rule! {
         level: Error,
         summary: ("`Lock()` without `Unlock()` on some return, break or continue path",
                   "`Lock()` 之后，某条 return/break/continue 路径上没有 `Unlock()`"),
+        vocabulary: {
+            category: "concurrency",
+            item: "concurrency",
+            general: Some("lock"),
+            en: &["not unlock", "never unlock", "missing unlock", "still held", "`Unlock`"],
+            zh: &["没有解锁", "未解锁", "忘记解锁", "没*unlock", "一直持有"],
+        },
     }
 }
 
@@ -114,6 +121,20 @@ fn compute<'t>(c: &Checker<'t>) -> Vec<Event<'t>> {
         if ast::function_name(func, c.src).to_ascii_lowercase().contains("lock") || func.has_error() {
             continue;
         }
+        // `mu.Unlock(); work(); mu.Lock()`: the lock is given back to code that took it
+        // earlier (a loop that holds it around each iteration), not a new one to pair up.
+        let mut prev = ast::previous(site.node);
+        let mut relock = false;
+        while let Some(p) = prev {
+            if ast::any(p, false, &mut |n| is_call_on(c, n, mutex, &[unlock])) {
+                relock = true;
+                break;
+            }
+            prev = ast::previous(p);
+        }
+        if relock {
+            continue;
+        }
         let Some(body) = ast::body(func) else { continue };
         let unlocks_in_closure = ast::any(body, true, &mut |n| {
             n.kind() == "func_literal" && ast::any(n, true, &mut |m| is_call_on(c, m, mutex, &["Unlock", "RUnlock"]))
@@ -156,11 +177,13 @@ fn locking_methods<'t>(c: &Checker<'t>) -> HashMap<(&'t str, &'t str), Vec<&'t s
         }
         let (Some(recv), Some(body)) = (receiver_name(c, f), ast::body(f)) else { continue };
         for stmt in ast::statements(body).into_iter().take(4) {
-            let Some(call) = ast::stmt_call(stmt, c.src)
-                .filter(|k| stmt.kind() == "expression_statement" && matches!(k.name, "Lock" | "RLock"))
-            else {
+            let Some(call) = ast::stmt_call(stmt, c.src).filter(|_| stmt.kind() == "expression_statement") else { continue };
+            if matches!(call.name, "Unlock" | "RUnlock") {
+                break; // unlocks what the caller holds, then locks again: made to be called locked
+            }
+            if !matches!(call.name, "Lock" | "RLock") {
                 continue;
-            };
+            }
             let Some(path) = call.receiver.and_then(|r| text(r, c.src).strip_prefix(recv)?.strip_prefix('.')) else { continue };
             out.entry((receiver_type(c, f), ast::function_name(f, c.src))).or_default().push(path);
             break;
@@ -190,6 +213,9 @@ fn receiver_name<'t>(c: &Checker<'t>, func: Node<'t>) -> Option<&'t str> {
 /// `r.m(...)` where `m` locks the same path of its receiver.
 fn is_self_locking_call<'t>(c: &Checker<'t>, n: Node<'t>, held: &Held<'_, 't>) -> bool {
     let Some((recv, path)) = held.self_path else { return false };
+    if n.parent().is_some_and(|p| p.kind() == "go_statement") {
+        return false; // runs in another goroutine, which waits for the lock like any other
+    }
     let name = ast::callee_name(n, c.src);
     let Some(paths) = held.lockers.get(&(held.recv_type, name)) else { return false };
     paths.contains(&path) && receiver_text(c.src, n) == Some(recv)
@@ -311,5 +337,10 @@ fn unlocked_before(c: &Checker, exit: Node, top: Node, mutex: &str, unlocks: &[&
 
 pub(crate) fn is_call_on(c: &Checker, n: Node, mutex: &str, names: &[&str]) -> bool {
     // Name first: it is cheap and rules out almost every call.
-    names.contains(&ast::callee_name(n, c.src)) && receiver_text(c.src, n) == Some(mutex)
+    let name = ast::callee_name(n, c.src);
+    if names.contains(&name) {
+        return receiver_text(c.src, n) == Some(mutex);
+    }
+    // `cc.updateStateAndUnlock(...)` hands the lock over to a function that releases it.
+    names.iter().any(|u| u.ends_with("Unlock")) && name.ends_with("AndUnlock")
 }

@@ -47,6 +47,13 @@ declare_rule! {
         level: Error,
         summary: ("loop variable captured by a goroutine or defer closure (module `go` < 1.22)",
                   "goroutine 或 defer 闭包捕获了循环变量（模块 `go` 版本 < 1.22）"),
+        vocabulary: {
+            category: "concurrency",
+            item: "concurrency",
+            general: Some("goroutine"),
+            en: &["loop variable", "capture", "same variable", "last value"],
+            zh: &["循环变量", "捕获", "同一个变量", "最后一个值"],
+        },
     }
 }
 

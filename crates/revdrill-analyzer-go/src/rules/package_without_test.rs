@@ -38,6 +38,13 @@ declare_rule! {
         summary: ("changed Go file whose package gains no test in the same change (diff mode)",
                   "修改了 Go 代码，但同一改动中该包没有新增或修改任何测试（diff 模式）"),
         diff_only: true,
+        vocabulary: {
+            category: "testing",
+            item: "testing",
+            general: None,
+            en: &["no test", "without test", "missing test", "not covered", "untested", "add a test", "needs a test", "write a test"],
+            zh: &["没有*测试", "缺少*测试", "缺*测试", "补*测试", "加*测试", "没有单测", "需要*测试", "补*单测"],
+        },
     }
 }
 

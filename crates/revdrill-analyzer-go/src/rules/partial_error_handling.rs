@@ -49,6 +49,13 @@ declare_rule! {
         level: Warning,
         summary: ("only one kind of error is handled (`IsNotFound`, `IsNotExist`...), all others are dropped",
                   "只处理了一种错误（`IsNotFound`、`IsNotExist` 等），其他错误全部被丢弃"),
+        vocabulary: {
+            category: "error-handling",
+            item: "error-paths",
+            general: Some("error"),
+            en: &["other error", "unexpected error", "only handle", "every other error", "all other errors"],
+            zh: &["其他错误", "其它错误", "只处理", "其他*错误"],
+        },
     }
 }
 

@@ -54,6 +54,13 @@ declare_rule! {
         level: Warning,
         summary: ("`time.After` in a `select` inside a loop: a new timer every iteration",
                   "在循环内的 `select` 中使用 `time.After`：每次迭代都创建一个新的 timer"),
+        vocabulary: {
+            category: "resource-leak",
+            item: "concurrency",
+            general: Some("leak"),
+            en: &["new timer", "every iteration", "timer leak", "`time.NewTimer`", "`time.After`"],
+            zh: &["每次*定时器", "每轮", "新的*timer", "time.after", "time.newtimer"],
+        },
     }
 }
 

@@ -51,6 +51,13 @@ declare_rule! {
         level: Error,
         summary: ("`wg.Add` inside the goroutine it counts: `Wait` may return too early",
                   "在被计数的 goroutine 内部调用 `wg.Add`：`Wait` 可能过早返回"),
+        vocabulary: {
+            category: "concurrency",
+            item: "concurrency",
+            general: Some("goroutine"),
+            en: &["`wg.Add`", "add inside the goroutine", "before the goroutine", "wait return early", "return too early"],
+            zh: &["wg.add", "提前返回", "启动前"],
+        },
     }
 }
 

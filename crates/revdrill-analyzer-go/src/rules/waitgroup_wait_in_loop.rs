@@ -45,6 +45,13 @@ declare_rule! {
         level: Warning,
         summary: ("`wg.Wait` inside the loop that starts the goroutines: they run one at a time",
                   "在启动 goroutine 的循环内部调用 `wg.Wait`：goroutine 实际上是逐个串行执行的"),
+        vocabulary: {
+            category: "performance",
+            item: "concurrency",
+            general: Some("goroutine"),
+            en: &["wait in the loop", "one at a time", "serial", "sequential", "`wg.Wait`"],
+            zh: &["串行", "一个一个", "逐个", "wg.wait"],
+        },
     }
 }
 

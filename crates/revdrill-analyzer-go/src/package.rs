@@ -1,0 +1,219 @@
+//! What one Go package declares, read from the trees of its files: functions and methods with
+//! their result types, struct fields, interface methods and package variables.
+//!
+//! A package is the files of one folder with the same `package` clause, as the Go tool sees
+//! it. Names are resolved only inside their package: a method `Lock() error` declared in one
+//! package says nothing about a `mu.Lock()` in another.
+//!
+//! Architecture invariant: nothing here looks outside the package's own files, and no name
+//! resolves to a declaration of another package.
+
+use std::collections::{HashMap, HashSet};
+
+use tree_sitter::{Node, Tree};
+
+use crate::ast::{self, text};
+
+/// The result types of a function, method or interface method, as written (pointer and type
+/// arguments stripped by [`base_type`]).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Signature {
+    pub results: Vec<String>,
+}
+
+impl Signature {
+    /// True when the last result is `error`.
+    pub(crate) fn returns_error(&self) -> bool {
+        self.results.last().is_some_and(|r| r == "error")
+    }
+}
+
+/// The declarations of one package.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Package {
+    /// The `package` clause (`p` in `package p`).
+    pub name: String,
+    /// Package-level functions by name.
+    pub funcs: HashMap<String, Signature>,
+    /// Methods and interface methods by (type, name).
+    pub methods: HashMap<(String, String), Signature>,
+    /// Struct fields by (struct type, field) → field type.
+    pub fields: HashMap<(String, String), String>,
+    /// Types declared in the package.
+    pub types: HashSet<String>,
+    /// Package-level variables by name → type, when written or inferable from a literal.
+    pub vars: HashMap<String, Option<String>>,
+    /// Summaries of every function, method and function literal of the package.
+    pub units: Vec<crate::summary::Unit>,
+    /// Lock orders of the whole package (GO019), computed once for all its files.
+    pub lock_edges: std::sync::OnceLock<Vec<crate::summary::LockEdge>>,
+}
+
+impl Package {
+    /// Collects the declarations of the files of one package (each `(source, tree)`).
+    pub(crate) fn collect<'a>(files: impl IntoIterator<Item = (&'a str, &'a Tree)>) -> Package {
+        let files: Vec<(&str, &Tree)> = files.into_iter().collect();
+        let mut p = Package::default();
+        for (src, tree) in &files {
+            p.add_file(src, tree.root_node());
+        }
+        // Summaries last: calls through fields need every struct of the package.
+        for (src, tree) in &files {
+            let units = crate::summary::units(src, tree.root_node(), &p.fields);
+            p.units.extend(units);
+        }
+        p
+    }
+
+    /// Groups the files of one folder by their `package` clause (`p` and `p_test` are two
+    /// packages) and collects each: (package, indices of its files).
+    pub(crate) fn by_clause(files: &[(&str, &Tree)]) -> Vec<(Package, Vec<usize>)> {
+        let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
+        for (i, (src, tree)) in files.iter().enumerate() {
+            let name = clause(src, tree.root_node());
+            match groups.iter_mut().find(|g| g.0 == name) {
+                Some(g) => g.1.push(i),
+                None => groups.push((name.to_string(), vec![i])),
+            }
+        }
+        groups.into_iter().map(|(_, idx)| (Package::collect(idx.iter().map(|&i| files[i])), idx)).collect()
+    }
+
+    fn add_file(&mut self, src: &str, root: Node) {
+        let mut c = root.walk();
+        for decl in root.named_children(&mut c) {
+            match decl.kind() {
+                "package_clause" if self.name.is_empty() => {
+                    self.name = decl.named_child(0).map(|n| text(n, src).to_string()).unwrap_or_default();
+                }
+                "function_declaration" => {
+                    self.funcs.insert(ast::function_name(decl, src).to_string(), signature(decl, src));
+                }
+                "method_declaration" => {
+                    let ty = receiver_type(decl, src).to_string();
+                    self.methods.insert((ty, ast::function_name(decl, src).to_string()), signature(decl, src));
+                }
+                "type_declaration" => self.add_types(src, decl),
+                "var_declaration" => {
+                    for spec in ast::collect(decl, false, &mut |n| n.kind() == "var_spec") {
+                        let ty = spec.child_by_field_name("type").map(|t| base_type(text(t, src)).to_string());
+                        let mut c2 = spec.walk();
+                        let values = spec.child_by_field_name("value").map(ast::list_items).unwrap_or_default();
+                        for (i, name) in spec.children_by_field_name("name", &mut c2).enumerate() {
+                            let inferred = ty.clone().or_else(|| values.get(i).and_then(|v| literal_type(*v, src)));
+                            self.vars.insert(text(name, src).to_string(), inferred);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn add_types(&mut self, src: &str, decl: Node) {
+        for spec in ast::collect(decl, false, &mut |n| matches!(n.kind(), "type_spec" | "type_alias")) {
+            let Some(name) = spec.child_by_field_name("name").map(|n| text(n, src).to_string()) else { continue };
+            self.types.insert(name.clone());
+            let Some(ty) = spec.child_by_field_name("type") else { continue };
+            match ty.kind() {
+                "struct_type" => {
+                    for field in ast::collect(ty, false, &mut |n| n.kind() == "field_declaration") {
+                        let Some(ft_node) = field.child_by_field_name("type") else { continue };
+                        let ft = base_type(text(ft_node, src)).to_string();
+                        let mut c = field.walk();
+                        let names: Vec<String> =
+                            field.children_by_field_name("name", &mut c).map(|n| text(n, src).to_string()).collect();
+                        if names.is_empty() {
+                            // Embedded: the field is named after its type (`sync.Mutex` → `Mutex`).
+                            let short = ft.rsplit('.').next().unwrap_or(&ft).to_string();
+                            self.fields.insert((name.clone(), short), ft.clone());
+                        }
+                        for n in names {
+                            self.fields.insert((name.clone(), n), ft.clone());
+                        }
+                    }
+                }
+                "interface_type" => {
+                    for m in ast::collect(ty, false, &mut |n| matches!(n.kind(), "method_elem" | "method_spec")) {
+                        let Some(mname) = m.child_by_field_name("name") else { continue };
+                        self.methods.insert((name.clone(), text(mname, src).to_string()), signature(m, src));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+/// The `package` clause of a file (empty when missing).
+fn clause<'s>(src: &'s str, root: Node) -> &'s str {
+    let mut c = root.walk();
+    let found = root.named_children(&mut c).find(|n| n.kind() == "package_clause");
+    found.and_then(|p| p.named_child(0)).map_or("", |n| text(n, src))
+}
+
+/// The result types of a function-like node (`result` field).
+fn signature(func: Node, src: &str) -> Signature {
+    let Some(result) = func.child_by_field_name("result") else { return Signature::default() };
+    if result.kind() != "parameter_list" {
+        return Signature { results: vec![base_type(text(result, src)).to_string()] };
+    }
+    let mut results = Vec::new();
+    let mut c = result.walk();
+    for decl in result.named_children(&mut c) {
+        let Some(ty) = decl.child_by_field_name("type") else { continue };
+        let mut c2 = decl.walk();
+        let count = decl.children_by_field_name("name", &mut c2).count().max(1);
+        for _ in 0..count {
+            results.push(base_type(text(ty, src)).to_string());
+        }
+    }
+    Signature { results }
+}
+
+/// The receiver type of a method without pointer or type arguments (`S` in `func (s *S[T]) m()`).
+pub(crate) fn receiver_type<'t>(func: Node<'t>, src: &'t str) -> &'t str {
+    let ty = func
+        .child_by_field_name("receiver")
+        .and_then(|l| l.named_child(0))
+        .and_then(|d| d.child_by_field_name("type"))
+        .map_or("", |t| text(t, src));
+    base_type(ty)
+}
+
+/// The receiver variable of a method (`s` in `func (s *S) m()`).
+pub(crate) fn receiver_name<'t>(func: Node<'t>, src: &'t str) -> Option<&'t str> {
+    let list = func.child_by_field_name("receiver")?;
+    let decl = list.named_child(0)?;
+    decl.child_by_field_name("name").map(|n| text(n, src)).filter(|n| *n != "_")
+}
+
+/// A type as written, without pointers and type arguments: `*pkg.T[int]` → `pkg.T`.
+pub(crate) fn base_type(ty: &str) -> &str {
+    let ty = ty.trim().trim_start_matches('*').trim_start();
+    ty.split('[').next().unwrap_or(ty).trim()
+}
+
+/// The type a literal value obviously has: `T{...}`, `&T{...}`, `new(T)`.
+pub(crate) fn literal_type(value: Node, src: &str) -> Option<String> {
+    let v = ast::strip_parens(value);
+    match v.kind() {
+        "composite_literal" => {
+            let ty = v.child_by_field_name("type")?;
+            matches!(ty.kind(), "type_identifier" | "qualified_type" | "generic_type")
+                .then(|| base_type(text(ty, src)).to_string())
+        }
+        "unary_expression" if v.child_by_field_name("operator").is_some_and(|o| o.kind() == "&") => {
+            literal_type(v.child_by_field_name("operand")?, src)
+        }
+        "call_expression" => {
+            let f = v.child_by_field_name("function")?;
+            if text(f, src) != "new" {
+                return None;
+            }
+            let arg = v.child_by_field_name("arguments")?.named_child(0)?;
+            Some(base_type(text(arg, src)).to_string())
+        }
+        _ => None,
+    }
+}
