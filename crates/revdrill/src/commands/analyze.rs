@@ -96,8 +96,9 @@ pub fn run(app: &App, args: AnalyzeArgs) -> Result<ExitCode> {
     if !out.ends_with('\n') {
         writeln!(stdout)?;
     }
+    let mut stderr = crate::render::stderr();
     for s in &report.skipped {
-        eprintln!("{} {}: {}", t(app.lang, "skipped", "已跳过"), s.path.display(), skip_reason(app, &s.reason));
+        writeln!(stderr, "{} {}: {}", t(app.lang, "skipped", "已跳过"), s.path.display(), skip_reason(app, &s.reason))?;
     }
     Ok(if report.diagnostics.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
