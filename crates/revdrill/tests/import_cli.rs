@@ -2,31 +2,14 @@
 //! `packs check` accepts and `drill --packs` runs; bad input exits 2 with a message in the
 //! user's language.
 
-use std::io::Write;
+mod common;
+use common::revdrill_in;
+
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 fn revdrill(dir: &Path, args: &[&str], stdin: &str) -> (i32, String, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_revdrill"))
-        .args(["--db", dir.join("db.sqlite").to_str().unwrap()])
-        .args(args)
-        .current_dir(dir)
-        .env_remove("LC_ALL")
-        .env_remove("LC_MESSAGES")
-        .env("LANG", "C")
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
-    let o = child.wait_with_output().unwrap();
-    (
-        o.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&o.stdout).into_owned(),
-        String::from_utf8_lossy(&o.stderr).into_owned(),
-    )
+    revdrill_in(dir, args, stdin)
 }
 
 fn git(repo: &Path, args: &[&str]) {

@@ -96,3 +96,27 @@ pub fn run_cmd(mut cmd: Command, stdin: &str) -> Run {
 pub fn json(s: &str) -> serde_json::Value {
     serde_json::from_str(s).unwrap_or_else(|e| panic!("not JSON ({e}): {s}"))
 }
+
+/// Runs revdrill in `dir` (its database `dir/db.sqlite`, no colour) with `args` and `stdin`:
+/// (exit code, stdout, stderr), for tests that keep their own folder.
+pub fn revdrill_in(dir: &Path, args: &[&str], stdin: &str) -> (i32, String, String) {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_revdrill"));
+    cmd.args(["--db", dir.join("db.sqlite").to_str().unwrap()])
+        .args(args)
+        .current_dir(dir)
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", "C")
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    let o = child.wait_with_output().unwrap();
+    (
+        o.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
