@@ -17,7 +17,7 @@ use include_dir::{Dir, include_dir};
 use revdrill_pack::{Drill, DrillFiles, Lang, Origin, PackErrors, duplicate_ids, load_drill, load_pack};
 
 mod tracks;
-pub use tracks::{TRACKS_FILE, Track, parse_tracks};
+pub use tracks::{TRACKS_FILE, Track, TrackDrill, TrackView, parse_tracks};
 
 static EMBEDDED: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/../../catalog");
 static EMBEDDED_TRACKS: &str = include_str!("../../../catalog/tracks.toml");

@@ -7,7 +7,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use revdrill_pack::{Category, Drill, Lang, Localized, PackError, field_line, toml_error};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// The embedded track file, as the user would name it in an error.
 pub const TRACKS_FILE: &str = "catalog/tracks.toml";
@@ -43,6 +43,51 @@ impl Track {
     pub fn title(&self, lang: Lang) -> &str {
         self.title.get(lang)
     }
+
+    /// The track as a learner sees it in `lang`, with completion from the drills `done`: the
+    /// one shape `revdrill tracks --format json` and `GET /api/tracks` print.
+    pub fn view<'a>(&'a self, lang: Lang, done: &BTreeSet<String>) -> TrackView<'a> {
+        TrackView {
+            id: &self.id,
+            title: self.title(lang),
+            description: self.description.get(lang),
+            categories: &self.categories,
+            drills: self.drills.iter().map(|d| TrackDrill { id: d, done: done.contains(d) }).collect(),
+            done: self.done_count(done),
+            total: self.drills.len(),
+            next: self.next(done),
+        }
+    }
+}
+
+/// A track with the learner's completion, in one language (see [`Track::view`]).
+#[derive(Debug, Serialize)]
+pub struct TrackView<'a> {
+    /// The track's id.
+    pub id: &'a str,
+    /// Its name.
+    pub title: &'a str,
+    /// What it trains and why.
+    pub description: &'a str,
+    /// The categories it trains.
+    pub categories: &'a [Category],
+    /// Its drills in order, each marked done or not.
+    pub drills: Vec<TrackDrill<'a>>,
+    /// How many are done.
+    pub done: usize,
+    /// How many there are.
+    pub total: usize,
+    /// The first drill not done yet.
+    pub next: Option<&'a str>,
+}
+
+/// One drill of a [`TrackView`].
+#[derive(Debug, Serialize)]
+pub struct TrackDrill<'a> {
+    /// The drill id.
+    pub id: &'a str,
+    /// Whether it has a graded attempt.
+    pub done: bool,
 }
 
 #[derive(Deserialize)]

@@ -31,23 +31,7 @@ async fn done(st: &AppState) -> Result<BTreeSet<String>, ApiError> {
 async fn api(State(st): State<AppState>, lang: ReqLang) -> Result<Json<serde_json::Value>, ApiError> {
     let done = done(&st).await?;
     let l = lang.lang;
-    let rows: Vec<_> = st
-        .catalog()
-        .tracks()
-        .iter()
-        .map(|tr| {
-            json!({
-                "id": tr.id,
-                "title": tr.title(l),
-                "description": tr.description.get(l),
-                "categories": tr.categories,
-                "drills": tr.drills.iter().map(|d| json!({"id": d, "done": done.contains(d)})).collect::<Vec<_>>(),
-                "done": tr.done_count(&done),
-                "total": tr.drills.len(),
-                "next": tr.next(&done),
-            })
-        })
-        .collect();
+    let rows: Vec<_> = st.catalog().tracks().iter().map(|tr| tr.view(l, &done)).collect();
     Ok(Json(json!(rows)))
 }
 

@@ -8,7 +8,6 @@ use std::process::ExitCode;
 use anyhow::Result;
 use revdrill_pack::Drill;
 use revdrill_store::{SqliteStore, Store};
-use serde_json::json;
 
 use crate::app::App;
 use crate::cli::Format;
@@ -26,23 +25,7 @@ pub fn run(app: &App, format: Format) -> Result<ExitCode> {
     let done = done_drills(&store).map_err(|e| app.store_error(e))?;
     let mut out = anstream::stdout();
     if format == Format::Json {
-        let rows: Vec<_> = app
-            .catalog
-            .tracks()
-            .iter()
-            .map(|tr| {
-                json!({
-                    "id": tr.id,
-                    "title": tr.title(lang),
-                    "description": tr.description.get(lang),
-                    "categories": tr.categories,
-                    "drills": tr.drills.iter().map(|d| json!({"id": d, "done": done.contains(d)})).collect::<Vec<_>>(),
-                    "done": tr.done_count(&done),
-                    "total": tr.drills.len(),
-                    "next": tr.next(&done),
-                })
-            })
-            .collect();
+        let rows: Vec<_> = app.catalog.tracks().iter().map(|tr| tr.view(lang, &done)).collect();
         writeln!(out, "{}", serde_json::to_string_pretty(&rows)?)?;
         return Ok(ExitCode::SUCCESS);
     }
