@@ -7,7 +7,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use crate::diff::parse_unified;
+use crate::diff::{FileDiff, parse_unified};
 use crate::error::{PackError, PackErrors, line_of_offset};
 use crate::model::*;
 
@@ -151,71 +151,10 @@ pub fn load_drill(files: &DrillFiles) -> Result<Drill, PackErrors> {
     };
     let mut errs = Errors { file: toml_file, text, list: Vec::new() };
 
-    if !is_id(&raw.id) {
-        errs.at("id", format!("`{}` is not an id: use lower-case letters, digits and `-`", raw.id));
-    }
-    // `git:` and `file://` name where `revdrill import` read a commit or patch with no web URL.
-    let local = ["git:", "file://"].iter().any(|p| raw.source.strip_prefix(p).is_some_and(|r| !r.trim().is_empty()));
-    if !(raw.source.starts_with("https://") || raw.source.starts_with("http://") || local) {
-        errs.at("source", "must be the URL of the real pull request or issue the drill is modeled on (or, for an imported drill, `git:REPO@COMMIT` or `file://PATCH`)");
-    }
-    if raw.title.trim().is_empty() {
-        errs.at("title", "must not be empty");
-    }
-    check_texts(&mut errs, &raw);
-    if raw.language.trim().is_empty() {
-        errs.at("language", "must not be empty");
-    }
-    check_localized(&mut errs, "purpose", &raw.purpose);
-    if raw.new_logic.en.is_empty() || raw.new_logic.en.len() != raw.new_logic.zh.len() {
-        errs.at("new_logic", "needs the same number (at least one) of `en` and `zh` bullets");
-    }
-
-    // The diff.
-    let diff_file = format!("{}/{}", files.dir, raw.diff);
-    let (diff_text, diff) = match files.files.get(&raw.diff) {
-        None => {
-            errs.at("diff", format!("file `{diff_file}` not found"));
-            (String::new(), Vec::new())
-        }
-        Some(t) => match parse_unified(t) {
-            Ok(d) => (t.clone(), d),
-            Err(e) => {
-                errs.list.push(PackError {
-                    file: diff_file.clone(),
-                    line: Some(e.line),
-                    field: String::new(),
-                    message: e.message,
-                });
-                (t.clone(), Vec::new())
-            }
-        },
-    };
-    // The new-file lines anchors may name; `None` when the diff is missing or broken (already an
-    // error), so anchors are not checked twice.
-    let diff_ok = !errs.list.iter().any(|e| e.file == diff_file) && files.files.contains_key(&raw.diff);
-    let shown: Option<BTreeSet<u32>> = diff_ok.then(|| diff.iter().flat_map(|f| f.lines()).filter_map(|l| l.new_line).collect());
+    check_header(&mut errs, &raw);
+    let (diff_text, diff, shown) = load_diff(&mut errs, files, &raw.diff);
     let shown = shown.as_ref();
-
-    // Concepts.
-    for (name, terms) in &raw.concepts {
-        let field = format!("concepts.{name}");
-        if !is_id(name) {
-            errs.at(&field, "concept names use lower-case letters, digits and `-`");
-        }
-        if terms.en.is_empty() && terms.zh.is_empty() {
-            errs.at(&field, "a concept needs at least one term");
-        }
-        for (lang, list) in [("en", &terms.en), ("zh", &terms.zh)] {
-            for (i, t) in list.iter().enumerate() {
-                if t.trim().is_empty() {
-                    errs.at(format!("{field}.{lang}[{i}]"), "empty term");
-                } else if t.matches('`').count() % 2 == 1 {
-                    errs.at(format!("{field}.{lang}[{i}]"), "unbalanced backtick: code is wrapped in backticks on both sides");
-                }
-            }
-        }
-    }
+    check_concept_terms(&mut errs, &raw.concepts);
 
     // Findings.
     let mut finding_ids = BTreeSet::new();
@@ -364,6 +303,78 @@ fn check_text(errs: &mut Errors, field: &str, s: &str, shape: Shape) {
     if let Some(c) = bad_control(s, shape) {
         let what = if shape == Shape::OneLine { "a one-line text" } else { "a text" };
         errs.at(field, format!("control character U+{:04X} is not allowed in {what}", c as u32));
+    }
+}
+/// The drill's own fields: id, source, title, language, purpose and new-logic bullets.
+fn check_header(errs: &mut Errors, raw: &RawDrill) {
+    if !is_id(&raw.id) {
+        errs.at("id", format!("`{}` is not an id: use lower-case letters, digits and `-`", raw.id));
+    }
+    // `git:` and `file://` name where `revdrill import` read a commit or patch with no web URL.
+    let local = ["git:", "file://"].iter().any(|p| raw.source.strip_prefix(p).is_some_and(|r| !r.trim().is_empty()));
+    if !(raw.source.starts_with("https://") || raw.source.starts_with("http://") || local) {
+        errs.at("source", "must be the URL of the real pull request or issue the drill is modeled on (or, for an imported drill, `git:REPO@COMMIT` or `file://PATCH`)");
+    }
+    if raw.title.trim().is_empty() {
+        errs.at("title", "must not be empty");
+    }
+    check_texts(errs, raw);
+    if raw.language.trim().is_empty() {
+        errs.at("language", "must not be empty");
+    }
+    check_localized(errs, "purpose", &raw.purpose);
+    if raw.new_logic.en.is_empty() || raw.new_logic.en.len() != raw.new_logic.zh.len() {
+        errs.at("new_logic", "needs the same number (at least one) of `en` and `zh` bullets");
+    }
+}
+
+/// Reads and parses the drill's diff: its text, its files, and the new-file lines anchors may
+/// name (`None` when the diff is missing or broken, which is already an error, so anchors are not
+/// checked twice).
+fn load_diff(errs: &mut Errors, files: &DrillFiles, name: &str) -> (String, Vec<FileDiff>, Option<BTreeSet<u32>>) {
+    let diff_file = format!("{}/{}", files.dir, name);
+    let (diff_text, diff) = match files.files.get(name) {
+        None => {
+            errs.at("diff", format!("file `{diff_file}` not found"));
+            (String::new(), Vec::new())
+        }
+        Some(t) => match parse_unified(t) {
+            Ok(d) => (t.clone(), d),
+            Err(e) => {
+                errs.list.push(PackError {
+                    file: diff_file.clone(),
+                    line: Some(e.line),
+                    field: String::new(),
+                    message: e.message,
+                });
+                (t.clone(), Vec::new())
+            }
+        },
+    };
+    let diff_ok = !errs.list.iter().any(|e| e.file == diff_file) && files.files.contains_key(name);
+    let shown = diff_ok.then(|| diff.iter().flat_map(|f| f.lines()).filter_map(|l| l.new_line).collect());
+    (diff_text, diff, shown)
+}
+
+/// Concept names and terms.
+fn check_concept_terms(errs: &mut Errors, concepts: &BTreeMap<String, ConceptTerms>) {
+    for (name, terms) in concepts {
+        let field = format!("concepts.{name}");
+        if !is_id(name) {
+            errs.at(&field, "concept names use lower-case letters, digits and `-`");
+        }
+        if terms.en.is_empty() && terms.zh.is_empty() {
+            errs.at(&field, "a concept needs at least one term");
+        }
+        for (lang, list) in [("en", &terms.en), ("zh", &terms.zh)] {
+            for (i, t) in list.iter().enumerate() {
+                if t.trim().is_empty() {
+                    errs.at(format!("{field}.{lang}[{i}]"), "empty term");
+                } else if t.matches('`').count() % 2 == 1 {
+                    errs.at(format!("{field}.{lang}[{i}]"), "unbalanced backtick: code is wrapped in backticks on both sides");
+                }
+            }
+        }
     }
 }
 
