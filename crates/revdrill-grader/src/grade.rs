@@ -40,6 +40,8 @@ fn sev_index(s: Severity) -> usize {
 
 /// Prompt sentences whose words are indexed for the echo check (one bit each in a `u64`).
 const PROMPT_SENTENCES_MAX: usize = 64;
+/// The source id of a review card's answer ([`Grader::grade_finding`]): no checklist item has it.
+pub const CARD_ITEM: &str = "review-card";
 /// A statement echoes a checklist prompt when it has at least this many distinct words...
 const ECHO_MIN_WORDS: usize = 3;
 /// ...and this share of them is in one prompt...
@@ -814,6 +816,16 @@ impl Grader {
             words: a.stmt.compact[m.start..m.end].iter().collect(),
             negated: m.negated,
         }
+    }
+
+    /// The verdict on one finding for one free-text answer, as a review card asks it ("what would
+    /// you comment here?"): the answer is read like a checklist answer (so being shown the place
+    /// earns nothing by itself) and only `finding` is judged. `None` when the key has no such
+    /// finding.
+    pub fn grade_finding(&self, finding: &str, answer: &str) -> Option<FindingResult> {
+        let f = self.key.findings.iter().find(|f| f.id == finding)?;
+        let all = self.analyse(answer, Source::Item { id: CARD_ITEM.to_string() });
+        Some(self.verdict(f, &all).0)
     }
 
     /// Every concept occurrence of every statement in `text`, for `--explain`.

@@ -111,6 +111,23 @@ pub enum Command {
     /// Export your review of a stored attempt: Markdown (Conventional Comments), GitHub's
     /// create-a-review JSON body, or SARIF 2.1.0.
     Export(ExportArgs),
+    /// Review the cards due today: findings you missed or only partly found, scheduled with FSRS.
+    ///
+    /// Each card shows the hunk around the finding (its lines marked `▶`) and asks "What would
+    /// you comment here?"; the answer (ended by an empty line or Ctrl-D; `-` skips) is graded
+    /// against that finding only. Found: the card comes back later each time; partly found: a
+    /// little later; missed: tomorrow. `revdrill drill` without an id offers due cards first;
+    /// `revdrill stats` shows how many are due and your daily streak. The REVDRILL_NOW
+    /// environment variable (unix seconds or YYYY-MM-DD; for tests only) fixes "now".
+    Review(ReviewArgs),
+}
+
+/// `revdrill review`.
+#[derive(Debug, Args)]
+pub struct ReviewArgs {
+    /// The most cards to review in this session (the most overdue first).
+    #[arg(long, default_value_t = 20)]
+    pub limit: usize,
 }
 
 /// `revdrill drill`.
