@@ -13,6 +13,7 @@ use crate::i18n::t;
 pub fn run(app: &App, args: ServeArgs) -> Result<ExitCode> {
     let lang = app.lang;
     let state = AppState::new(app.catalog.clone(), &app.db_path, lang)?;
+    state.set_clock(app.clock);
     if !args.addr.ip().is_loopback() {
         eprintln!(
             "{}",
