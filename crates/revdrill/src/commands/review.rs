@@ -56,7 +56,8 @@ pub fn session<R: BufRead>(
     interactive: bool,
 ) -> Result<ExitCode> {
     let lang = app.lang;
-    record_pending(store).map_err(|e| app.store_error(e))?;
+    // A database that cannot be written still shows what is due; the answer then goes to a backup.
+    let _ = record_pending(store);
     let now = app.clock.now();
     let cards = store.due_cards(end_of_day(now), limit).map_err(|e| app.store_error(e))?;
     if cards.is_empty() {
