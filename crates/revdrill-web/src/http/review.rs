@@ -244,14 +244,10 @@ async fn answer_page(State(st): State<AppState>, Path(id): Path<i64>, lang: ReqL
         let _ = write!(h, "<h2>{}</h2>", esc(&d.title));
         excerpt_html(&mut h, d, &x);
     }
-    let cls = match f.verdict {
-        Verdict::Hit => "v-hit",
-        Verdict::Partial => "v-partial",
-        Verdict::Miss => "v-miss",
-    };
+    let cls = format!("v-{}", f.verdict.as_str());
     let _ = write!(
         h,
-        "<p><b>{}</b></p><blockquote class=\"answer\">{}</blockquote><div class=\"finding {cls}\"><p><span class=\"badge {cls}\" id=\"review-verdict\">{}</span> <b>{}</b> · {} · {}</p>",
+        "<p><b>{}</b></p><blockquote class=\"answer evidence\">{}</blockquote><div class=\"finding {cls}\"><p><span class=\"verdict {cls}\" id=\"review-verdict\">{}</span> <b>{}</b> · {} · {}</p>",
         esc(card::question(l)),
         esc(&r.answer),
         esc(f.verdict_label),

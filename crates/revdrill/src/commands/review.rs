@@ -60,11 +60,11 @@ pub fn session<R: BufRead>(
     let _ = record_pending(store);
     let now = app.clock.now();
     let cards = store.due_cards(end_of_day(now), limit).map_err(|e| app.store_error(e))?;
-    if cards.is_empty() {
+    if cards.is_empty() && store.due_count(end_of_day(now)).unwrap_or(0) == 0 {
         writeln!(out, "{}", t(lang, "No review cards are due today.", "今天没有到期的复习卡片。"))?;
         return Ok(ExitCode::SUCCESS);
     }
-    if interactive {
+    if interactive && !cards.is_empty() {
         let hint = t(
             lang,
             "Answer in English, Chinese or both; end with an empty line or Ctrl-D; `-` skips a card.",
