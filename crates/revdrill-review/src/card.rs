@@ -6,7 +6,7 @@ use std::ops::Range;
 use revdrill_grader::{FindingResult, Grader, Report, Verdict};
 use revdrill_pack::diff::Hunk;
 use revdrill_pack::{Drill, Lang};
-use revdrill_store::{Lapse, Rating};
+use revdrill_store::{AttemptReview, Rating};
 
 /// Lines of the hunk shown before the first and after the last anchor line.
 pub const CONTEXT_LINES: usize = 4;
@@ -67,13 +67,12 @@ pub fn grade(grader: &Grader, finding: &str, answer: &str) -> Option<(FindingRes
     Some((r, g))
 }
 
-/// The findings a graded attempt missed or only partly found: each becomes a card, or lapses
-/// its card.
-pub fn lapses(report: &Report) -> Vec<Lapse> {
+/// A graded attempt's verdicts as reviews of their cards: a finding missed or only partly found
+/// becomes a card or lapses its card; one found moves its card out, if it has one.
+pub fn attempt_reviews(report: &Report) -> Vec<AttemptReview> {
     report
         .findings
         .iter()
-        .filter(|f| f.verdict != Verdict::Hit)
-        .map(|f| Lapse { finding: f.id.clone(), verdict: f.verdict.as_str().to_string(), rating: rating(f.verdict) })
+        .map(|f| AttemptReview { finding: f.id.clone(), verdict: f.verdict.as_str().to_string(), rating: rating(f.verdict) })
         .collect()
 }

@@ -79,11 +79,12 @@ pub fn streak(days: &[i64], now: i64) -> u32 {
     n
 }
 
-/// Records a graded attempt's misses as cards at `at` (idempotent: an attempt recorded before
-/// changes nothing). Returns the cards written.
+/// Records a graded attempt's misses and partials as cards, and its hits as reviews of cards
+/// that exist, at `at` (idempotent: an attempt recorded before changes nothing). Returns the
+/// cards written.
 pub fn record(store: &mut impl ReviewStore, attempt: AttemptId, report: &Report, at: i64) -> Result<usize, StoreError> {
     let s = Scheduler::default();
-    store.record_attempt(attempt, &report.drill, &card::lapses(report), at, &|p, g, t| s.next(p, g, t))
+    store.record_attempt(attempt, &report.drill, &card::attempt_reviews(report), at, &|p, g, t| s.next(p, g, t))
 }
 
 /// Records every graded attempt not recorded yet (an attempt saved while recording failed, or

@@ -127,6 +127,23 @@ fn a_partly_found_finding_is_rated_hard_and_a_found_one_makes_no_card() {
 }
 
 #[test]
+fn a_later_attempt_that_finds_the_finding_pushes_its_card_out() {
+    let (drill, mut s) = (seed(), SqliteStore::in_memory().unwrap());
+    let g = Grader::new(&drill);
+    attempt(&mut s, &g, &[("concurrency", "Looks fine to me.")], T0);
+    let f = &drill.findings[0];
+    let again = attempt(&mut s, &g, &[(drill.checklist[0].id.as_str(), f.comment.as_str())], T0 + DAY);
+    assert_eq!(again.finding(&f.id).unwrap().verdict, Verdict::Hit, "the model comment finds it");
+    let c = s.due_cards(i64::MAX, 100).unwrap().into_iter().find(|c| c.finding == f.id).unwrap();
+    // Again, then Good a day later: FSRS-6 stability 1.89 days, due in 2.
+    assert_eq!((c.state.reps, c.state.lapses, c.state.due), (2, 1, T0 + DAY + 2 * DAY));
+    // Missed again on day 1, the others lapse again: none is due that day, all the next.
+    assert_eq!(s.due_count(end_of_day(T0 + DAY)).unwrap(), 0);
+    let missed_again = again.findings.iter().filter(|x| x.verdict != Verdict::Hit).count();
+    assert_eq!(s.due_count(end_of_day(T0 + 2 * DAY)).unwrap(), missed_again);
+}
+
+#[test]
 fn pending_attempts_are_recorded_once_at_their_own_time() {
     let (drill, mut s) = (seed(), SqliteStore::in_memory().unwrap());
     let g = Grader::new(&drill);

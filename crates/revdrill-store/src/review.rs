@@ -84,12 +84,13 @@ pub struct Card {
     pub state: CardState,
 }
 
-/// A finding a graded attempt missed or only partly found.
+/// A graded attempt's verdict on one finding, as a review of its card: a miss or a partial makes
+/// a card (or lapses it); a hit only moves a card that exists.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Lapse {
+pub struct AttemptReview {
     /// Finding id.
     pub finding: String,
-    /// `miss` or `partial`.
+    /// `miss`, `partial` or `hit`.
     pub verdict: String,
     /// The rating it counts as.
     pub rating: Rating,
@@ -166,14 +167,15 @@ pub type Schedule<'a> = &'a dyn Fn(Option<&CardState>, Rating, i64) -> CardState
 pub trait ReviewStore {
     /// Graded attempts not yet recorded as cards, oldest first (at most `limit`).
     fn unrecorded_attempts(&self, limit: usize) -> Result<Vec<GradedAttempt>, StoreError>;
-    /// Records a graded attempt's lapses at time `at`, in one transaction: each finding becomes
-    /// a new card or a lapse of its card, scheduled by `schedule`, and the attempt is marked
-    /// recorded. An attempt already recorded changes nothing. Returns the cards written.
+    /// Records a graded attempt's verdicts at time `at`, in one transaction: a finding rated
+    /// Again or Hard becomes a new card or a review of its card, one rated Good or Easy a review
+    /// of its card if it has one (never a new card), each scheduled by `schedule`; the attempt is
+    /// marked recorded. An attempt already recorded changes nothing. Returns the cards written.
     fn record_attempt(
         &mut self,
         attempt: AttemptId,
         drill_id: &str,
-        lapses: &[Lapse],
+        reviews: &[AttemptReview],
         at: i64,
         schedule: Schedule<'_>,
     ) -> Result<usize, StoreError>;

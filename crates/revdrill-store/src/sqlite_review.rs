@@ -127,7 +127,7 @@ impl ReviewStore for SqliteStore {
         &mut self,
         attempt: AttemptId,
         drill_id: &str,
-        lapses: &[Lapse],
+        reviews: &[AttemptReview],
         at: i64,
         schedule: Schedule<'_>,
     ) -> Result<usize, StoreError> {
@@ -145,8 +145,13 @@ impl ReviewStore for SqliteStore {
         if done == 0 {
             return Ok(0); // recorded before: nothing changes
         }
-        for l in lapses {
+        let mut written = 0;
+        for l in reviews {
             let old = find_card(&tx, drill_id, &l.finding).map_err(err)?;
+            if old.is_none() && l.rating >= Rating::Good {
+                continue; // found: no card to make
+            }
+            written += 1;
             let next = schedule(old.as_ref().map(|c| &c.state), l.rating, at);
             let id = write_card(&tx, old.as_ref(), drill_id, &l.finding, &next).map_err(err)?;
             tx.execute(
@@ -157,7 +162,7 @@ impl ReviewStore for SqliteStore {
             .map_err(err)?;
         }
         tx.commit().map_err(err)?;
-        Ok(lapses.len())
+        Ok(written)
     }
 
     fn due_cards(&self, before: i64, limit: usize) -> Result<Vec<Card>, StoreError> {
@@ -260,8 +265,13 @@ mod tests {
         a
     }
 
-    fn lapse(finding: &str, rating: Rating) -> Lapse {
-        Lapse { finding: finding.into(), verdict: if rating == Rating::Again { "miss" } else { "partial" }.into(), rating }
+    fn lapse(finding: &str, rating: Rating) -> AttemptReview {
+        let verdict = match rating {
+            Rating::Again => "miss",
+            Rating::Hard => "partial",
+            Rating::Good | Rating::Easy => "hit",
+        };
+        AttemptReview { finding: finding.into(), verdict: verdict.into(), rating }
     }
 
     #[test]
@@ -284,6 +294,18 @@ mod tests {
         let race = s.card(due[0].id).unwrap();
         assert_eq!((race.state.reps, race.state.lapses, race.state.last_review), (2, 2, 5_000));
         assert_eq!(s.due_cards(i64::MAX, 10).unwrap().len(), 2);
+    }
+
+    #[test]
+    fn a_found_finding_moves_its_card_but_never_makes_one() {
+        let mut s = SqliteStore::in_memory().unwrap();
+        let a = graded_attempt(&mut s, "d1");
+        s.record_attempt(a, "d1", &[lapse("race", Rating::Again), lapse("leak", Rating::Good)], 0, &toy).unwrap();
+        assert_eq!(s.due_cards(i64::MAX, 10).unwrap().iter().map(|c| c.finding.as_str()).collect::<Vec<_>>(), vec!["race"]);
+        let b = graded_attempt(&mut s, "d1");
+        assert_eq!(s.record_attempt(b, "d1", &[lapse("race", Rating::Good), lapse("leak", Rating::Good)], DAY, &toy).unwrap(), 1);
+        let c = &s.due_cards(i64::MAX, 10).unwrap()[0];
+        assert_eq!((c.state.reps, c.state.lapses, c.state.due), (2, 1, DAY + 3 * DAY));
     }
 
     #[test]
