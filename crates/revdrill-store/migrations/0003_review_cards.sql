@@ -16,8 +16,8 @@ CREATE TABLE review_cards (
 );
 CREATE INDEX review_cards_by_due ON review_cards (due);
 
--- Every review of a card: a lapse recorded from a graded attempt (`attempt_id` set), or an answer
--- to the card itself (`attempt_id` null, with the learner's words and the stored verdict).
+-- Every review of a card: a graded attempt's verdict on its finding (`attempt_id` set), or an
+-- answer to the card itself (`attempt_id` null, with the learner's words and the stored verdict).
 CREATE TABLE review_log (
     id           INTEGER PRIMARY KEY,
     card_id      INTEGER NOT NULL REFERENCES review_cards (id) ON DELETE CASCADE,
@@ -31,7 +31,7 @@ CREATE TABLE review_log (
     stability    REAL    NOT NULL,           -- the card's state after this review
     difficulty   REAL    NOT NULL,
     due          INTEGER NOT NULL,
-    UNIQUE (attempt_id, card_id)             -- an attempt lapses a card once
+    UNIQUE (attempt_id, card_id)             -- an attempt reviews a card once
 );
 CREATE INDEX review_log_by_card ON review_log (card_id);
 
