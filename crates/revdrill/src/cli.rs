@@ -296,7 +296,7 @@ pub struct DisputesArgs {
 #[derive(Debug, Subcommand)]
 pub enum DisputesCommand {
     /// Write the disputes of one drill as cases in the grading-corpus format
-    /// (crates/revdrill-grader/tests/corpus/README.md), labelled with the learner's claim, for a
+    /// (catalog/corpus/README.md), labelled with the learner's claim, for a
     /// pack author to review and add to the drill's corpus.
     Export {
         /// Write to this file instead of stdout.
