@@ -116,9 +116,10 @@ pub enum Command {
     /// Each card shows the hunk around the finding (its lines marked `▶`) and asks "What would
     /// you comment here?"; the answer (ended by an empty line or Ctrl-D; `-` skips) is graded
     /// against that finding only. Found: the card comes back later each time; partly found: a
-    /// little later; missed: tomorrow. `revdrill drill` without an id offers due cards first;
-    /// `revdrill stats` shows how many are due and your daily streak. The REVDRILL_NOW
-    /// environment variable (unix seconds or YYYY-MM-DD; for tests only) fixes "now".
+    /// little later; missed: soon (a new card the next day). `revdrill drill` without an id
+    /// offers due cards first; `revdrill stats` shows how many are due and your daily streak.
+    /// The REVDRILL_NOW environment variable (unix seconds or YYYY-MM-DD; for tests only) fixes
+    /// "now".
     Review(ReviewArgs),
 }
 
@@ -134,7 +135,8 @@ pub struct ReviewArgs {
 #[derive(Debug, Args)]
 pub struct DrillArgs {
     /// The drill to do; without it, the next one: one not done yet, else one in your weakest
-    /// category.
+    /// category. Without it, review cards due today are offered first (at a terminal; piped, a
+    /// line says how many are due).
     pub id: Option<String>,
     /// Do the next drill of this learning track (`revdrill tracks` lists them): the first one
     /// without a graded attempt, in the track's easy-to-hard order.
