@@ -63,6 +63,7 @@ async fn misses_become_cards_due_the_next_day_and_an_answer_moves_its_card() {
     let (s, a) = post(&e, &format!("/api/drills/{SEED}/attempts"), json!({"answers": {"concurrency": "Looks fine."}})).await;
     assert_eq!(s, 201, "{a}");
     assert_eq!(due(&e).await["due"], 0, "nothing due the day of the miss");
+    assert!(!get(&e, "/").await.1.contains("due-banner"));
 
     e.state.set_clock(Clock::Fixed(T0 + DAY));
     let v = due(&e).await;
@@ -73,6 +74,8 @@ async fn misses_become_cards_due_the_next_day_and_an_answer_moves_its_card() {
     let lines = card["lines"].as_array().unwrap();
     assert!(lines.iter().any(|l| l["anchor"] == true && l["text"].as_str().unwrap().contains("<-ctx.Done()")), "{card}");
 
+    let (_, catalog) = get(&e, "/").await;
+    assert!(catalog.contains("id=\"due-banner\">6 review card(s) due today"), "the catalog offers due cards first");
     let (_, page) = get(&e, "/review?lang=zh").await;
     assert!(
         page.contains("今日复习") && page.contains("这里你会写什么评论？") && page.contains("tr class=\"ln add anchor\""),
