@@ -261,13 +261,16 @@ impl Grader {
     }
 
     /// A statement that opens with a contrast and dismisses ("不过 caller 都会 cancel，所以没问题",
-    /// "But the change is too small to need a test") withdraws the claim of the statement before
-    /// it, when it states no finding itself.
+    /// "But the change is too small to need a test"), or is a bare verdict of its own ("Good
+    /// enough.", "问题不大。"), withdraws the claim of the statement before it, when it states no
+    /// finding itself.
     fn apply_excuses(&self, stmts: &mut [Analysed]) {
         for i in 1..stmts.len() {
             let st = &stmts[i].stmt;
-            let excuse =
-                (crate::text::contrastive_verdict(st) || crate::text::concluding_verdict(st)) && !self.names_finding(&stmts[i]);
+            let excuse = (crate::text::contrastive_verdict(st)
+                || crate::text::concluding_verdict(st)
+                || crate::text::standalone_verdict(st, &stmts[i - 1].stmt))
+                && !self.names_finding(&stmts[i]);
             if !excuse {
                 continue;
             }
@@ -566,7 +569,9 @@ impl Grader {
         }
         let mut note = None;
         if let Some(line) = line {
-            if near && v == Verdict::Partial {
+            // A bare fix ("use `context.WithoutCancel`") says what to do, not what goes wrong:
+            // the place does not make it the finding.
+            if near && v == Verdict::Partial && !a.advice_only {
                 v = Verdict::Hit;
                 note = Some(Localized::new(
                     format!("raised to found: your inline comment is on line {line}, where the problem is"),
@@ -910,13 +915,17 @@ fn telegraphic(s: &Statement) -> bool {
     }
 }
 
-/// Whether a statement only recommends: it opens with advice and claims no failure or absence.
+/// Whether a statement only recommends: it opens with advice and claims no failure, absence or
+/// consequence ("otherwise ...", "否则 ...").
 fn advice_only(a: &Analysed) -> bool {
     let s = &a.stmt;
     let opens = s.tokens.first().is_some_and(|t| !t.cjk && en::ADVICE.contains(&t.text.as_str()))
         || zh::ADVICE.iter().any(|w| s.compact.starts_with(&w.chars().collect::<Vec<char>>()));
     let claims = a.matches.iter().any(|m| !m.negated && m.asserts_absence) || a.denied.iter().any(|&d| d);
-    opens && !claims
+    // "Please wrap it; otherwise callers stop recognising timeouts": the advice states its failure.
+    let consequence = s.tokens.iter().any(|t| !t.cjk && !t.code && en::CONSEQUENCE.contains(&t.text.as_str()))
+        || zh::CONSEQUENCE.iter().any(|w| s.compact.windows(w.chars().count()).any(|win| win.iter().copied().eq(w.chars())));
+    opens && !claims && !consequence
 }
 
 /// A list needs at least this many items...
