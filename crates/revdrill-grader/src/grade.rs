@@ -95,6 +95,9 @@ pub(crate) struct Analysed {
     pub(crate) present: Vec<bool>,
     /// `denied[c]`: concept `c` occurs denied by a plain negation (what `!c` asks for).
     pub(crate) denied: Vec<bool>,
+    /// `claimed[c]`: concept `c` occurs un-negated or cancelled only by a judgement: what a trap
+    /// needs ("a `cors()` will block them, 不用担心" still states the misconception).
+    pub(crate) claimed: Vec<bool>,
     pub(crate) set_aside: Option<SetAsideReason>,
     /// Cached: says enough for a partial (see `Grader::specific`).
     specific: bool,
@@ -249,6 +252,13 @@ impl Grader {
         g.terms.as_ref().is_some_and(|ts| ts.iter().all(holds))
     }
 
+    /// Whether the statement states a group, even if a judgement then waves it away: a trap is a
+    /// misconception, and learners state one with a dismissal ("cors blocks it, no need to worry").
+    fn claims(&self, g: &Group, a: &Analysed) -> bool {
+        let holds = |t: &GroupTerm| if t.denied { a.denied[t.id] } else { a.claimed[t.id] };
+        g.terms.as_ref().is_some_and(|ts| ts.iter().all(holds))
+    }
+
     pub(crate) fn analyse(&self, text: &str, source: Source) -> Vec<Analysed> {
         // An inline comment is one thought about one place: its sentences are read together.
         let stmts = match source {
@@ -276,6 +286,7 @@ impl Grader {
             }
             let prev = &mut stmts[i - 1];
             for m in &mut prev.matches {
+                m.judged_only |= !m.negated;
                 m.negated = true;
                 m.dismissed = true;
                 m.denied = false;
@@ -324,9 +335,13 @@ impl Grader {
                 let matches = self.concepts.find(&stmt);
                 let mut present = vec![false; self.concepts.names().len()];
                 let mut denied = vec![false; self.concepts.names().len()];
+                let mut claimed = vec![false; self.concepts.names().len()];
                 for m in &matches {
                     if !m.negated {
                         present[m.concept] = true;
+                    }
+                    if !m.negated || m.judged_only {
+                        claimed[m.concept] = true;
                     }
                     if m.denied {
                         denied[m.concept] = true;
@@ -338,6 +353,7 @@ impl Grader {
                     matches,
                     present,
                     denied,
+                    claimed,
                     set_aside: None,
                     specific: false,
                     hits_any: false,
@@ -597,8 +613,8 @@ impl Grader {
             let unless: Vec<usize> = t.unless.iter().filter_map(|n| self.concepts.id(n)).collect();
             if let Some(a) = own.iter().find(|a| {
                 a.set_aside != Some(SetAsideReason::EchoesPrompt)
-                    && t.matches.iter().any(|g| self.satisfied(g, a))
-                    && !unless.iter().any(|&u| a.present[u])
+                    && t.matches.iter().any(|g| self.claims(g, a))
+                    && !unless.iter().any(|&u| a.claimed[u])
             }) {
                 traps.push(TrapResult { id: t.id.clone(), evidence: a.stmt.text.clone(), feedback: t.feedback.clone() });
             }

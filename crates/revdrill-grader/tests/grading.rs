@@ -388,3 +388,16 @@ fn negation_and_judgement_bind_to_what_they_govern() {
     // A consequence after the advice states the failure ("otherwise ...").
     check_line(258, "use context.WithoutCancel, otherwise Get and Delete fail on the cancelled ctx", "cancelled-context=hit");
 }
+
+#[test]
+fn a_dismissal_does_not_hide_a_misconception() {
+    // A trap is a misconception; a learner states one with a verdict ("..., and then it's fine"),
+    // which cancels findings but not the misconception itself.
+    check("Add a 30s timeout with time.After so the goroutine exits, and then it's fine.", "trap timeout-drops-cleanup");
+    check("加一个 30 秒的超时，goroutine 就能退出了，所以没问题。", "trap timeout-drops-cleanup");
+    // Its `unless` concepts count the same way.
+    check(
+        "The goroutine leaks if ctx is never cancelled, so a fixed timeout is not the fix and a shutdown context is fine",
+        "goroutine-lifetime=hit",
+    );
+}
