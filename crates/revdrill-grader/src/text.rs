@@ -571,7 +571,9 @@ pub const STANDALONE_VERDICT_MAX_TOKENS: usize = 10;
 /// The verdict has no subject of its own besides words of `prev`, and no word points elsewhere
 /// ("The rest is fine.", "Otherwise fine.", "其他没问题。").
 pub fn standalone_verdict(s: &Statement, prev: &Statement) -> bool {
-    if s.question || points_elsewhere(s, 0..s.compact.len()) {
+    let short = |r: std::ops::Range<usize>| s.tokens_between(r.start, r.end) <= STANDALONE_VERDICT_MAX_TOKENS;
+    let first_short = s.clauses.len() >= 2 && short(s.clauses[0].clone());
+    if s.question || !(s.len() <= STANDALONE_VERDICT_MAX_TOKENS || first_short) || points_elsewhere(s, 0..s.compact.len()) {
         return false;
     }
     let cues: Vec<Cue> = negation_cues(s).into_iter().filter(|c| c.clause_wide).collect();
@@ -582,7 +584,7 @@ pub fn standalone_verdict(s: &Statement, prev: &Statement) -> bool {
         s.tokens.iter().find(|t| t.start >= r.start).is_some_and(|t| !t.cjk && en::CONTRAST.contains(&t.text.as_str()))
             || zh::CONTRAST.iter().any(|w| s.compact[r.clone()].starts_with(&w.chars().collect::<Vec<char>>()))
     });
-    s.clauses.len() >= 2 && !conceded && bare_verdict(s, &cues, s.clauses[0].clone(), prev)
+    first_short && !conceded && bare_verdict(s, &cues, s.clauses[0].clone(), prev)
 }
 
 /// Whether the words of `s` in `range` are a judgement and nothing else of their own.
