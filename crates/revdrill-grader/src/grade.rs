@@ -937,11 +937,16 @@ fn advice_only(a: &Analysed) -> bool {
     let s = &a.stmt;
     let opens = s.tokens.first().is_some_and(|t| !t.cjk && en::ADVICE.contains(&t.text.as_str()))
         || zh::ADVICE.iter().any(|w| s.compact.starts_with(&w.chars().collect::<Vec<char>>()));
+    if !opens {
+        return false;
+    }
     let claims = a.matches.iter().any(|m| !m.negated && m.asserts_absence) || a.denied.iter().any(|&d| d);
     // "Please wrap it; otherwise callers stop recognising timeouts": the advice states its failure.
-    let consequence = s.tokens.iter().any(|t| !t.cjk && !t.code && en::CONSEQUENCE.contains(&t.text.as_str()))
-        || zh::CONSEQUENCE.iter().any(|w| s.compact.windows(w.chars().count()).any(|win| win.iter().copied().eq(w.chars())));
-    opens && !claims && !consequence
+    let consequence = || {
+        s.tokens.iter().any(|t| !t.cjk && !t.code && en::CONSEQUENCE.contains(&t.text.as_str()))
+            || zh::CONSEQUENCE.iter().any(|w| s.text.contains(w))
+    };
+    !claims && !consequence()
 }
 
 /// A list needs at least this many items...

@@ -573,10 +573,13 @@ pub const STANDALONE_VERDICT_MAX_TOKENS: usize = 10;
 pub fn standalone_verdict(s: &Statement, prev: &Statement) -> bool {
     let short = |r: std::ops::Range<usize>| s.tokens_between(r.start, r.end) <= STANDALONE_VERDICT_MAX_TOKENS;
     let first_short = s.clauses.len() >= 2 && short(s.clauses[0].clone());
-    if s.question || !(s.len() <= STANDALONE_VERDICT_MAX_TOKENS || first_short) || points_elsewhere(s, 0..s.compact.len()) {
+    if s.question || !(s.len() <= STANDALONE_VERDICT_MAX_TOKENS || first_short) {
         return false;
     }
     let cues: Vec<Cue> = negation_cues(s).into_iter().filter(|c| c.clause_wide).collect();
+    if cues.is_empty() || points_elsewhere(s, 0..s.compact.len()) {
+        return false;
+    }
     if s.len() <= STANDALONE_VERDICT_MAX_TOKENS && bare_verdict(s, &cues, 0..s.compact.len(), prev) {
         return true;
     }
