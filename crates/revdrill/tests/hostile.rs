@@ -1,0 +1,238 @@
+//! The second, hostile probe of "nothing typed is lost" and "every input is bounded" for
+//! `revdrill drill`: endless or binary stdin, signals while typing (piped and in a terminal),
+//! Ctrl-C inside the editor, and getting back the answers of an interrupted drill.
+//! `docs/reliability.md` lists each with the defect it pins.
+
+mod common;
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{Env, SEED, json};
+
+/// The stored answers of each attempt, oldest first.
+fn stored(env: &Env) -> Vec<(String, Option<i64>)> {
+    let Ok(db) = rusqlite::Connection::open(env.db()) else { return Vec::new() };
+    let Ok(mut stmt) = db.prepare("SELECT answers_json, score FROM attempts ORDER BY id") else { return Vec::new() };
+    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().collect::<Result<_, _>>().unwrap_or_default()
+}
+
+/// Waits (up to 60 s, for a loaded machine) until some stored answers contain `text`.
+fn wait_for_stored(env: &Env, text: &str) {
+    let start = Instant::now();
+    while !stored(env).iter().any(|(a, _)| a.contains(text)) {
+        assert!(start.elapsed() < Duration::from_secs(60), "`{text}` was never stored");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// Waits for `child` up to `limit`; kills it and fails after that.
+fn wait_within(child: &mut std::process::Child, limit: Duration) -> std::process::ExitStatus {
+    let start = Instant::now();
+    loop {
+        if let Some(st) = child.try_wait().unwrap() {
+            return st;
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            panic!("still running after {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// Before: `drill < /dev/zero` grew one line until memory ran out (abort), and `yes | revdrill
+/// drill` read forever. Now reading stops at 256 KiB with an error naming stdin, exit 2, and
+/// what came before the cap is saved. (Not run on the old code: it reads until memory runs out.)
+#[test]
+fn endless_stdin_stops_at_the_cap_and_keeps_what_came_before() {
+    let env = Env::new();
+    let mut cmd = env.cmd(&["drill", SEED]);
+    cmd.stdin(Stdio::from(std::fs::File::open("/dev/zero").unwrap()));
+    let mut child = cmd.spawn().unwrap();
+    let st = wait_within(&mut child, Duration::from_secs(120));
+    let mut err = String::new();
+    std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut err).unwrap();
+    assert_eq!(st.code(), Some(2), "{err}");
+    assert!(err.contains("<stdin>: more than 256 KiB of answers, the limit; the rest was not read"), "{err}");
+}
+
+/// `yes`-like input: many short lines; the answer typed before them is kept.
+#[test]
+fn endless_lines_on_stdin_stop_at_the_cap() {
+    let env = Env::new();
+    let mut input = String::from("first answer: the goroutine leaks\n\n");
+    input.push_str(&"y\n".repeat(300 * 1024));
+    let mut child = env.cmd(&["drill", SEED]).spawn().unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || {
+        let _ = stdin.write_all(input.as_bytes()); // the reader stops early: a broken pipe is fine
+    });
+    let st = wait_within(&mut child, Duration::from_secs(120));
+    writer.join().unwrap();
+    let mut err = String::new();
+    std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut err).unwrap();
+    assert_eq!(st.code(), Some(2), "{err}");
+    assert!(err.contains("more than 256 KiB"), "{err}");
+    let rows = stored(&env);
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    let v = json(&rows[0].0);
+    assert_eq!(v["answers"]["concurrency"], "first answer: the goroutine leaks");
+    assert!(v["answers"]["error-paths"].as_str().unwrap().starts_with("y\ny\n"));
+}
+
+/// Before: a byte that is not UTF-8 (a GBK terminal, a pasted binary) ended the drill with
+/// "stream did not contain valid UTF-8", losing that answer and every later one. Now the line is
+/// kept (bad bytes as U+FFFD), its number is named, the drill goes on and exits 2.
+#[test]
+fn a_line_that_is_not_utf8_is_kept_and_named() {
+    let env = Env::new();
+    let mut child = env.cmd(&["drill", SEED]).spawn().unwrap();
+    child.stdin.take().unwrap().write_all(b"first answer ok\n\nsecond \xff\xfe answer\nmore\n\nthird \xc0\n\nfourth\n").unwrap();
+    let o = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("<stdin> line 3: not UTF-8 text; the bad bytes are kept as �"), "{err}");
+    assert!(err.contains("<stdin> line 6: not UTF-8"), "{err}");
+    assert!(err.contains("<stdin>: 2 line(s) were not UTF-8 text"), "{err}");
+    let rows = stored(&env);
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert!(rows[0].1.is_some(), "graded and stored");
+    let v = json(&rows[0].0);
+    assert_eq!(v["answers"]["error-paths"], "second \u{fffd}\u{fffd} answer\nmore");
+    assert_eq!(v["answers"]["testing"], "third \u{fffd}");
+    assert_eq!(v["answers"]["expression"], "fourth");
+}
+
+/// Before: SIGTERM (or Ctrl-C, or a closed terminal) while an answer was being typed ended the
+/// process at once: the lines already entered for that item were lost. Now they are saved as
+/// an unfinished attempt, the learner is told where, and the exit code is 128 + 15.
+#[test]
+fn sigterm_while_typing_saves_the_lines_already_entered() {
+    let env = Env::new();
+    let mut child = env.cmd(&["drill", SEED]).spawn().unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(b"item one\n\n").unwrap();
+    wait_for_stored(&env, "item one");
+    stdin.write_all(b"line A of two\nline B of two\n").unwrap();
+    stdin.flush().unwrap();
+    std::thread::sleep(Duration::from_millis(800)); // read, then blocked on the next line
+    let pid = child.id().to_string();
+    assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    let st = wait_within(&mut child, Duration::from_secs(60));
+    drop(stdin);
+    let mut err = String::new();
+    std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut err).unwrap();
+    assert_eq!(st.code(), Some(143), "{err}");
+    assert!(err.contains("Interrupted: your answers so far are saved as unfinished attempt #1"), "{err}");
+    let rows = stored(&env);
+    let v = json(&rows[0].0);
+    assert_eq!(v["answers"]["error-paths"], "line A of two\nline B of two", "{rows:?}");
+    assert_eq!(rows[0].1, None, "not graded");
+}
+
+/// Before: `history N` of an unfinished attempt (an interrupted drill, or a database that
+/// failed before the grade) said only "was not finished": the answers it holds could not be
+/// reached. Now they are printed as an answers file, with the command that grades them.
+#[test]
+fn an_unfinished_attempt_shows_its_answers_and_how_to_grade_them() {
+    let env = Env::new();
+    let answers = env.write("a.json", "{\"answers\": {\"concurrency\": \"item one\", \"error-paths\": \"line A\\nline B\"}}");
+    let g = env.run(&["grade", "--drill", SEED, "--answers", answers.to_str().unwrap(), "--save"], "");
+    assert_eq!(g.code, 0, "{}", g.err);
+    let db = rusqlite::Connection::open(env.db()).unwrap();
+    db.execute("UPDATE attempts SET score = NULL, report_json = NULL, finished_at = NULL", []).unwrap();
+    db.execute("DELETE FROM attempt_categories", []).unwrap();
+    drop(db);
+
+    let r = env.run(&["history", "1"], "");
+    assert_eq!(r.code, 0, "{}", r.err);
+    assert!(r.err.contains("was not finished"), "{}", r.err);
+    assert!(r.err.contains(&format!("revdrill grade --drill {SEED} --answers attempt-1.json --save")), "{}", r.err);
+    let file = env.write("attempt-1.json", &r.out);
+    let g = env.run(&["grade", "--drill", SEED, "--answers", file.to_str().unwrap(), "--save"], "");
+    assert_eq!(g.code, 0, "{}", g.err);
+    let rows = stored(&env);
+    assert_eq!(json(&rows[1].0)["answers"]["error-paths"], "line A\nline B");
+    assert!(rows[1].1.is_some());
+    let j = env.json(&["history", "1", "--format", "json"]);
+    assert_eq!(j["report"], serde_json::Value::Null);
+    assert_eq!(j["answers"]["answers"]["concurrency"], "item one");
+}
+
+/// Runs `revdrill drill` in a pseudo-terminal (`script`, util-linux) with `env_vars`; `None`
+/// when `script` is missing.
+fn in_terminal(env: &Env, env_vars: &[(&str, &str)]) -> Option<std::process::Child> {
+    let bin = env!("CARGO_BIN_EXE_revdrill");
+    let line = format!("{bin} --db {} drill {SEED}", env.db().display());
+    let mut script = Command::new("script");
+    script
+        .args(["-qec", &line, "/dev/null"])
+        .current_dir(env.path())
+        .env("LANG", "C")
+        .env("NO_COLOR", "1")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("XDG_DATA_HOME", env.path().join("xdg"));
+    for (k, v) in env_vars {
+        script.env(k, v);
+    }
+    script.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    script.spawn().ok()
+}
+
+/// Ctrl-C typed in a terminal while an answer is half written: the lines entered so far are
+/// saved (before: the process died and they were lost, with no word said).
+#[test]
+fn ctrl_c_in_a_terminal_saves_the_lines_already_entered() {
+    let env = Env::new();
+    let Some(mut child) = in_terminal(&env, &[]) else {
+        eprintln!("no `script` here: skipped");
+        return;
+    };
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(b"item one\n\n").unwrap();
+    wait_for_stored(&env, "item one");
+    stdin.write_all(b"line A of two\nline B of two\n").unwrap();
+    std::thread::sleep(Duration::from_millis(1500));
+    stdin.write_all(b"\x03").unwrap();
+    stdin.flush().unwrap();
+    wait_within(&mut child, Duration::from_secs(60));
+    let mut out = String::new();
+    std::io::Read::read_to_string(child.stdout.as_mut().unwrap(), &mut out).unwrap();
+    assert!(out.contains("Interrupted: your answers so far are saved as unfinished attempt #1"), "{out}");
+    let rows = stored(&env);
+    assert_eq!(json(&rows[0].0)["answers"]["error-paths"], "line A of two\nline B of two", "{rows:?}");
+}
+
+/// Ctrl-C inside the editor (vim's way out of insert mode) reached revdrill too and killed it:
+/// the editor's text and the answer were lost. Now it is the editor's alone.
+#[test]
+fn ctrl_c_in_the_editor_does_not_end_the_drill() {
+    let env = Env::new();
+    let editor = env.write(
+        "editor.sh",
+        "#!/bin/sh\ntrap 'echo \"typed after ctrl-c\" >> \"$1\"; exit 0' INT\nsleep 5 &\nwait\necho \"no ctrl-c came\" >> \"$1\"\n",
+    );
+    std::fs::set_permissions(&editor, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let Some(mut child) = in_terminal(&env, &[("EDITOR", editor.to_str().unwrap()), ("VISUAL", editor.to_str().unwrap())]) else {
+        eprintln!("no `script` here: skipped");
+        return;
+    };
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(b"item one\n\n").unwrap();
+    wait_for_stored(&env, "item one");
+    stdin.write_all(b"e\n").unwrap();
+    std::thread::sleep(Duration::from_millis(1500));
+    stdin.write_all(b"\x03").unwrap();
+    std::thread::sleep(Duration::from_millis(1500));
+    stdin.write_all(b"\x04").unwrap();
+    stdin.flush().unwrap();
+    wait_within(&mut child, Duration::from_secs(60));
+    let rows = stored(&env);
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    let v = json(&rows[0].0);
+    assert_eq!(v["answers"]["error-paths"], "typed after ctrl-c", "{rows:?}");
+    assert!(rows[0].1.is_some(), "the drill went on to grade: {rows:?}");
+}
