@@ -234,6 +234,24 @@ fn replace(path: &Path, json: &str) -> std::io::Result<PathBuf> {
     Ok(path.to_path_buf())
 }
 
+/// Writes `bytes` to `path` all or nothing: a new exclusive file in the same folder, synced,
+/// then renamed over `path`. A failure (a full disk, a file size limit) removes the new file
+/// and leaves an earlier `path` as it was, never half written. The file keeps the permissions
+/// of the one it replaces (0644 for a new one). `export`, `template` and `disputes export`
+/// write their `--output` through it.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let mut file = tempfile::Builder::new().prefix(&format!(".{name}.")).suffix(".tmp").rand_bytes(6).tempfile_in(dir)?;
+    file.write_all(bytes)?;
+    let perms = std::fs::metadata(path).map(|m| m.permissions()).unwrap_or_else(|_| std::fs::Permissions::from_mode(0o644));
+    file.as_file().set_permissions(perms)?;
+    file.as_file().sync_all()?;
+    file.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
 /// Makes sure `dir` is a real folder (not a symlink) that only its owner can enter.
 fn private_dir(dir: &Path) -> std::io::Result<()> {
     use std::os::unix::fs::{DirBuilderExt, PermissionsExt};

@@ -236,3 +236,35 @@ fn ctrl_c_in_the_editor_does_not_end_the_drill() {
     assert_eq!(v["answers"]["error-paths"], "typed after ctrl-c", "{rows:?}");
     assert!(rows[0].1.is_some(), "the drill went on to grade: {rows:?}");
 }
+
+/// Before: `export --output FILE` (and `template --output`) wrote in place: a full disk or a
+/// file size limit left FILE half written, and the earlier export in it was gone. Now the new
+/// text goes to a temporary file renamed over FILE only once it is whole. (The limit is
+/// `ulimit -f` with SIGXFSZ ignored, so the write fails with EFBIG as on a full disk.)
+#[test]
+fn a_failed_export_leaves_the_earlier_file_whole() {
+    let env = Env::new();
+    let long = "the goroutine leaks when ctx is never cancelled, so memory grows. ".repeat(400);
+    let answers = env.write("a.json", format!("{{\"answers\": {{\"concurrency\": \"{long}\"}}}}"));
+    let g = env.run(&["grade", "--drill", SEED, "--answers", answers.to_str().unwrap(), "--save"], "");
+    assert_eq!(g.code, 0, "{}", g.err);
+    let bin = env!("CARGO_BIN_EXE_revdrill");
+    for args in ["export 1 --output review.md", "export 1 --format github --output review.md"] {
+        env.write("review.md", "EARLIER EXPORT\n");
+        let line = format!("trap '' XFSZ; ulimit -f 8; exec {bin} --db {} {args}", env.db().display());
+        let o = Command::new("sh").args(["-c", &line]).current_dir(env.path()).env("LANG", "C").output().unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{err}");
+        assert!(err.contains("cannot write review.md"), "{err}");
+        assert_eq!(std::fs::read_to_string(env.path().join("review.md")).unwrap(), "EARLIER EXPORT\n", "{args}");
+        let left: Vec<_> = std::fs::read_dir(env.path())
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+            .collect();
+        assert!(left.is_empty(), "{left:?}");
+    }
+    let ok = env.run(&["export", "1", "--output", "review.md"], "");
+    assert_eq!(ok.code, 0, "{}", ok.err);
+    assert!(std::fs::read_to_string(env.path().join("review.md")).unwrap().contains("memory grows"));
+}

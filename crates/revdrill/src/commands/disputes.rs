@@ -198,9 +198,7 @@ fn export(app: &App, store: &SqliteStore, output: Option<&Path>, drill: Option<&
     match output {
         None => write!(crate::render::stdout(), "{text}")?,
         Some(path) => {
-            let tmp = path.with_extension("toml.tmp");
-            std::fs::write(&tmp, &text).with_context(|| format!("cannot write {}", tmp.display()))?;
-            std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))?;
+            crate::saver::write_atomically(path, text.as_bytes()).with_context(|| format!("cannot write {}", path.display()))?;
             writeln!(
                 crate::render::stderr(),
                 "{} {} → {}",

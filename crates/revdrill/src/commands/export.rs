@@ -39,7 +39,8 @@ pub fn run(app: &App, args: ExportArgs) -> Result<ExitCode> {
     let text = export::render(&review, format);
     match args.output {
         Some(path) => {
-            std::fs::write(&path, text).with_context(|| format!("{} {}", t(lang, "cannot write", "无法写入"), path.display()))?;
+            crate::saver::write_atomically(&path, text.as_bytes())
+                .with_context(|| format!("{} {}", t(lang, "cannot write", "无法写入"), path.display()))?;
             eprintln!("{} {}", t(lang, "Export written to", "导出已写入"), path.display());
         }
         None => anstream::stdout().write_all(text.as_bytes())?,
