@@ -268,3 +268,44 @@ fn a_failed_export_leaves_the_earlier_file_whole() {
     assert_eq!(ok.code, 0, "{}", ok.err);
     assert!(std::fs::read_to_string(env.path().join("review.md")).unwrap().contains("memory grows"));
 }
+
+/// Before: `revdrill export` wrote the learner's words to the terminal raw (through `anstream`,
+/// which passes everything to a terminal): an answer holding OSC 0 (window title), a clear
+/// screen, OSC 52 (clipboard) or a C1 CSI acted on the terminal. Now Markdown shows them
+/// escaped and the JSON formats stay valid JSON with `\u00XX` escapes. `phrases`, which lists
+/// the learner's best comments, had the same hole. Run in a pty (`script`).
+#[test]
+fn export_never_sends_the_learners_control_sequences_to_the_terminal() {
+    let env = Env::new();
+    let answers = env.write(
+        "esc.json",
+        "{\"answers\": {\"concurrency\": \"leak \\u001b]0;PWNED\\u0007 \\u001b[2J cleared \\u009b31m \\u007f\", \
+         \"expression\": \"issue (blocking): `waitOrphaned` leaks a goroutine when ctx is never cancelled, so memory grows \\u001b]0;PWNED\\u0007\"}, \
+         \"comments\": [{\"line\": 258, \"body\": \"x \\u001b]52;c;ZWNobyBodWg=\\u0007\"}]}",
+    );
+    let g = env.run(&["grade", "--drill", SEED, "--answers", answers.to_str().unwrap(), "--save"], "");
+    assert_eq!(g.code, 0, "{}", g.err);
+    let bin = env!("CARGO_BIN_EXE_revdrill");
+    for format in ["md", "conventional", "github", "sarif"] {
+        let line = format!("{bin} --db {} export 1 --format {format}", env.db().display());
+        let Ok(o) = Command::new("script").args(["-qec", &line, "/dev/null"]).current_dir(env.path()).env("LANG", "C").output()
+        else {
+            eprintln!("no `script` here: skipped");
+            return;
+        };
+        let out = String::from_utf8_lossy(&o.stdout).replace("\r\n", "\n");
+        let raw: Vec<char> = out.chars().filter(|c| c.is_control() && !matches!(c, '\n' | '\t')).collect();
+        assert!(raw.is_empty(), "{format}: raw controls {raw:?} in {out}");
+        if matches!(format, "github" | "sarif") {
+            let v = json(&out);
+            assert!(v.to_string().contains("52;c;ZWNobyBodWg="), "{format}: {v}");
+        } else {
+            assert!(out.contains("\\x1b]0;PWNED\\x07"), "{format}: {out}");
+        }
+    }
+    // `phrases` lists the learner's best comments: the same words, escaped.
+    let line = format!("{bin} --db {} phrases", env.db().display());
+    let o = Command::new("script").args(["-qec", &line, "/dev/null"]).current_dir(env.path()).env("LANG", "C").output().unwrap();
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("memory grows \\x1b]0;PWNED\\x07"), "{out}");
+}
