@@ -309,3 +309,36 @@ fn export_never_sends_the_learners_control_sequences_to_the_terminal() {
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(out.contains("memory grows \\x1b]0;PWNED\\x07"), "{out}");
 }
+
+/// Before: `import` wrote `change.diff`, then `drill.toml`, in place: a full disk left a half
+/// `change.diff` (or a cut `drill.toml`, which later imports then refused to replace). Now both
+/// are written in a hidden folder and moved in whole; a failure leaves nothing. (The limit is
+/// `ulimit -f` with SIGXFSZ ignored: EFBIG, as on a full disk.)
+#[test]
+fn a_failed_import_leaves_no_half_drill() {
+    let env = Env::new();
+    let lines: String = (0..300).map(|i| format!("+\tx{i} := compute({i}) // a line to make the diff long\n")).collect();
+    let patch = format!(
+        "From 1111111111111111111111111111111111111111 Mon Sep 17 00:00:00 2001\nFrom: A <a@example.com>\n\
+         Date: Mon, 1 Jan 2024 00:00:00 +0000\nSubject: [PATCH] shim: compute many things\n\nAdds many computations.\n---\n\
+         diff --git a/a.go b/a.go\n--- a/a.go\n+++ b/a.go\n@@ -1,3 +1,303 @@\n package a\n \n func f() {{\n{lines}"
+    );
+    env.write("big.patch", patch);
+    let bin = env!("CARGO_BIN_EXE_revdrill");
+    let line = format!("trap '' XFSZ; ulimit -f 16; exec {bin} import --patch big.patch --output out");
+    let o = Command::new("sh").args(["-c", &line]).current_dir(env.path()).env("LANG", "C").output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("change.diff: File too large"), "{err}");
+    let left: Vec<String> = std::fs::read_dir(env.path().join("out"))
+        .map(|rd| rd.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).collect())
+        .unwrap_or_default();
+    assert!(left.is_empty(), "{left:?}");
+    // Without the limit the same import is written whole, and a second one is refused.
+    let r = env.run(&["import", "--patch", "big.patch", "--output", "out"], "");
+    assert_eq!(r.code, 0, "{}", r.err);
+    let folder = env.path().join("out/shim-compute-many-things-1111111");
+    assert!(std::fs::read_to_string(folder.join("change.diff")).unwrap().contains("x299 := compute(299)"));
+    assert!(folder.join("drill.toml").is_file());
+    assert_eq!(std::fs::read_dir(env.path().join("out")).unwrap().count(), 1);
+}
