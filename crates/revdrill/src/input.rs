@@ -16,6 +16,11 @@ use crate::i18n::t;
 /// so a backup of them can always be graded again with `grade --answers`.
 pub const MAX_TYPED_BYTES: u64 = 256 * 1024;
 
+/// The longest line a Linux terminal in canonical mode passes on, in bytes (its line buffer
+/// holds 4096 with the line feed): what is typed past it is dropped by the kernel, silently.
+/// A line this long from a terminal is taken as cut, and the learner is told at once.
+pub const TERMINAL_LINE_MAX: usize = 4095;
+
 /// At most this many lines that were not UTF-8 are remembered (by number); the rest are counted.
 const MAX_NOT_UTF8_LINES: usize = 20;
 
@@ -47,6 +52,7 @@ pub struct AnswerReader<R> {
     not_utf8_more: usize,
     not_utf8_told: usize,
     lang: Lang,
+    terminal: bool,
 }
 
 impl<R: BufRead> AnswerReader<R> {
@@ -64,7 +70,15 @@ impl<R: BufRead> AnswerReader<R> {
             not_utf8_more: 0,
             not_utf8_told: 0,
             lang: Lang::En,
+            terminal: false,
         }
+    }
+
+    /// Marks the input as a terminal: a line of [`TERMINAL_LINE_MAX`] bytes was cut by it,
+    /// and the learner is told at once to type the rest on the next line.
+    pub fn terminal(mut self, yes: bool) -> Self {
+        self.terminal = yes;
+        self
     }
 
     /// The language of the reader's own messages (an editor that failed).
@@ -162,6 +176,9 @@ impl<R: BufRead> AnswerReader<R> {
             return None;
         }
         self.line_no += 1;
+        if self.terminal && buf.strip_suffix(b"\n").unwrap_or(&buf).len() >= TERMINAL_LINE_MAX {
+            self.say_cut();
+        }
         let text = match String::from_utf8(buf) {
             Ok(s) => s,
             Err(e) => {
@@ -174,6 +191,25 @@ impl<R: BufRead> AnswerReader<R> {
             }
         };
         Some(text.trim_end_matches(['\n', '\r']).to_string())
+    }
+
+    /// Tells the learner that the terminal cut the line just read.
+    fn say_cut(&self) {
+        let mut err = crate::render::stderr();
+        let _ = writeln!(
+            err,
+            "{} {}",
+            t(self.lang, "error:", "错误："),
+            match self.lang {
+                Lang::En => format!(
+                    "this line reached the terminal's limit of {TERMINAL_LINE_MAX} bytes: what was typed past it was dropped by the terminal. \
+                     Type the rest on the next line (the answer goes on until an empty line), or use `e` for your editor."
+                ),
+                Lang::Zh => format!(
+                    "这一行达到了终端的 {TERMINAL_LINE_MAX} 字节上限：超出部分已被终端丢弃。请在下一行继续输入其余内容（回答直到空行才结束），或用 `e` 打开编辑器。"
+                ),
+            }
+        );
     }
 
     /// The next block (possibly empty). A first line of just `e` opens `$EDITOR` instead, when

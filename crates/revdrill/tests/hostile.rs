@@ -342,3 +342,35 @@ fn a_failed_import_leaves_no_half_drill() {
     assert!(folder.join("drill.toml").is_file());
     assert_eq!(std::fs::read_dir(env.path().join("out")).unwrap().count(), 1);
 }
+
+/// Before: a line longer than 4095 bytes typed (or pasted) into a terminal was cut by the
+/// kernel's line buffer, and the rest dropped without a word (7,000 bytes typed, 4,095 stored).
+/// The terminal drops it before revdrill can read it, so now the learner is told at once and
+/// types the rest on the next line, which joins the same answer.
+#[test]
+fn a_line_cut_by_the_terminal_is_said_at_once() {
+    let env = Env::new();
+    let Some(mut child) = in_terminal(&env, &[]) else {
+        eprintln!("no `script` here: skipped");
+        return;
+    };
+    let mut stdin = child.stdin.take().unwrap();
+    std::thread::sleep(Duration::from_millis(1500));
+    let long: String = (0..1000).map(|i| format!("w{i:05} ")).collect();
+    for chunk in long.as_bytes().chunks(512) {
+        stdin.write_all(chunk).unwrap();
+        stdin.flush().unwrap();
+        std::thread::sleep(Duration::from_millis(30));
+    }
+    stdin.write_all(b"\nthe rest, typed again\n\n").unwrap();
+    wait_for_stored(&env, "the rest, typed again");
+    stdin.write_all(b"\x04").unwrap();
+    stdin.flush().unwrap();
+    wait_within(&mut child, Duration::from_secs(60));
+    let mut out = String::new();
+    std::io::Read::read_to_string(child.stdout.as_mut().unwrap(), &mut out).unwrap();
+    assert!(out.contains("this line reached the terminal's limit of 4095 bytes"), "{}", &out[out.len().saturating_sub(3000)..]);
+    let rows = stored(&env);
+    let a = json(&rows[0].0)["answers"]["concurrency"].as_str().unwrap().to_string();
+    assert!(a.ends_with("\nthe rest, typed again"), "{}", &a[a.len().saturating_sub(100)..]);
+}

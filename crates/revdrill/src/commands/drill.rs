@@ -60,7 +60,8 @@ pub fn run(app: &App, args: DrillArgs) -> Result<ExitCode> {
 
     let grader = Grader::new(drill);
     let mut answers = AnswerSet { drill: drill.id.clone(), ..Default::default() };
-    let mut reader = AnswerReader::new(std::io::stdin().lock(), interactive.then(editor_command)).with_lang(lang);
+    let mut reader =
+        AnswerReader::new(std::io::stdin().lock(), interactive.then(editor_command)).with_lang(lang).terminal(interactive);
     let n = drill.checklist.len();
     for (i, item) in drill.checklist.iter().enumerate() {
         writeln!(out, "\n{}", render_bold(&format!("[{}/{n}] {}", i + 1, item.prompt.get(lang))))?;
