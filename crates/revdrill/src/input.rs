@@ -255,7 +255,9 @@ pub fn editor_command() -> String {
     std::env::var("VISUAL").or_else(|_| std::env::var("EDITOR")).unwrap_or_else(|_| "vi".into())
 }
 
-/// Opens `editor` on a temporary file and returns what was written below the header.
+/// Opens `editor` on a temporary file and returns what was written, without the header lines
+/// it wrote (only those: a line of the learner's own that starts with `#`, a Markdown heading
+/// or `#258 races`, is kept).
 fn edit(editor: &str, header: &str) -> Result<String> {
     let mut file = tempfile::Builder::new().prefix("revdrill-answer-").suffix(".md").tempfile()?;
     for l in header.lines() {
@@ -276,7 +278,9 @@ fn edit(editor: &str, header: &str) -> Result<String> {
         anyhow::bail!("the editor `{editor}` exited with {status}");
     }
     let text = read_bounded(std::fs::File::open(file.path())?, &file.path().display().to_string(), Lang::En)?;
-    Ok(text.lines().filter(|l| !l.starts_with('#')).collect::<Vec<_>>().join("\n").trim().to_string())
+    let written: Vec<String> = header.lines().map(|l| format!("# {l}").trim_end().to_string()).collect();
+    let kept: Vec<&str> = text.lines().filter(|l| !written.iter().any(|h| h == l.trim_end())).collect();
+    Ok(kept.join("\n").trim().to_string())
 }
 
 /// Splits `@LINE [severity]: text` lines out of an answer: (the rest of the answer, comments).
@@ -415,6 +419,19 @@ mod tests {
         let mut r = AnswerReader::new(&b"e\nafter\n"[..], Some(script.display().to_string()));
         assert_eq!(r.read_block("header").unwrap(), "typed in the editor");
         assert_eq!(r.read_block("").unwrap(), "after");
+    }
+
+    /// Hostile probe 2: lines of the learner's own that start with `#` are kept (before: every
+    /// such line was dropped with the header, silently); only the header lines go.
+    #[test]
+    fn the_editor_keeps_the_learners_own_hash_lines() {
+        let dir = tempfile::tempdir().unwrap();
+        let script = dir.path().join("editor.sh");
+        std::fs::write(&script, "#!/bin/sh\nprintf '# Summary\\n#258 races with Delete\\nplain text\\n' >> \"$1\"\n").unwrap();
+        std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+        let mut r = AnswerReader::new(&b"e\n"[..], Some(script.display().to_string()));
+        let got = r.read_block("Concurrency: can this leak?\nSecond line").unwrap();
+        assert_eq!(got, "# Summary\n#258 races with Delete\nplain text");
     }
 
     /// Issue 9, item 10: reading stops at the cap (an endless reader ends with an error).
