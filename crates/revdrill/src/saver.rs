@@ -147,10 +147,11 @@ impl Saver {
                 let p = path.display();
                 writeln!(
                     out,
-                    "{} {p}\n{} revdrill grade --drill {} --answers {p} --save",
+                    "{} {p}\n{} revdrill grade --drill {} --answers {} --save",
                     t(self.lang, "The database failed; your answers are saved in", "数据库出错；你的回答已保存到"),
                     t(self.lang, "When the database works again, store them with:", "数据库恢复后，可用以下命令补存："),
                     self.drill_id,
+                    shell_quoted(&p.to_string()),
                 )
             }
             Saved::Nowhere(why) => {
@@ -171,6 +172,14 @@ impl Saver {
             Saved::Db(..) | Saved::Nothing => Ok(()),
         }
     }
+}
+
+/// `s` as one shell word: as is when it holds only characters no shell treats specially, else
+/// in single quotes (a working folder named `My Reviews` or `评审 2` still gives a command that
+/// can be pasted).
+pub fn shell_quoted(s: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "_-./:@%+=,".contains(c);
+    if !s.is_empty() && s.chars().all(plain) { s.to_string() } else { format!("'{}'", s.replace('\'', "'\\''")) }
 }
 
 /// The folders a backup may go to, in order, and whether each must be private: the working

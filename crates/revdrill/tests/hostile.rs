@@ -6,6 +6,7 @@
 mod common;
 
 use std::io::Write;
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -373,4 +374,41 @@ fn a_line_cut_by_the_terminal_is_said_at_once() {
     let rows = stored(&env);
     let a = json(&rows[0].0)["answers"]["concurrency"].as_str().unwrap().to_string();
     assert!(a.ends_with("\nthe rest, typed again"), "{}", &a[a.len().saturating_sub(100)..]);
+}
+
+/// Before: the recovery command printed with a backup named the file unquoted, so in a working
+/// folder with a space (`My Reviews`) the pasted command split the path and failed. Now the
+/// path is shell-quoted, and the printed command, run as printed, stores the answers.
+#[test]
+fn the_recovery_command_works_from_a_folder_with_spaces() {
+    let env = Env::new();
+    env.corrupt_db();
+    let work = env.path().join("My Reviews 评审 'x'");
+    std::fs::create_dir_all(&work).unwrap();
+    let answers = env.write("a.json", "{\"answers\": {\"concurrency\": \"the goroutine leaks\"}}");
+    let mut cmd = env.cmd(&["grade", "--drill", SEED, "--answers", answers.to_str().unwrap(), "--save"]);
+    cmd.current_dir(&work);
+    let r = common::run_cmd(cmd, "");
+    assert_eq!(r.code, 2, "{}", r.err);
+    let command = r.err.lines().find_map(|l| l.strip_prefix("When the database works again, store them with: ")).unwrap();
+    let good = env.path().join("good.sqlite");
+    let o = Command::new("sh")
+        .args(["-c", command])
+        .current_dir(env.path())
+        .env(
+            "PATH",
+            format!(
+                "{}:{}",
+                Path::new(env!("CARGO_BIN_EXE_revdrill")).parent().unwrap().display(),
+                std::env::var("PATH").unwrap()
+            ),
+        )
+        .env("REVDRILL_DB", &good)
+        .env("LANG", "C")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{command}: {}", String::from_utf8_lossy(&o.stderr));
+    let db = rusqlite::Connection::open(&good).unwrap();
+    let stored: String = db.query_row("SELECT answers_json FROM attempts", [], |r| r.get(0)).unwrap();
+    assert!(stored.contains("the goroutine leaks"), "{stored}");
 }
