@@ -412,3 +412,23 @@ fn the_recovery_command_works_from_a_folder_with_spaces() {
     let stored: String = db.query_row("SELECT answers_json FROM attempts", [], |r| r.get(0)).unwrap();
     assert!(stored.contains("the goroutine leaks"), "{stored}");
 }
+
+/// Before: dispute lines piped to `grade --dispute` (or after the answers of a piped `drill`)
+/// that were refused printed an error but the run still exited 0, so a script never knew. Now
+/// the valid ones are recorded, the refused ones counted on stderr, and the exit code is 2.
+#[test]
+fn refused_piped_disputes_give_a_non_zero_exit() {
+    let env = Env::new();
+    let answers = env.write("a.json", "{\"answers\": {\"concurrency\": \"the goroutine leaks\"}}");
+    let a = answers.to_str().unwrap();
+    let r = env.run(&["grade", "--drill", SEED, "--answers", a, "--save", "--dispute"], "nonsense here\n99 said it\n");
+    assert_eq!(r.code, 2, "{}", r.err);
+    assert!(r.err.contains("<stdin>: 2 dispute line(s) refused"), "{}", r.err);
+    let ok = env.run(&["grade", "--drill", SEED, "--answers", a, "--save", "--dispute"], "\n");
+    assert_eq!(ok.code, 0, "{}", ok.err);
+    let d = env.run(&["drill", SEED], "x\n\n-\n\n-\n\n-\n\nnonsense dispute\n");
+    assert_eq!(d.code, 2, "{}", d.err);
+    assert!(d.err.contains("<stdin>: 1 dispute line(s) refused"), "{}", d.err);
+    let h = env.run(&["history", "1", "--dispute"], "nonsense\n");
+    assert_eq!(h.code, 2, "{}", h.err);
+}

@@ -110,14 +110,15 @@ pub fn run(app: &App, args: DrillArgs) -> Result<ExitCode> {
     writeln!(out)?;
     saver.tell_backup(&mut out, &answers)?;
     out.flush()?;
-    let bad_input = input_problems(&reader, lang)?;
+    let mut bad_input = input_problems(&reader, lang)?;
     match saver.where_saved() {
         Saved::Db(id, path) => {
             writeln!(out, "{} #{id} → {}", t(lang, "Saved as attempt", "已保存为第"), path.display())?;
             // Disputes: asked at a terminal, or read from what is left of piped input.
             if interactive || !reader.at_eof() {
                 if let Ok(mut store) = app.open_store() {
-                    disputes::prompt(&mut out, &mut || reader.read_line(), &mut store, id, &view, lang)?;
+                    let p = disputes::prompt(&mut out, &mut || reader.read_line(), &mut store, id, &view, lang)?;
+                    bad_input |= p.refused_on_a_pipe(lang);
                 }
             }
             if let Some(store) = saver.store() {

@@ -90,7 +90,9 @@ fn show(app: &App, store: &mut SqliteStore, id: i64, dispute: bool, format: Form
         let stdin = std::io::stdin();
         let mut lines = stdin.lock().lines();
         let mut next = || lines.next().transpose().map_err(anyhow::Error::from);
-        disputes::prompt(&mut out, &mut next, store, id, &view, lang)?;
+        if disputes::prompt(&mut out, &mut next, store, id, &view, lang)?.refused_on_a_pipe(lang) {
+            return Ok(ExitCode::from(2));
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
