@@ -71,7 +71,8 @@
       }
       var ta = el('textarea', 'dispute-note');
       ta.rows = 2;
-      ta.maxLength = 2000;
+      // No maxLength: it cuts a paste silently. The server refuses a note over 2,000
+      // characters with a message, and the form keeps the text.
       ta.placeholder = str('disputeNote');
       f.appendChild(ta);
       var actions = el('div', 'actions');

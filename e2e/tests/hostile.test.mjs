@@ -1,0 +1,46 @@
+// Hostile probe 2 (docs/reliability.md): nothing the learner types in the browser is cut
+// silently. A dispute note longer than the server takes (2,000 characters) is kept whole in
+// the form and refused loudly on sending; before, the textarea's maxLength cut a paste to 2,000
+// characters without a word.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, startBrowser } from './server.mjs';
+
+const SEED = 'containerd-shimv1-leak';
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await startBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+test('a dispute note over the limit is kept whole and refused loudly', async () => {
+  const page = await browser.context.newPage();
+  const session = await (await page.request.get(`${server.url}/api/session`)).json();
+  const res = await page.request.post(`${server.url}/api/drills/${SEED}/attempts`, {
+    headers: { 'x-revdrill-csrf': session.csrf, 'content-type': 'application/json' },
+    data: JSON.stringify({ answers: { concurrency: 'The goroutine might leak if ctx is never cancelled.' } }),
+  });
+  assert.equal(res.status(), 201);
+  const { attempt } = await res.json();
+  await page.goto(`${server.url}/attempts/${attempt}`);
+  const hit = page.locator('.finding.v-hit').first();
+  await hit.locator('button.dispute-open').click();
+  const ta = hit.locator('form.dispute-form textarea');
+  await ta.focus();
+  const long = 'I only guessed this one, and here is why at length. '.repeat(50); // 2,600 characters
+  await page.keyboard.insertText(long);
+  assert.equal((await ta.inputValue()).length, long.length, 'the paste is kept whole');
+  await hit.locator('button.dispute-send').click();
+  await page.waitForFunction(() => document.getElementById('dispute-status').className === 'error');
+  assert.match(await page.locator('#dispute-status').textContent(), /2,000 characters|2000/);
+  assert.equal(await ta.inputValue(), long, 'still in the form after the refusal');
+  assert.equal(server.history()[0].disputed, 0);
+  await page.close();
+});
