@@ -44,3 +44,25 @@ test('a dispute note over the limit is kept whole and refused loudly', async () 
   assert.equal(server.history()[0].disputed, 0);
   await page.close();
 });
+
+// Before: when the browser could not keep the draft (storage full or turned off), the failure
+// was swallowed; leaving the page or closing the tab lost every answer without a word. Now the
+// page says so at once and asks before it is left.
+test('a draft the browser cannot keep is said at once, and leaving asks first', async () => {
+  const page = await browser.context.newPage();
+  await page.addInitScript(() => {
+    Storage.prototype.setItem = function () { throw new DOMException('full', 'QuotaExceededError'); };
+  });
+  await page.goto(`${server.url}/drills/${SEED}`);
+  const ta = page.locator('textarea[data-item="concurrency"]');
+  await ta.click();
+  await page.keyboard.type('The goroutine leaks when ctx is never cancelled.');
+  assert.match(await page.locator('#status').textContent(), /cannot keep a draft/);
+  let asked = null;
+  page.on('dialog', async (d) => { asked = d.type(); await d.dismiss(); });
+  await page.close({ runBeforeUnload: true });
+  await new Promise((ok) => setTimeout(ok, 1000));
+  assert.equal(asked, 'beforeunload', 'leaving the page asks first');
+  assert.equal(await ta.inputValue(), 'The goroutine leaks when ctx is never cancelled.', 'the page and its text are still there');
+  await page.close();
+});

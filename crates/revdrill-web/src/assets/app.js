@@ -164,9 +164,22 @@
       } catch (e) { /* a broken draft starts over */ }
       return { answers: {}, comments: [], next: 1 };
     }
+    // When the browser cannot keep the draft (storage full or turned off), the learner is told
+    // at once, and leaving the page asks first: the text exists only on this page.
+    var unkept = false;
     function save() {
-      try { localStorage.setItem(key, JSON.stringify(wip)); } catch (e) { /* full or disabled */ }
+      try {
+        localStorage.setItem(key, JSON.stringify(wip));
+        if (unkept) say('');
+        unkept = false;
+      } catch (e) {
+        if (!unkept) say(str('nostore'), true);
+        unkept = true;
+      }
     }
+    window.addEventListener('beforeunload', function (ev) {
+      if (unkept) { ev.preventDefault(); ev.returnValue = ''; }
+    });
     function say(text, isError) {
       status.textContent = text;
       status.className = isError ? 'error' : '';
@@ -415,6 +428,7 @@
       textareas.forEach(function (ta) { ta.value = ''; });
       closeForm();
       renderComments();
+      unkept = false;
       say('');
     });
 
@@ -442,6 +456,7 @@
       }).then(function (res) {
         if (!res.ok) throw new Error(document.body.dataset.lang === 'zh' ? res.body.message_zh : res.body.message);
         try { localStorage.removeItem(key); } catch (e) { /* ignore */ }
+        unkept = false; // stored by the server: nothing left to lose
         window.location.href = res.body.url;
       }).catch(function (e) {
         submit.disabled = false;
