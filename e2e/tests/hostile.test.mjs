@@ -66,3 +66,31 @@ test('a draft the browser cannot keep is said at once, and leaving asks first', 
   assert.equal(await ta.inputValue(), 'The goroutine leaks when ctx is never cancelled.', 'the page and its text are still there');
   await page.close();
 });
+
+// Before: an inline comment typed but not saved was dropped without a word when the learner
+// clicked another line (the open form was replaced) or pressed Submit (only saved comments were
+// sent; the draft was then cleared). Now the pending text is kept as a comment in both cases.
+test('an inline comment typed but not saved is never dropped', async () => {
+  const page = await browser.context.newPage();
+  await page.goto(`${server.url}/drills/${SEED}`);
+  await page.evaluate(() => localStorage.clear());
+  await page.reload();
+  await page.locator('textarea[data-item="concurrency"]').fill('The goroutine might leak if ctx is never cancelled.');
+  await page.locator('table.diff.unified tr[data-line="258"] td.nn').click();
+  await page.locator('tr.form-row textarea').fill('Get runs on the cancelled ctx, typed but not saved.');
+  // Another line: the first comment is kept, a new form opens.
+  await page.locator('table.diff.unified tr[data-line="259"] td.nn').click();
+  assert.equal(await page.locator('table.diff.unified tr.comment-row[data-comment]').count(), 1);
+  await page.locator('tr.form-row textarea').fill('Delete error ignored, typed and never saved either.');
+  // Submit with that form still open: its text goes too.
+  await page.locator('#submit').click();
+  await page.waitForURL(/\/attempts\/\d+$/);
+  const id = Number(page.url().match(/\/attempts\/(\d+)$/)[1]);
+  const got = await (await page.request.get(`${server.url}/api/attempts/${id}`)).json();
+  const bodies = got.answers.comments.map((c) => [c.line, c.body]);
+  assert.deepEqual(bodies, [
+    [258, 'Get runs on the cancelled ctx, typed but not saved.'],
+    [259, 'Delete error ignored, typed and never saved either.'],
+  ]);
+  await page.close();
+});

@@ -301,8 +301,16 @@
       markRange(null);
     }
 
-    function openForm(file, start, end, editing) {
+    // Keeps what is typed in an open comment form as a comment (or the edit), so that opening
+    // another line or submitting never drops it. An explicit Cancel or Escape still discards.
+    function keepPending() {
+      if (form && form.keep) form.keep();
       closeForm();
+    }
+
+    function openForm(file, start, end, editing) {
+      keepPending();
+      renderComments();
       var t = tableFor(file);
       var row = t && rowFor(t, end);
       if (!row) return;
@@ -341,11 +349,9 @@
       td.appendChild(box);
       tr.appendChild(td);
       insertAfterComments(row, tr);
-      form = { row: tr };
-      f.addEventListener('submit', function (ev) {
-        ev.preventDefault();
+      function keep() {
         var body = ta.value.trim();
-        if (!body) { ta.focus(); return; }
+        if (!body) return false;
         if (editing) {
           editing.body = body;
           editing.severity = sel.value;
@@ -353,6 +359,12 @@
           wip.comments.push({ id: wip.next++, file: file, start: start, end: end, severity: sel.value, body: body });
         }
         save();
+        return true;
+      }
+      form = { row: tr, keep: keep };
+      f.addEventListener('submit', function (ev) {
+        ev.preventDefault();
+        if (!keep()) { ta.focus(); return; }
         closeForm();
         renderComments();
       });
@@ -435,6 +447,7 @@
     // One submit: the answers and the comments, graded and stored by the server.
     var submit = document.getElementById('submit');
     submit.addEventListener('click', function () {
+      if (form) { keepPending(); renderComments(); }
       var answers = {};
       textareas.forEach(function (ta) { if (ta.value.trim()) answers[ta.dataset.item] = ta.value; });
       var comments = wip.comments.map(function (c) {
