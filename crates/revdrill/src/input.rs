@@ -434,6 +434,15 @@ mod tests {
         assert_eq!(got, "# Summary\n#258 races with Delete\nplain text");
     }
 
+    /// Hostile probe 2: an editor that cannot start (or fails) no longer ends the drill with an
+    /// error: the learner is told and types the answer at the prompt instead.
+    #[test]
+    fn a_failing_editor_falls_back_to_typing() {
+        let mut r = AnswerReader::new(&b"e\ntyped instead\n\nnext\n"[..], Some("/nonexistent/editor".into()));
+        assert_eq!(r.read_block("header").unwrap(), "typed instead");
+        assert_eq!(r.read_block("").unwrap(), "next");
+    }
+
     /// Issue 9, item 10: reading stops at the cap (an endless reader ends with an error).
     #[test]
     fn reading_is_capped() {
