@@ -94,3 +94,25 @@ test('an inline comment typed but not saved is never dropped', async () => {
   ]);
   await page.close();
 });
+
+// Before: a dispute note typed on the feedback page was dropped without a word when another
+// "Dispute…" button was pressed. Now the page asks first, and saying no keeps the note.
+test('a typed dispute note is not dropped by opening another dispute', async () => {
+  const page = await browser.context.newPage();
+  const session = await (await page.request.get(`${server.url}/api/session`)).json();
+  const res = await page.request.post(`${server.url}/api/drills/${SEED}/attempts`, {
+    headers: { 'x-revdrill-csrf': session.csrf, 'content-type': 'application/json' },
+    data: JSON.stringify({ answers: { concurrency: 'The goroutine might leak if ctx is never cancelled.' } }),
+  });
+  const { attempt } = await res.json();
+  await page.goto(`${server.url}/attempts/${attempt}`);
+  const hit = page.locator('.finding.v-hit').first();
+  await hit.locator('button.dispute-open').click();
+  await hit.locator('form.dispute-form textarea').fill('A long reason I typed.');
+  let asked = 0;
+  page.on('dialog', async (d) => { asked += 1; await d.dismiss(); });
+  await page.locator('.finding.v-miss button.dispute-open').first().click();
+  assert.equal(asked, 1, 'the page asked');
+  assert.equal(await hit.locator('form.dispute-form textarea').inputValue(), 'A long reason I typed.');
+  await page.close();
+});

@@ -99,6 +99,13 @@
       });
       ta.focus();
     }
+    // Whether an open dispute form may go: a note typed in it is only dropped when the learner
+    // says so (it was dropped without a word when another dispute was opened).
+    function mayClose() {
+      var typed = Array.prototype.some.call(document.querySelectorAll('form.dispute-form textarea'),
+        function (ta) { return ta.value.trim() !== ''; });
+      return !typed || window.confirm(str('disputeDrop'));
+    }
     function closeForms() {
       document.querySelectorAll('form.dispute-form').forEach(function (f) { f.remove(); });
       document.querySelectorAll('.stmt.chosen').forEach(function (s) { s.classList.remove('chosen'); });
@@ -106,6 +113,7 @@
     }
     document.querySelectorAll('.dispute-ctl').forEach(function (ctl) {
       ctl.querySelector('.dispute-open').addEventListener('click', function () {
+        if (!mayClose()) return;
         closeForms();
         if (ctl.dataset.credited === 'true') { openForm(ctl, null); return; }
         picking = ctl;
