@@ -39,18 +39,34 @@ pub struct Saver {
     backup_error: Option<String>,
     drill_id: String,
     lang: Lang,
+    db: Option<PathBuf>,
 }
 
 impl Saver {
     /// A saver for `drill_id` on the store `opened` (when it failed to open, the learner is told
     /// at once that the answers will go to a file).
     pub fn new(opened: Result<SqliteStore, StoreError>, drill_id: &str, lang: Lang) -> Saver {
-        let mut s = Saver { store: None, attempt: None, backup: None, backup_error: None, drill_id: drill_id.to_string(), lang };
+        let mut s = Saver {
+            store: None,
+            attempt: None,
+            backup: None,
+            backup_error: None,
+            drill_id: drill_id.to_string(),
+            lang,
+            db: None,
+        };
         match opened {
             Ok(store) => s.store = Some(store),
             Err(e) => s.fail(&e),
         }
         s
+    }
+
+    /// Names the database in the recovery command (`--db PATH`), so that the answers go back
+    /// to the database that failed, whatever `--db` or `REVDRILL_DB` said.
+    pub fn with_db(mut self, db: &Path) -> Saver {
+        self.db = Some(db.to_path_buf());
+        self
     }
 
     /// The store, while it works.
@@ -147,11 +163,12 @@ impl Saver {
                 let p = path.display();
                 writeln!(
                     out,
-                    "{} {p}\n{} revdrill grade --drill {} --answers {} --save",
+                    "{} {p}\n{} revdrill grade --drill {} --answers {} --save{}",
                     t(self.lang, "The database failed; your answers are saved in", "数据库出错；你的回答已保存到"),
                     t(self.lang, "When the database works again, store them with:", "数据库恢复后，可用以下命令补存："),
                     self.drill_id,
                     shell_quoted(&p.to_string()),
+                    db_flag(self.db.as_deref()),
                 )
             }
             Saved::Nowhere(why) => {
@@ -180,6 +197,11 @@ impl Saver {
 pub fn shell_quoted(s: &str) -> String {
     let plain = |c: char| c.is_ascii_alphanumeric() || "_-./:@%+=,".contains(c);
     if !s.is_empty() && s.chars().all(plain) { s.to_string() } else { format!("'{}'", s.replace('\'', "'\\''")) }
+}
+
+/// ` --db PATH` (shell-quoted) for a command the learner is told to run, or nothing.
+pub fn db_flag(db: Option<&Path>) -> String {
+    db.map(|p| format!(" --db {}", shell_quoted(&p.display().to_string()))).unwrap_or_default()
 }
 
 /// The folders a backup may go to, in order, and whether each must be private: the working

@@ -377,8 +377,10 @@ fn a_line_cut_by_the_terminal_is_said_at_once() {
 }
 
 /// Before: the recovery command printed with a backup named the file unquoted, so in a working
-/// folder with a space (`My Reviews`) the pasted command split the path and failed. Now the
-/// path is shell-quoted, and the printed command, run as printed, stores the answers.
+/// folder with a space (`My Reviews`) the pasted command split the path and failed; and it
+/// named no `--db`, so with `--db` (or `REVDRILL_DB`) the answers went to another database.
+/// Now the path is shell-quoted and `--db` named, and the command, run as printed, stores the
+/// answers in the database that failed.
 #[test]
 fn the_recovery_command_works_from_a_folder_with_spaces() {
     let env = Env::new();
@@ -391,24 +393,22 @@ fn the_recovery_command_works_from_a_folder_with_spaces() {
     let r = common::run_cmd(cmd, "");
     assert_eq!(r.code, 2, "{}", r.err);
     let command = r.err.lines().find_map(|l| l.strip_prefix("When the database works again, store them with: ")).unwrap();
-    let good = env.path().join("good.sqlite");
+    assert!(command.ends_with(&format!("--save --db {}", env.db().display())), "{command}");
+    // The database works again (here: the damaged file is gone); the command, run as printed
+    // from elsewhere, stores the answers in that database.
+    std::fs::remove_file(env.db()).unwrap();
+    let bin_dir = Path::new(env!("CARGO_BIN_EXE_revdrill")).parent().unwrap().display().to_string();
     let o = Command::new("sh")
         .args(["-c", command])
         .current_dir(env.path())
-        .env(
-            "PATH",
-            format!(
-                "{}:{}",
-                Path::new(env!("CARGO_BIN_EXE_revdrill")).parent().unwrap().display(),
-                std::env::var("PATH").unwrap()
-            ),
-        )
-        .env("REVDRILL_DB", &good)
+        .env("PATH", format!("{bin_dir}:{}", std::env::var("PATH").unwrap()))
+        .env_remove("REVDRILL_DB")
+        .env("XDG_DATA_HOME", env.path().join("xdg"))
         .env("LANG", "C")
         .output()
         .unwrap();
     assert!(o.status.success(), "{command}: {}", String::from_utf8_lossy(&o.stderr));
-    let db = rusqlite::Connection::open(&good).unwrap();
+    let db = rusqlite::Connection::open(env.db()).unwrap();
     let stored: String = db.query_row("SELECT answers_json FROM attempts", [], |r| r.get(0)).unwrap();
     assert!(stored.contains("the goroutine leaks"), "{stored}");
 }

@@ -41,7 +41,7 @@ pub fn run(app: &App, args: DrillArgs) -> Result<ExitCode> {
         },
         (None, None) => next_drill(app, opened.as_ref().ok()),
     };
-    let mut saver = Saver::new(opened, &drill.id, lang);
+    let mut saver = Saver::new(opened, &drill.id, lang).with_db(&app.db_path);
 
     render::drill_header(&mut out, drill, lang)?;
     let interactive = std::io::stdin().is_terminal();
@@ -71,7 +71,7 @@ pub fn run(app: &App, args: DrillArgs) -> Result<ExitCode> {
             if !text.trim().is_empty() {
                 answers.answers.insert(item.id.clone(), text);
             }
-            return interrupted(&mut saver, &answers, sig, lang);
+            return interrupted(&mut saver, &answers, sig, lang, &app.db_path);
         }
         warn_not_utf8(&mut reader, lang)?;
         if reader.at_eof() && text.trim().is_empty() && answers.is_empty() {
@@ -142,7 +142,7 @@ pub fn run(app: &App, args: DrillArgs) -> Result<ExitCode> {
 /// A signal ended the input: saves what was typed (the database, else a backup file), says
 /// where, and exits `128 + signal`. Nothing is graded. The terminal may be gone (SIGHUP), so
 /// the answers are saved before anything is written, and failed writes are ignored.
-fn interrupted(saver: &mut Saver, answers: &AnswerSet, sig: i32, lang: Lang) -> Result<ExitCode> {
+fn interrupted(saver: &mut Saver, answers: &AnswerSet, sig: i32, lang: Lang, db: &std::path::Path) -> Result<ExitCode> {
     if !answers.is_empty() {
         saver.save_answers(answers)?;
     }
@@ -154,8 +154,10 @@ fn interrupted(saver: &mut Saver, answers: &AnswerSet, sig: i32, lang: Lang) -> 
             t(lang, "Interrupted: your answers so far are saved as unfinished attempt", "已中断：目前的回答已保存为未完成的第"),
             path.display(),
             match lang {
-                Lang::En => format!("`revdrill history {id}` shows them and how to grade them."),
-                Lang::Zh => format!("次作答。`revdrill history {id}` 可查看这些回答以及如何评分。"),
+                Lang::En =>
+                    format!("`revdrill history {id}{}` shows them and how to grade them.", crate::saver::db_flag(Some(db))),
+                Lang::Zh =>
+                    format!("次作答。`revdrill history {id}{}` 可查看这些回答以及如何评分。", crate::saver::db_flag(Some(db))),
             }
         ),
         Saved::Nothing => writeln!(

@@ -92,7 +92,7 @@ pub fn run(app: &App, args: GradeArgs) -> Result<ExitCode> {
 
 /// Stores the graded answers through the same [`Saver`] as `drill`.
 fn save(app: &App, answers: &AnswerSet, report: &Report) -> Result<Saver> {
-    let mut saver = Saver::new(app.open_store(), &answers.drill, app.lang);
+    let mut saver = Saver::new(app.open_store(), &answers.drill, app.lang).with_db(&app.db_path);
     saver.finish(answers, report)?;
     Ok(saver)
 }
