@@ -45,6 +45,12 @@ pub(crate) struct Package {
     pub vars: HashMap<String, Option<String>>,
     /// Summaries of every function, method and function literal of the package.
     pub units: Vec<crate::summary::Unit>,
+    /// Names passed as the wrapped error of `fmt.Errorf("...%w", x)` or `errors.Wrap(x, ...)`
+    /// somewhere in the package (`ErrNotFound`, `err`).
+    pub wrapped: HashSet<String>,
+    /// Functions and methods (`open`, `Store.Get`) that wrap an error they did not make
+    /// (`%w` of an `err` variable): what they return may hold a sentinel wrapped.
+    pub wrapping: HashSet<String>,
     /// Lock orders of the whole package (GO019), computed once for all its files.
     pub lock_edges: std::sync::OnceLock<Vec<crate::summary::LockEdge>>,
 }
@@ -80,6 +86,9 @@ impl Package {
     }
 
     fn add_file(&mut self, src: &str, root: Node) {
+        if src.contains("%w") || src.contains("Wrap") || src.contains("WithStack") || src.contains("WithMessage") {
+            self.add_wraps(src, root);
+        }
         let mut c = root.walk();
         for decl in root.named_children(&mut c) {
             match decl.kind() {
@@ -107,6 +116,31 @@ impl Package {
                 }
                 _ => {}
             }
+        }
+    }
+
+    /// Records what the file's wrapping calls wrap, and which functions wrap a received error.
+    fn add_wraps(&mut self, src: &str, root: Node) {
+        let mut c = root.walk();
+        for top in root.named_children(&mut c) {
+            if !matches!(top.kind(), "function_declaration" | "method_declaration" | "var_declaration") {
+                continue;
+            }
+            let unit = match top.kind() {
+                "method_declaration" => format!("{}.{}", receiver_type(top, src), ast::function_name(top, src)),
+                _ => ast::function_name(top, src).to_string(),
+            };
+            ast::walk(top, true, &mut |n| {
+                let Some(call) = ast::call(n, src) else { return true };
+                for arg in wrapped_args(&call, src) {
+                    let name = text(arg, src);
+                    if ast::is_err_name(name) && !unit.is_empty() {
+                        self.wrapping.insert(unit.clone());
+                    }
+                    self.wrapped.insert(name.to_string());
+                }
+                true
+            });
         }
     }
 
@@ -142,6 +176,23 @@ impl Package {
                 _ => {}
             }
         }
+    }
+}
+
+/// The identifiers a call wraps as an error: the arguments after a format with `%w`
+/// (`fmt.Errorf`), or the first argument of `errors.Wrap`/`Wrapf`/`WithStack`/`WithMessage`
+/// and friends (pkg/errors, cockroachdb/errors).
+pub(crate) fn wrapped_args<'t>(call: &ast::Call<'t>, src: &str) -> Vec<Node<'t>> {
+    let idents = |args: &[Node<'t>]| args.iter().copied().filter(|a| a.kind() == "identifier").collect::<Vec<_>>();
+    match call.name {
+        "Errorf" | "Newf" | "NewWithDepthf" => {
+            let Some(i) = call.args.iter().position(|a| a.kind().ends_with("string_literal")) else { return Vec::new() };
+            if text(call.args[i], src).contains("%w") { idents(&call.args[i + 1..]) } else { Vec::new() }
+        }
+        "Wrap" | "Wrapf" | "WithStack" | "WithMessage" | "WithMessagef" | "Mark" | "WithDetail" | "WithHint" => {
+            idents(&call.args[..call.args.len().min(1)])
+        }
+        _ => Vec::new(),
     }
 }
 

@@ -38,6 +38,7 @@ macro_rules! fixture_tests {
 
 fixture_tests! {
     go001: "GO001_goroutine_blocked_forever.go";
+    go001_test_file: "GO001_goroutine_blocked_forever_test.go";
     go002: "GO002_goroutine_waits_only_on_context.go";
     go003: "GO003_cancelled_context_use.go";
     go004: "GO004_check_then_act.go";
@@ -129,4 +130,15 @@ fn test_files_get_only_the_rules_that_matter_there() {
     let locked = count("GO020_blocked_while_locked.go", "p/x.go");
     assert!(locked > 0);
     assert_eq!(count("GO020_blocked_while_locked.go", "p/x_test.go"), locked);
+}
+
+/// The failure-path exemption is for test code only: the same fixture outside a test file
+/// reports the two leaks that only a failing test reaches as well.
+#[test]
+fn failure_paths_count_outside_tests() {
+    let fixture = "GO001_goroutine_blocked_forever_test.go";
+    let source = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(fixture)).unwrap();
+    let options = Options { select: vec!["GO001".into()], ..Options::default() };
+    assert_eq!(analyze_source("p/blocked.go", &source, &options).len(), 4);
+    assert_eq!(analyze_source("p/blocked_test.go", &source, &options).len(), 2);
 }
