@@ -96,6 +96,22 @@ impl Unit {
         }
     }
 
+    /// True when the unit, called with `mutex` held, returns with it released: it unlocks
+    /// what its caller locked (`tryGrantLockedAndUnlock`, a `defer mu.Unlock()` it did not
+    /// pair with a lock of its own).
+    pub(crate) fn releases(&self, mutex: &str) -> bool {
+        let mut held = true;
+        for e in self.events.iter().filter(|e| e.key == mutex && !e.deferred) {
+            match e.op {
+                Op::Unlock => held = false,
+                Op::Lock | Op::RLock => held = true,
+                _ => {}
+            }
+        }
+        let deferred_unlock = self.events.iter().any(|e| e.deferred && e.op == Op::Unlock && e.key == mutex);
+        !held || deferred_unlock
+    }
+
     /// True when the unit (or, `depth` calls deep, a unit it calls) locks `mutex`.
     pub(crate) fn locks(&self, mutex: &str, units: &[Unit], depth: usize) -> bool {
         self.events.iter().any(|e| match e.op {

@@ -93,6 +93,12 @@ pub(crate) fn check(c: &Checker, out: &mut Vec<Diagnostic>) {
                         report(c, out, e, mutex, other, None);
                     }
                 }
+                Op::Call if releases_held(units, e, &held) => {
+                    let callees: Vec<&Unit> = units.iter().filter(|u| u.name == e.key).collect();
+                    held.retain(|m| {
+                        !(callees.iter().any(|u| u.releases(m)) || (callees.is_empty() && e.key.ends_with("AndUnlock")))
+                    });
+                }
                 Op::Call => {
                     for callee in units.iter().filter(|u| u.name == e.key && u.start != unit.start) {
                         let blocking =
@@ -110,6 +116,16 @@ pub(crate) fn check(c: &Checker, out: &mut Vec<Diagnostic>) {
             }
         }
     }
+}
+
+/// The call hands a held mutex back: the callee unlocks it (`tryGrantLockedAndUnlock`), or,
+/// when the callee is not in the package, its name says so (`...AndUnlock`).
+fn releases_held(units: &[Unit], e: &Event, held: &[&str]) -> bool {
+    let callees: Vec<&Unit> = units.iter().filter(|u| u.name == e.key).collect();
+    if callees.is_empty() {
+        return e.key.ends_with("AndUnlock");
+    }
+    held.iter().any(|m| callees.iter().any(|u| u.releases(m)))
 }
 
 /// A unit other than `unit` that performs the operation `e` waits for, on the same name, and

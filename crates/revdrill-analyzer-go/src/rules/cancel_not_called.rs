@@ -49,6 +49,7 @@ declare_rule! {
         level: Error,
         summary: ("cancel func of `context.WithCancel/Timeout/Deadline` not called on every path",
                   "`context.WithCancel/Timeout/Deadline` 返回的 cancel 函数没有在所有路径上被调用"),
+        nolint: ["govet", "lostcancel"],
         vocabulary: {
             category: "resource-leak",
             item: "concurrency",

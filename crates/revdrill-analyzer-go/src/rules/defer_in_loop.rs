@@ -49,6 +49,7 @@ declare_rule! {
         level: Warning,
         summary: ("`defer` inside a loop runs at function exit, not per iteration",
                   "循环中的 `defer` 在函数返回时才执行，而不是每次迭代结束时"),
+        nolint: ["deferloop", "gocritic", "revive"],
         vocabulary: {
             category: "resource-leak",
             item: "error-paths",

@@ -51,6 +51,7 @@ declare_rule! {
         level: Warning,
         summary: ("error compared with `==` or by message instead of `errors.Is`",
                   "用 `==` 或错误消息比较 error，而不是用 `errors.Is`"),
+        nolint: ["errorlint", "err113"],
         vocabulary: {
             category: "error-handling",
             item: "error-paths",

@@ -52,6 +52,7 @@ declare_rule! {
         name: "ignored-error",
         level: Warning,
         summary: ("an error result is ignored", "函数返回的错误被忽略了"),
+        nolint: ["errcheck"],
         vocabulary: {
             category: "error-handling",
             item: "error-paths",
