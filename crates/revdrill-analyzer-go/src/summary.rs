@@ -29,6 +29,8 @@ pub(crate) enum Op {
     Close,
     Wait,
     Done,
+    /// `Signal()` or `Broadcast()` of a `sync.Cond`: what a `Wait` on it waits for.
+    Signal,
     /// A call to the unit named by the key (`Server.flush`, `flush`).
     Call,
 }
@@ -54,6 +56,9 @@ pub(crate) struct Unit {
     pub name: String,
     /// Start byte of the unit (unique within its file).
     pub start: usize,
+    /// Which file of the package the unit is in: the address of that file's source text,
+    /// which stays put while the package is analysed (see [`crate::checker::Checker::units`]).
+    pub file: usize,
     pub events: Vec<Event>,
 }
 
@@ -151,7 +156,7 @@ pub(crate) fn units(src: &str, root: Node, fields: &HashMap<(String, String), St
                 _ => String::new(),
             };
             let Some(body) = ast::body(func) else { continue };
-            out.push(Unit { name, start: func.start_byte(), events: events(&ctx, body) });
+            out.push(Unit { name, start: func.start_byte(), file: src.as_ptr() as usize, events: events(&ctx, body) });
         }
     }
     out
@@ -281,6 +286,7 @@ fn events(ctx: &Ctx, body: Node) -> Vec<Event> {
                         ("Unlock" | "RUnlock", 0, Some(_)) => push(&mut out, Op::Unlock, on),
                         ("Wait", 0, Some(_)) => push(&mut out, Op::Wait, on),
                         ("Done", 0, Some(_)) if in_stmt.is_some() => push(&mut out, Op::Done, on),
+                        ("Signal" | "Broadcast", 0, Some(_)) if in_stmt.is_some() => push(&mut out, Op::Signal, on),
                         ("close", 1, None) => push(&mut out, Op::Close, ctx.key(call.args[0])),
                         (name, _, Some(r)) if ctx.recv == Some(text(r, ctx.src)) => {
                             push(&mut out, Op::Call, Some(format!("{}.{name}", ctx.recv_type)))
