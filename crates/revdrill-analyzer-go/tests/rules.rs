@@ -58,6 +58,7 @@ fixture_tests! {
     go019: "GO019_lock_order_inversion.go";
     go020: "GO020_blocked_while_locked.go";
     go021: "GO021_timer_drain_after_receive.go";
+    go022: "GO022_send_after_receiver_gone.go";
 }
 
 /// Version-gated rules stay quiet on modules that already have the fix.

@@ -22,6 +22,7 @@ pub(crate) use lock_without_unlock::Event as LockEvent;
 mod loop_variable_capture;
 pub(crate) mod package_without_test;
 mod partial_error_handling;
+mod send_after_receiver_gone;
 mod time_after_in_loop;
 mod timer_drain_after_receive;
 mod waitgroup_add_in_goroutine;
@@ -60,4 +61,5 @@ pub(crate) static RULES: &[Rule] = &[
     Rule { info: lock_order_inversion::LockOrderInversion::INFO, check: lock_order_inversion::check, tests: true },
     Rule { info: blocked_while_locked::BlockedWhileLocked::INFO, check: blocked_while_locked::check, tests: true },
     Rule { info: timer_drain_after_receive::TimerDrainAfterReceive::INFO, check: timer_drain_after_receive::check, tests: true },
+    Rule { info: send_after_receiver_gone::SendAfterReceiverGone::INFO, check: send_after_receiver_gone::check, tests: false },
 ];
