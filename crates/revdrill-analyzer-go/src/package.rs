@@ -301,14 +301,22 @@ fn make_chan(v: Node, src: &str) -> Option<bool> {
     (call.args.first()?.kind() == "channel_type").then(|| call.args.get(1).is_some_and(|n| text(*n, src) != "0"))
 }
 
-/// The receive `<-x` is the communication of a `select` case, and another case of that
-/// `select` returns: the function may leave without ever receiving.
+/// The receive `<-x` is the communication of a `select` case outside any loop (a one-shot
+/// wait, not a serving loop), and another case of that `select` returns: the function may
+/// leave without ever receiving.
 fn abandoned_receive(recv: Node) -> bool {
     let mut n = recv;
     for _ in 0..3 {
         let Some(p) = n.parent() else { return false };
         if p.kind() == "communication_case" {
             let Some(select) = p.parent() else { return false };
+            let looped = ast::ancestors(select, None)
+                .iter()
+                .take_while(|a| !matches!(a.kind(), "function_declaration" | "method_declaration" | "func_literal"))
+                .any(|a| a.kind() == "for_statement");
+            if looped {
+                return false;
+            }
             let mut c = select.walk();
             return select.named_children(&mut c).any(|case| {
                 case.id() != p.id()

@@ -107,8 +107,12 @@ pub(crate) fn check(c: &Checker, out: &mut Vec<Diagnostic>) {
                     for callee in units.iter().filter(|u| u.name == e.key && u.start != unit.start) {
                         let blocking =
                             callee.events.iter().filter(|b| matches!(b.op, Op::Send | Op::Recv | Op::Wait) && !b.deferred);
+                        let held = &held;
                         let found = blocking
-                            .flat_map(|b| held.iter().map(move |m| (b, *m)))
+                            .flat_map(|b| {
+                                let kept = if is_cond(units, &b.key) { &held[..held.len() - 1] } else { &held[..] };
+                                kept.iter().map(move |m| (b, *m))
+                            })
                             .find_map(|(b, m)| other_side(units, callee, b, m).map(|o| (m, o)));
                         if let Some((mutex, other)) = found {
                             report(c, out, e, mutex, other, Some(&callee.name));

@@ -42,8 +42,9 @@ declare_rule! {
     /// ## Known problems
     /// Only channels made with `make` in the same function are followed; a channel that is
     /// passed to other functions, returned or stored is assumed to be served elsewhere. In test
-    /// code, a way out that reports a failure (`t.Fatal`, `t.Errorf`, `require`) is not counted:
-    /// the goroutine then leaks only from a test that already failed.
+    /// code, a way out that reports a failure (`t.Fatal`, `t.Errorf`, `require`) is not counted,
+    /// nor is a send that reports an error to the test (`errCh <- fmt.Errorf(...)`, a send
+    /// under `if err != nil`): the goroutine then leaks only from a test that already failed.
     ///
     /// ## References
     /// - [Go blog: Go Concurrency Patterns: Pipelines and cancellation](https://go.dev/blog/pipelines)
@@ -78,6 +79,7 @@ pub(crate) fn check(c: &Checker, out: &mut Vec<Diagnostic>) {
                 return false;
             }
             if let Some((ch, op)) = channel_op(n, c.src)
+                && !(c.is_test && op == Op::Send && reports_failure(c, n, lit))
                 && let Some(why) = leak_reason(c, func, site.node, lit, ch, op)
             {
                 report(c, out, n, ch, op, why);
@@ -234,6 +236,18 @@ fn returns_between(c: &Checker, func: Node, go: Node, receive: Node) -> bool {
             && n.end_byte() < receive.start_byte()
             && !(c.is_test && n.parent().is_some_and(|list| fails_test(c, list)))
     })
+}
+
+/// In a test goroutine, a send of an error (`errCh <- fmt.Errorf(...)`) or a send under
+/// `if err != nil`: the goroutine reports a failure, and blocks only when the test fails.
+fn reports_failure(c: &Checker, send: Node, lit: Node) -> bool {
+    let value = send.child_by_field_name("value").map_or("", |v| text(v, c.src));
+    value.contains("Errorf(")
+        || value.starts_with("errors.New(")
+        || ast::ancestors(send, Some(lit)).iter().any(|a| {
+            a.kind() == "if_statement"
+                && a.child_by_field_name("condition").is_some_and(|cond| text(cond, c.src).contains("err != nil"))
+        })
 }
 
 /// The code reports a test failure (`t.Fatal`, `t.Errorf`, `require.NoError`): a goroutine left

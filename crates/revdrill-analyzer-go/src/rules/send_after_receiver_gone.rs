@@ -12,7 +12,8 @@ declare_rule! {
     /// ## What it does
     /// Checks for a plain send (`s.done <- v`, not a `select` case) on an unexported channel
     /// field made without a buffer, when the only receive of that field in the package is a
-    /// case of a `select` whose other case returns (a `ctx.Done()`, a timeout, a stop channel).
+    /// case of a one-shot `select` (not in a loop) whose other case returns (a `ctx.Done()`, a
+    /// timeout, a stop channel).
     ///
     /// ## Why is this bad?
     /// Once the receiving function has left through its other case, nothing will ever receive
@@ -45,7 +46,9 @@ declare_rule! {
     /// Only channel fields reached through a method's receiver are followed, within one
     /// package; a field that is exported, used any other way in the sending file (passed,
     /// returned, closed), made with a buffer anywhere, or never made in the package is left
-    /// alone. A waiter that is called again after giving up (a retry loop) is not seen.
+    /// alone. A receive in a serving loop (`for { select { ... } }`) is taken as a lifetime
+    /// that ends with its producers and is not followed. A waiter that is called again after
+    /// giving up (a retry loop) is not seen.
     ///
     /// ## References
     /// - [Tu et al., Understanding Real-World Concurrency Bugs in Go (ASPLOS 2019)](https://songlh.github.io/paper/go-study.pdf)
