@@ -83,6 +83,12 @@ pub(crate) fn check(c: &Checker, out: &mut Vec<Diagnostic>) {
             && ast::contains(body, site.node)
             && site.node.parent().and_then(|p| p.parent()).is_some_and(|b| b.id() == body.id());
         let empty_default = cases.iter().find(|n| n.kind() == "default_case" && ast::statements(**n).is_empty());
+        // `for cond { select { case <-timeout: return; default: } }` spins on other state
+        // (an atomic, a flag): there is no channel it could block on instead.
+        let polls_state = lp.named_child(0).is_some_and(|h| h.kind() != "block");
+        if polls_state {
+            continue;
+        }
         if let (true, Some(default)) = (whole_body, empty_default) {
             c.report(
                 out,

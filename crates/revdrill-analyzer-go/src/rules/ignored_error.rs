@@ -76,6 +76,7 @@ pub(crate) fn check(c: &Checker, out: &mut Vec<Diagnostic>) {
         if (call.name == "Close" && !written_before_close(c, &call, site.func))
             || nolint(c, site.node)
             || in_memory_writer(c, &call)
+            || terminal_writer(c, &call, site.func)
             || in_cleanup(c, site.node, site.func)
             || before_failure(c, site.node)
         {
@@ -239,12 +240,31 @@ fn in_memory_writer(c: &Checker, call: &ast::Call) -> bool {
         || ["buf", "builder", "hash", "digest", "sha", "md5", "crc"].iter().any(|s| r.contains(s))
 }
 
-/// Inside an error path (`if err != nil { ... }`) or a deferred/`go` closure: best-effort cleanup.
+/// `w.Flush()` / `w.Write(...)` on a writer the function built over the terminal
+/// (`tabwriter.NewWriter(os.Stdout, ...)`): like `fmt.Println`, nobody checks those.
+fn terminal_writer(c: &Checker, call: &ast::Call, func: Option<Node>) -> bool {
+    if !(call.name == "Flush" || call.name.starts_with("Write")) {
+        return false;
+    }
+    let Some(recv) = call.receiver.filter(|r| r.kind() == "identifier").map(|r| text(r, c.src)) else { return false };
+    c.index.short_vars.iter().filter(|s| s.func.map(|f| f.id()) == func.map(|f| f.id())).any(|s| {
+        ast::assigned_names(s.node, c.src).contains(&recv)
+            && ast::assigned_values(s.node).iter().any(|v| {
+                let t = text(*v, c.src);
+                t.contains("os.Stdout") || t.contains("os.Stderr")
+            })
+    })
+}
+
+/// Inside an error path (`if err != nil { ... }`), a deferred closure, or a test's
+/// `t.Cleanup(func() { ... })`: best-effort cleanup.
 fn in_cleanup(c: &Checker, stmt: Node, func: Option<Node>) -> bool {
     if func.is_some_and(|f| {
         f.kind() == "func_literal"
-            && f.parent()
-                .is_some_and(|p| p.kind() == "call_expression" && p.parent().is_some_and(|g| g.kind() == "defer_statement"))
+            && f.parent().is_some_and(|p| {
+                (p.kind() == "call_expression" && p.parent().is_some_and(|g| g.kind() == "defer_statement"))
+                    || (p.kind() == "argument_list" && p.parent().is_some_and(|g| ast::callee_name(g, c.src) == "Cleanup"))
+            })
     }) {
         return true;
     }

@@ -56,7 +56,7 @@ pub(crate) static RULES: &[Rule] = &[
     Rule { info: time_after_in_loop::TimeAfterInLoop::INFO, check: time_after_in_loop::check, tests: false },
     Rule { info: defer_in_loop::DeferInLoop::INFO, check: defer_in_loop::check, tests: false },
     Rule { info: busy_loop::BusyLoop::INFO, check: busy_loop::check, tests: false },
-    Rule { info: channel_closed_by_receiver::ChannelClosedByReceiver::INFO, check: channel_closed_by_receiver::check, tests: true },
+    Rule { info: channel_closed_by_receiver::ChannelClosedByReceiver::INFO, check: channel_closed_by_receiver::check, tests: false },
     Rule { info: package_without_test::PackageWithoutTest::INFO, check: package_without_test::check, tests: false },
     Rule { info: lock_order_inversion::LockOrderInversion::INFO, check: lock_order_inversion::check, tests: true },
     Rule { info: blocked_while_locked::BlockedWhileLocked::INFO, check: blocked_while_locked::check, tests: true },
