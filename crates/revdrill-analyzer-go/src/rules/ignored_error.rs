@@ -41,7 +41,9 @@ declare_rule! {
     /// reported, so some dropped errors are missed. `Close` is flagged only after a write to the
     /// same value, since closing what was only read cannot lose data. Cleanup inside an
     /// `if err != nil` block, in deferred closures or right before returning another error,
-    /// writes to in-memory buffers and hashes, lines marked `//nolint:errcheck`, and test code
+    /// writes to in-memory buffers and hashes, calls on a type of the package that keeps its
+    /// error in an `err` field (it comes back later), loops releasing many things in a
+    /// `Close`/`Stop`/`Shutdown` method, writers built over `os.Stdout`/`os.Stderr`, lines marked `//nolint:errcheck`, and test code
     /// are skipped. A callee whose error the file drops in four or more statements is
     /// taken to be dropped by convention and is not reported (counted per file).
     ///
@@ -77,6 +79,8 @@ pub(crate) fn check(c: &Checker, out: &mut Vec<Diagnostic>) {
             || nolint(c, site.node)
             || in_memory_writer(c, &call)
             || terminal_writer(c, &call, site.func)
+            || sticky_error(c, &call)
+            || teardown_loop(c, site.node, site.func)
             || in_cleanup(c, site.node, site.func)
             || before_failure(c, site.node)
         {
@@ -238,6 +242,21 @@ fn in_memory_writer(c: &Checker, call: &ast::Call) -> bool {
     let r = text(recv, c.src).rsplit('.').next().unwrap_or("").to_ascii_lowercase();
     ["buf", "b", "sb", "h", "w"].contains(&r.as_str())
         || ["buf", "builder", "hash", "digest", "sha", "md5", "crc"].iter().any(|s| r.contains(s))
+}
+
+/// The receiver's type (of this package) keeps the error in a field `err` of type `error`,
+/// like `bufio.Writer`: a dropped error comes back from the next call or `Close`.
+fn sticky_error<'t>(c: &Checker<'t>, call: &ast::Call<'t>) -> bool {
+    let Some(ty) = call.receiver.and_then(|r| c.type_of(r)) else { return false };
+    c.package.fields.get(&(ty, "err".to_string())).is_some_and(|t| t == "error")
+}
+
+/// A loop in a `Close`/`Stop`/`Shutdown` method releasing many things: one failure must not
+/// stop the rest, and there is nobody left to tell.
+fn teardown_loop(c: &Checker, stmt: Node, func: Option<Node>) -> bool {
+    let Some(func) = func.filter(|f| f.kind() == "method_declaration") else { return false };
+    matches!(ast::function_name(func, c.src), "Close" | "Stop" | "Shutdown")
+        && ast::ancestors(stmt, Some(func)).iter().any(|a| a.kind() == "for_statement")
 }
 
 /// `w.Flush()` / `w.Write(...)` on a writer the function built over the terminal
