@@ -323,10 +323,12 @@ fn imports<'t>(root: Node<'t>, src: &'t str) -> HashSet<&'t str> {
     out
 }
 
-/// `_test.go` files and files in well-known test-helper folders.
+/// `_test.go` files, the usual test-helper file names, and files in well-known test-helper
+/// folders.
 fn is_test_path(path: &str) -> bool {
     let mut parts = path.rsplit('/');
     let file = parts.next().unwrap_or("");
     file.ends_with("_test.go")
+        || matches!(file, "testing.go" | "testutil.go" | "testhelpers.go")
         || parts.any(|d| matches!(d, "testutil" | "testutils" | "testsuite" | "testhelper" | "testhelpers" | "tartest"))
 }

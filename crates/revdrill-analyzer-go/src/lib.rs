@@ -253,12 +253,17 @@ fn suppressed(src: &str, d: &Diagnostic) -> bool {
     })
 }
 
-/// A golangci-lint `//nolint` on the finding's first line: bare, it silences every rule; with
+/// A golangci-lint `//nolint` on the finding's first line (or alone on the line above): bare, it silences every rule; with
 /// linter names (`//nolint:errcheck,gosec`), the rules that report what one of them reports
 /// ([`RuleInfo::nolint`]). The author already judged that line.
 fn nolint(src: &str, d: &Diagnostic) -> bool {
-    let Some(line) = src.lines().nth((d.line as usize).saturating_sub(1)) else { return false };
-    let Some((_, rest)) = line.split_once("//nolint") else { return false };
+    let at = (d.line as usize).saturating_sub(1);
+    let mut lines = src.lines().skip(at.saturating_sub(1));
+    let above = if at > 0 { lines.next().filter(|l| l.trim_start().starts_with("//nolint")) } else { None };
+    let Some(line) = lines.next() else { return false };
+    // On the line itself, or alone on the line above (golangci-lint applies it to the next
+    // statement).
+    let Some((_, rest)) = line.split_once("//nolint").or_else(|| above?.split_once("//nolint")) else { return false };
     let Some(names) = rest.strip_prefix(':') else { return true };
     let names = names.split(|c: char| c.is_whitespace() || c == '/').next().unwrap_or("");
     let same = rule(d.code).map_or(&[][..], |r| r.nolint);

@@ -49,8 +49,10 @@ pub(crate) struct Package {
     /// somewhere in the package (`ErrNotFound`, `err`).
     pub wrapped: HashSet<String>,
     /// Functions and methods (`open`, `Store.Get`) that wrap an error they did not make
-    /// (`%w` of an `err` variable): what they return may hold a sentinel wrapped.
-    pub wrapping: HashSet<String>,
+    /// (`%w` of an `err` variable): what they return may hold a sentinel wrapped. With each,
+    /// the sentinel-like names (`ErrX`, `errX`) it mentions itself: those it returns as they
+    /// are, so a caller comparing with them by `==` is right.
+    pub wrapping: HashMap<String, HashSet<String>>,
     /// Unexported channel fields of the package's structs (`Type.field`), with how they are
     /// made, sent on and received from (GO022).
     pub chans: HashMap<String, ChanFacts>,
@@ -136,17 +138,23 @@ impl Package {
                 "method_declaration" => format!("{}.{}", receiver_type(top, src), ast::function_name(top, src)),
                 _ => ast::function_name(top, src).to_string(),
             };
+            let mut wraps_received = false;
+            let mut mentioned = HashSet::new();
             ast::walk(top, true, &mut |n| {
+                if n.kind() == "identifier" && is_sentinel_name(text(n, src)) {
+                    mentioned.insert(text(n, src).to_string());
+                }
                 let Some(call) = ast::call(n, src) else { return true };
                 for arg in wrapped_args(&call, src) {
                     let name = text(arg, src);
-                    if ast::is_err_name(name) && !unit.is_empty() {
-                        self.wrapping.insert(unit.clone());
-                    }
+                    wraps_received |= ast::is_err_name(name) && !is_sentinel_name(name);
                     self.wrapped.insert(name.to_string());
                 }
                 true
             });
+            if wraps_received && !unit.is_empty() {
+                self.wrapping.insert(unit, mentioned);
+            }
         }
     }
 
@@ -183,6 +191,13 @@ impl Package {
             }
         }
     }
+}
+
+/// `ErrNotFound`, `errSkip`: `Err`/`err` followed by an upper-case letter.
+pub(crate) fn is_sentinel_name(name: &str) -> bool {
+    name.len() > 3
+        && (name.starts_with("Err") || name.starts_with("err"))
+        && name[3..].starts_with(|c: char| c.is_ascii_uppercase())
 }
 
 /// What the package does with one channel field.

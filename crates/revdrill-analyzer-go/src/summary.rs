@@ -43,6 +43,9 @@ pub(crate) struct Event {
     pub range: (usize, usize),
     /// Inside a `defer`: runs at return, not here.
     pub deferred: bool,
+    /// Under `if flag { ... }` with a plain boolean name (`if needLock { mu.Lock() }`): taken
+    /// only when the caller asks, so a caller holding the lock is not deadlocked by it.
+    pub conditional: bool,
 }
 
 /// `held` is held while `taken` is locked, at `range` of the unit starting at `unit`,
@@ -70,8 +73,8 @@ impl Unit {
             match e.op {
                 // Lets the caller's lock go first: made to be called with it held.
                 Op::Unlock if e.key == mutex => return None,
-                Op::Lock if e.key == mutex => return Some(Vec::new()),
-                Op::RLock if shared_too && e.key == mutex => return Some(Vec::new()),
+                Op::Lock if e.key == mutex && !e.conditional => return Some(Vec::new()),
+                Op::RLock if shared_too && e.key == mutex && !e.conditional => return Some(Vec::new()),
                 Op::Call if depth > 0 => {
                     for u in units.iter().filter(|u| u.name == e.key && u.name != self.name) {
                         if let Some(mut chain) = u.lock_chain(mutex, shared_too, units, depth - 1) {
@@ -240,7 +243,16 @@ fn events(ctx: &Ctx, body: Node) -> Vec<Event> {
     // The statement kind each call or expression sits directly in, noted when the statement is
     // visited (before its child): `Node::parent` would cost the depth of the node.
     let mut stmt_of: std::collections::HashMap<usize, &'static str> = std::collections::HashMap::new();
+    // Byte ranges of `if flag { ... }` bodies (see [`Event::conditional`]).
+    let mut flagged: Vec<(usize, usize)> = Vec::new();
     ast::walk(body, false, &mut |n| {
+        if n.kind() == "if_statement"
+            && n.child_by_field_name("condition").is_some_and(|c| c.kind() == "identifier")
+            && let Some(then) = n.child_by_field_name("consequence")
+        {
+            flagged.push((then.start_byte(), then.end_byte()));
+        }
+        let conditional = flagged.iter().any(|&(a, b)| a <= n.start_byte() && n.end_byte() <= b);
         if n.kind() == "select_statement" && has_default(n) {
             return false;
         }
@@ -253,7 +265,7 @@ fn events(ctx: &Ctx, body: Node) -> Vec<Event> {
         let push = |out: &mut Vec<Event>, op: Op, key: Option<String>| {
             if let Some(key) = key {
                 let deferred = in_stmt == Some("defer_statement");
-                out.push(Event { op, key, range: (n.start_byte(), n.end_byte()), deferred });
+                out.push(Event { op, key, range: (n.start_byte(), n.end_byte()), deferred, conditional });
             }
         };
         match n.kind() {

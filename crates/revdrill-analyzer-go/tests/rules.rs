@@ -145,10 +145,11 @@ fn failure_paths_count_outside_tests() {
 }
 
 /// `//nolint` (bare, or naming a linter that reports the same thing as the rule) silences the
-/// rule on that line; naming an unrelated linter does not.
+/// rule on that line, or on the next one when it stands alone; naming an unrelated linter
+/// does not.
 #[test]
 fn nolint_comments() {
-    let src = "package p\n\nimport \"sync\"\n\nfunc f(mus []*sync.Mutex) {\n\tfor _, mu := range mus {\n\t\tmu.Lock()\n\t\tdefer mu.Unlock() //nolint:deferloop // held until return on purpose\n\t}\n\tfor _, mu := range mus {\n\t\tmu.Lock()\n\t\tdefer mu.Unlock() //nolint:gosec\n\t}\n\tfor _, mu := range mus {\n\t\tmu.Lock()\n\t\tdefer mu.Unlock() //nolint\n\t}\n}\n";
+    let src = "package p\n\nimport \"sync\"\n\nfunc f(mus []*sync.Mutex) {\n\tfor _, mu := range mus {\n\t\tmu.Lock()\n\t\tdefer mu.Unlock() //nolint:deferloop // held until return on purpose\n\t}\n\tfor _, mu := range mus {\n\t\tmu.Lock()\n\t\tdefer mu.Unlock() //nolint:gosec\n\t}\n\tfor _, mu := range mus {\n\t\tmu.Lock()\n\t\tdefer mu.Unlock() //nolint\n\t}\n\tfor _, mu := range mus {\n\t\tmu.Lock()\n\t\t//nolint:deferloop // alone on the line above\n\t\tdefer mu.Unlock()\n\t}\n}\n";
     let options = Options { select: vec!["GO015".into()], ..Options::default() };
     let lines: Vec<u32> = analyze_source("p.go", src.as_bytes(), &options).iter().map(|d| d.line).collect();
     assert_eq!(lines, vec![12]);

@@ -37,8 +37,8 @@ declare_rule! {
     /// A sentinel the package never wraps is compared safely with `==`, so `==` is reported only
     /// when the package wraps that sentinel somewhere (`fmt.Errorf("...: %w", ErrX)`,
     /// `errors.Wrap(ErrX, ...)`), or when the error compared comes straight from a function of
-    /// the package that wraps the errors it passes on; wrapping done in other packages is not
-    /// seen.
+    /// the package that wraps the errors it passes on and does not return that sentinel itself
+    /// (one that does returns it as is); wrapping done in other packages is not seen.
     /// Comparisons inside an `Is(target error) bool` method, which is how `errors.Is` is
     /// implemented, and test files are skipped.
     ///
@@ -114,9 +114,7 @@ fn is_sentinel(c: &Checker, n: Node) -> bool {
         "identifier" => text(n, c.src),
         _ => return false,
     };
-    name.len() > 3
-        && (name.starts_with("Err") || name.starts_with("err"))
-        && name[3..].starts_with(|ch: char| ch.is_ascii_uppercase())
+    crate::package::is_sentinel_name(name)
 }
 
 /// The package wraps `sentinel` somewhere, or `err` was last set from a call to a function of
@@ -140,7 +138,8 @@ fn may_be_wrapped<'t>(c: &Checker<'t>, site: &Site<'t>, err: Node<'t>, sentinel:
     let values = ast::assigned_values(assign.node);
     let i = ast::assigned_names(assign.node, c.src).iter().position(|n| *n == name).unwrap_or(0);
     let Some(value) = values.get(i).or(values.first()) else { return false };
-    callee_unit(c, *value).is_some_and(|u| c.package.wrapping.contains(&u))
+    let sentinel = text(sentinel, c.src);
+    callee_unit(c, *value).and_then(|u| c.package.wrapping.get(&u)).is_some_and(|named| !named.contains(sentinel))
 }
 
 /// The package unit a call resolves to: `open` for `open(p)`, `Store.get` for `s.get(k)` when

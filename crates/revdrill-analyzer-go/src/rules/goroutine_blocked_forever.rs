@@ -259,7 +259,7 @@ fn fails_test(c: &Checker, node: Node) -> bool {
                 || k.name.starts_with("Error")
                 || k.name.starts_with("Fail")
                 || k.name.starts_with("Skip")
-                || k.receiver.is_some_and(|r| matches!(text(r, c.src), "require" | "assert"))
+                || k.receiver.is_some_and(|r| matches!(text(r, c.src), "require" | "assert" | "must" | "check" | "test"))
                 || (k.name == "New" && k.receiver.is_some_and(|r| text(r, c.src) == "errors"))
         })
     })

@@ -91,7 +91,11 @@ pub(crate) fn check(c: &Checker, out: &mut Vec<Diagnostic>) {
         if in_loop.is_some_and(|lp| rearmed_each_iteration(c, lp, site.node, timer)) {
             continue;
         }
-        let exclusive = |n: Node| in_loop.is_none() && select.is_some_and(|s| ast::contains(s, n));
+        // Without a loop around both, only a receive that comes first can have taken the value.
+        let exclusive = |n: Node| {
+            in_loop.is_none_or(|lp| !ast::contains(lp, n))
+                && (select.is_some_and(|s| ast::contains(s, n)) || n.start_byte() > site.node.start_byte())
+        };
         let taken = ast::collect(func, false, &mut |n| {
             n.kind() == "unary_expression" && !ast::contains(site.node, n) && is_recv(n) && !exclusive(n)
         });
