@@ -134,6 +134,10 @@ impl Package {
             if !matches!(top.kind(), "function_declaration" | "method_declaration" | "var_declaration") {
                 continue;
             }
+            let t = text(top, src);
+            if !(t.contains("%w") || t.contains("Wrap") || t.contains("WithStack") || t.contains("WithMessage")) {
+                continue; // most declarations wrap nothing: skip the walk
+            }
             let unit = match top.kind() {
                 "method_declaration" => format!("{}.{}", receiver_type(top, src), ast::function_name(top, src)),
                 _ => ast::function_name(top, src).to_string(),
@@ -222,6 +226,10 @@ impl Package {
     fn add_chans(&mut self, src: &str, root: Node) {
         let mut c = root.walk();
         for top in root.named_children(&mut c) {
+            let t = text(top, src);
+            if !(t.contains("<-") || t.contains("chan")) {
+                continue; // no channel in sight: skip the walk
+            }
             let recv = if top.kind() == "method_declaration" { receiver_name(top, src) } else { None };
             let (ty, method) = (receiver_type(top, src), ast::function_name(top, src));
             ast::walk(top, true, &mut |n| {
