@@ -141,18 +141,26 @@ pub(crate) fn units(src: &str, root: Node, fields: &HashMap<(String, String), St
         if !matches!(top.kind(), "function_declaration" | "method_declaration") {
             continue;
         }
+        let t = text(top, src);
+        // Locals only name what a unit locks, waits on, sends on or closes; a declaration that
+        // does none of that yields calls only, whose keys need no locals.
+        let (locals, buffered) =
+            if NAMED_OPS.iter().any(|w| t.contains(w)) { locals_of(top, src) } else { (Vec::new(), Vec::new()) };
         let ctx = Ctx {
             src,
             recv: receiver_name(top, src),
             recv_type: receiver_type(top, src),
             top: top.start_byte(),
-            locals: local_names(top, src),
+            locals,
             fields,
-            buffered: buffered_locals(top, src),
+            buffered,
         };
-        for func in
+        let funcs = if t.get(4..).is_some_and(|rest| rest.contains("func")) {
             ast::collect(top, true, &mut |n| matches!(n.kind(), "function_declaration" | "method_declaration" | "func_literal"))
-        {
+        } else {
+            vec![top]
+        };
+        for func in funcs {
             let name = match func.kind() {
                 "method_declaration" => format!("{}.{}", ctx.recv_type, ast::function_name(func, src)),
                 "function_declaration" => ast::function_name(func, src).to_string(),
@@ -197,43 +205,41 @@ impl Ctx<'_> {
     }
 }
 
-/// Locals assigned `make(chan T, n)`.
-fn buffered_locals<'s>(top: Node<'s>, src: &'s str) -> Vec<&'s str> {
-    let mut out = Vec::new();
-    ast::walk(top, true, &mut |n| {
-        if n.kind() == "short_var_declaration" || n.kind() == "assignment_statement" {
-            let names = ast::assigned_names(n, src);
-            for (name, value) in names.iter().zip(ast::assigned_values(n)) {
-                let make = ast::call(value, src).filter(|k| k.name == "make" && k.receiver.is_none() && k.args.len() == 2);
-                if make.is_some_and(|k| text(k.args[0], src).starts_with("chan")) {
-                    out.push(*name);
-                }
-            }
-        }
-        true
-    });
-    out
-}
+/// Text that shows a declaration acts on a named lock, channel or wait group.
+const NAMED_OPS: &[&str] = &["Lock", "Wait", "<-", "close(", "Done()", "Signal", "Broadcast"];
 
-/// Parameters and variables declared anywhere under a top-level declaration.
-fn local_names<'s>(top: Node, src: &'s str) -> Vec<&'s str> {
-    let mut out = Vec::new();
+/// Parameters and variables declared anywhere under a top-level declaration, and the locals
+/// among them assigned `make(chan T, n)`, in one walk.
+fn locals_of<'s>(top: Node<'s>, src: &'s str) -> (Vec<&'s str>, Vec<&'s str>) {
+    let (mut locals, mut buffered) = (Vec::new(), Vec::new());
     ast::walk(top, true, &mut |n| {
         match n.kind() {
             "parameter_declaration" | "var_spec" => {
                 let mut c = n.walk();
-                out.extend(n.children_by_field_name("name", &mut c).map(|x| text(x, src)));
+                locals.extend(n.children_by_field_name("name", &mut c).map(|x| text(x, src)));
             }
-            "short_var_declaration" | "range_clause" => {
-                if let Some(l) = n.child_by_field_name("left") {
-                    out.extend(ast::list_items(l).into_iter().map(|x| text(x, src)));
+            "short_var_declaration" | "range_clause" | "assignment_statement" => {
+                if n.kind() != "assignment_statement"
+                    && let Some(l) = n.child_by_field_name("left")
+                {
+                    locals.extend(ast::list_items(l).into_iter().map(|x| text(x, src)));
+                }
+                if n.kind() != "range_clause" {
+                    let names = ast::assigned_names(n, src);
+                    for (name, value) in names.iter().zip(ast::assigned_values(n)) {
+                        let make =
+                            ast::call(value, src).filter(|k| k.name == "make" && k.receiver.is_none() && k.args.len() == 2);
+                        if make.is_some_and(|k| text(k.args[0], src).starts_with("chan")) {
+                            buffered.push(*name);
+                        }
+                    }
                 }
             }
             _ => {}
         }
         true
     });
-    out
+    (locals, buffered)
 }
 
 /// The events of one body, closures left out; operations in a `select` with a `default` do
