@@ -283,7 +283,7 @@ pub fn analyze(text: &str) -> Statement {
                 let n = w.len();
                 if compact.len() >= n && compact[compact.len() - n..] == w[..] {
                     let first = compact.len() - n;
-                    if first == 0 || clause_starts.last() == Some(&first) {
+                    if first == 0 || clause_starts.last() == Some(&first) || is_verb_complement(&compact, first, &w) {
                         break;
                     }
                     // Re-home the connective's characters into the new clause.
@@ -365,6 +365,7 @@ fn chars_of(cell: &'static OnceLock<Vec<Vec<char>>>, words: &[&str]) -> &'static
     cell.get_or_init(|| words.iter().map(|w| w.chars().collect()).collect())
 }
 static CLAUSE_ZH: OnceLock<Vec<Vec<char>>> = OnceLock::new();
+static COMPLEMENT_ZH: OnceLock<Vec<Vec<char>>> = OnceLock::new();
 static DISMISS_ZH_CHARS: OnceLock<Vec<Vec<char>>> = OnceLock::new();
 static NOT_NEG_ZH_CHARS: OnceLock<Vec<Vec<char>>> = OnceLock::new();
 
@@ -633,6 +634,16 @@ pub fn contrastive_verdict(s: &Statement) -> bool {
 
 /// Whether the first clause ends with a colon: then a judgement in it ("X is fine:") covers the
 /// explanation that follows.
+/// Whether the connective `w` starting at `compact[first]` is a verb's complement instead
+/// ("编译不过", "跑不过": "fails to"), i.e. one of [`zh::COMPLEMENT_CONNECTIVES`] joined to the
+/// Chinese word before it. As a connective it follows punctuation, a space or a particle.
+fn is_verb_complement(compact: &[char], first: usize, w: &[char]) -> bool {
+    let before = compact[first - 1];
+    is_cjk(before)
+        && !zh::PARTICLES.contains(&before)
+        && chars_of(&COMPLEMENT_ZH, zh::COMPLEMENT_CONNECTIVES).iter().any(|c| c[..] == *w)
+}
+
 pub(crate) fn judged_by_first_clause(s: &Statement) -> bool {
     s.clauses.len() >= 2 && s.clauses[0].end > 0 && matches!(s.compact.get(s.clauses[0].end - 1), Some(':' | '：'))
 }
@@ -663,6 +674,16 @@ mod tests {
     #[test]
     fn splits_chinese_sentences_and_clauses() {
         check("如果 ctx 不被取消，goroutine 会泄露。但是没有测试", "如果ctx不被取消， | goroutine会泄露。\n但是没有测试");
+    }
+
+    #[test]
+    fn a_connective_joined_to_a_verb_is_its_complement() {
+        // 编译不过 / 跑不过 say "fails to compile / run": one clause, not "compile. However ...".
+        check("外部调用方升级以后都编译不过。", "外部调用方升级以后都编译不过。");
+        check("这个测试在 CI 上跑不过", "这个测试在ci上跑不过");
+        // After punctuation, a space or a particle it is still "however".
+        check("会泄露，不过影响不大", "会泄露， | 不过影响不大");
+        check("会泄露的 不过影响不大", "会泄露的 | 不过影响不大");
     }
 
     #[test]

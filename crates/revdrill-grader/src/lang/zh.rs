@@ -4,6 +4,11 @@
 pub(crate) const CLAUSE_WORDS: &[&str] =
     &["但是", "但", "不过", "而且", "并且", "所以", "因为", "因此", "从而", "然后", "否则", "如果", "那么", "可是", "然而"];
 
+/// Connectives that are also a verb's complement: "编译不过" / "跑不过" ("fails to compile / run")
+/// when joined to the Chinese word before them; only after punctuation, a space or a particle do
+/// they start a clause.
+pub(crate) const COMPLEMENT_CONNECTIVES: &[&str] = &["不过"];
+
 /// Chinese judgements that dismiss their clause ("task 还在时直接退出是对的").
 pub(crate) const DISMISS: &[&str] = &[
     "是对的",
