@@ -182,7 +182,8 @@ fn strip_bullet(line: &str) -> &str {
 
 fn push_statement(out: &mut Vec<Statement>, raw: &str) {
     let text = raw.trim();
-    if text.chars().any(|c| c.is_alphanumeric()) {
+    // "失效。2. Is 只看 reason": an inline "2." ends a sentence of its own; it is numbering.
+    if text.chars().any(|c| c.is_alphanumeric()) && strip_bullet(text).chars().any(|c| c.is_alphanumeric()) {
         out.push(analyze(text));
     }
 }
@@ -739,6 +740,9 @@ mod tests {
     #[test]
     fn strips_bullets_and_numbers() {
         check("- first point\n2. second point", "firstpoint\nsecondpoint");
+        // Inline numbering after a sentence end is not a statement of its own.
+        check("1. 全部失效。2. Is 只看 reason。", "全部失效。\nis只看reason。");
+        check("It leaks. 2. It races.", "itleaks.\nitraces.");
     }
 
     #[test]
