@@ -84,6 +84,8 @@ fn negation_scope_follows_the_sentence() {
     check("The `!errdefs.IsNotFound(err)` case: other errors are silently dropped.", "swallowed-errors=hit");
     // Terse but real Chinese is not a keyword list.
     check("Delete 失败也没打日志，排查困难。", "swallowed-errors=hit");
+    // Terse English with prepositions is prose, not a list of words.
+    check("Goroutine blocks forever without ctx cancellation; shim leaks, memory grows per task.", "goroutine-lifetime=hit");
     // Mixed text: a space next to an English word does not chop the Chinese into list items.
     check("ctx 取消后 Get 报错 task 残留 shim 泄漏", "cancelled-context=hit");
     // A Chinese gap never swallows a negation.

@@ -299,6 +299,9 @@ pub(crate) const FUNCTION_WORDS: &[&str] = &[
     "the", "a", "an", "is", "are", "was", "be", "been", "to", "of", "in", "on", "at", "if", "when", "this", "that", "it", "its",
     "will", "can", "may", "might", "would", "could", "should", "does", "do", "and", "or", "but", "after", "before", "with", "by",
     "for", "from", "so", "then", "because", "there", "which", "not", "never", "has", "have", "as", "than", "into", "we", "you",
+    // Prepositions, pronouns and auxiliaries of terse prose ("holds the guard across the await").
+    "across", "between", "out", "per", "via", "without", "while", "until", "they", "them", "their", "were", "had", "did", "being",
+    "also", "only", "still", "every", "all", "each", "any", "who", "what", "where", "how", "why", "our", "i",
 ];
 
 /// Words that continue a negated list ("no test or metric", "not logged, nor returned").
