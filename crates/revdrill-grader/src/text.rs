@@ -524,10 +524,15 @@ pub const VERDICT_MAX_CONTENT: usize = 2;
 /// because / so / but: "the lookup may fail on the old context, but that only delays the cleanup,
 /// so it's fine"; "Get 和 Delete 之间确实有窗口，但 store 内部有锁，所以不会有问题".
 pub(crate) fn final_verdict(s: &Statement, cues: &[Cue]) -> bool {
-    if s.clauses.len() < 2 {
+    // Trailing clauses that only give the verdict's reason ("because it is best-effort") do not
+    // end it: the verdict is the last clause before them.
+    let mut last = s.clauses.len().saturating_sub(1);
+    while last > 0 && opens_with_reason(s, last) {
+        last -= 1;
+    }
+    if last == 0 {
         return false;
     }
-    let last = s.clauses.len() - 1;
     let Some(cue) = cues.iter().find(|c| c.clause_wide && s.clause_at(c.pos) == last) else { return false };
     // "..., otherwise it's fine" judges the rest of the change, not the claim.
     if points_elsewhere(s, s.clauses[last].clone()) {
@@ -550,6 +555,13 @@ pub(crate) fn final_verdict(s: &Statement, cues: &[Cue]) -> bool {
             .count()
     };
     content(false) + content(true).div_ceil(2) <= VERDICT_MAX_CONTENT
+}
+
+/// Whether clause `k` of `s` opens with a reason connective ("because", "since", "因为").
+fn opens_with_reason(s: &Statement, k: usize) -> bool {
+    let r = &s.clauses[k];
+    s.tokens.iter().find(|t| t.start >= r.start).is_some_and(|t| !t.cjk && en::REASON.contains(&t.text.as_str()))
+        || zh::REASON.iter().any(|w| s.compact[r.clone()].starts_with(&w.chars().collect::<Vec<char>>()))
 }
 
 /// Whether the words in `range` (compact offsets) point a verdict at something else than the
@@ -633,8 +645,6 @@ pub fn contrastive_verdict(s: &Statement) -> bool {
     opens && negation_cues(s).iter().any(|c| c.clause_wide)
 }
 
-/// Whether the first clause ends with a colon: then a judgement in it ("X is fine:") covers the
-/// explanation that follows.
 /// Whether the connective `w` starting at `compact[first]` is a verb's complement instead
 /// ("编译不过", "跑不过": "fails to"), i.e. one of [`zh::COMPLEMENT_CONNECTIVES`] joined to the
 /// Chinese word before it. As a connective it follows punctuation, a space or a particle.
@@ -645,6 +655,8 @@ fn is_verb_complement(compact: &[char], first: usize, w: &[char]) -> bool {
         && chars_of(&COMPLEMENT_ZH, zh::COMPLEMENT_CONNECTIVES).iter().any(|c| c[..] == *w)
 }
 
+/// Whether the first clause ends with a colon: then a judgement in it ("X is fine:") covers the
+/// explanation that follows.
 pub(crate) fn judged_by_first_clause(s: &Statement) -> bool {
     s.clauses.len() >= 2 && s.clauses[0].end > 0 && matches!(s.compact.get(s.clauses[0].end - 1), Some(':' | '：'))
 }

@@ -240,6 +240,11 @@ fn a_closing_verdict_dismisses_the_mechanism_before_it() {
     );
     check("Get 和 Delete 之间不是原子的，但 store 内部有锁，所以不会有问题", "nothing");
     check("the linter would flag it, so no test is needed", "nothing");
+    // A reason after the verdict ("because ...", "因为 ...") does not end it.
+    check("Errors other than NotFound are ignored, but that's fine because this is best-effort cleanup.", "nothing");
+    check("除了 NotFound 之外的错误都被吞掉了，这没关系，因为是 best-effort 清理。", "nothing");
+    check("Errors other than NotFound are ignored, but it is too minor to worry about.", "nothing");
+    check("除了 NotFound 之外的错误都被吞掉了，不算 blocker。", "nothing");
     // A verdict on its own subject does not reach back.
     check(
         "The goroutine leaks if ctx is never cancelled, so a fixed timeout is not the fix and a shutdown context is fine",

@@ -56,6 +56,7 @@ pub(crate) const DISMISS: &[&[&str]] = &[
     &["no", "need", "to", "worry"],
     &["too", "small", "to"],
     &["too", "rare", "to"],
+    &["too", "minor", "to"],
     &["not", "worry"],
     &["already", "cover"],
     &["already", "covers"],
@@ -162,6 +163,10 @@ pub(crate) const VERDICT_FILLER: &[&str] = &[
 
 /// Connectives that open a statement answering the one before it ("But ...", "不过 ...").
 pub(crate) const CONTRAST: &[&str] = &["but", "however", "though", "still", "anyway"];
+
+/// Connectives that open a reason: a clause after a closing verdict that only explains it ("..., but
+/// that's fine because it is best-effort cleanup").
+pub(crate) const REASON: &[&str] = &["because", "since"];
 
 /// Connectives that open a conclusion ("..., so it's fine", "...，所以没问题").
 pub(crate) const CONCLUSION: &[&str] = &["so", "therefore", "thus", "hence"];

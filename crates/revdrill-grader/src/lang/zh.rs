@@ -67,6 +67,9 @@ pub(crate) const DISMISS: &[&str] = &[
     "只是理论上",
     // Merge now, worry later: a verdict on what came before ("不过影响不大，可以先合").
     "先合了再说",
+    "先这样合",
+    "不算blocker",
+    "不是blocker",
     "先合进去",
     "先合",
     "不用担心",
@@ -137,6 +140,9 @@ pub(crate) const VERDICT_FILLER: &[char] = &[
 ];
 
 pub(crate) const CONTRAST: &[&str] = &["不过", "但是", "但", "可是", "然而", "只是"];
+
+/// Connectives that open a reason after a closing verdict ("...，不过没关系，因为 ...").
+pub(crate) const REASON: &[&str] = &["因为", "由于"];
 
 pub(crate) const CONCLUSION: &[&str] = &["所以", "因此", "因而", "那么"];
 
