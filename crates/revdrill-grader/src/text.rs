@@ -456,7 +456,14 @@ pub(crate) fn negation_cues(s: &Statement) -> Vec<Cue> {
             i += 1;
             continue;
         }
-        if let Some(d) = dismiss.iter().filter(|d| starts_at(c, i, d)).max_by_key(|d| d.len()) {
+        // "是不是 ...": a question (A-not-A), not a negation.
+        if a_not_a(c, i) {
+            i += 2;
+            continue;
+        }
+        // "会不会有问题" asks; only "不会有问题" judges.
+        let asks = i > 0 && zh::NEG.contains(&c[i]) && c.get(i + 1) == Some(&c[i - 1]);
+        if let Some(d) = dismiss.iter().filter(|d| !asks && starts_at(c, i, d)).max_by_key(|d| d.len()) {
             let n = d.len();
             let forward = zh::NEG.contains(&d[0]);
             let clause_wide = !need_not_with_object(s, i, d);
@@ -474,6 +481,13 @@ pub(crate) fn negation_cues(s: &Statement) -> Vec<Cue> {
         i += 1;
     }
     cues
+}
+
+/// Whether the negation at `c[i]` asks whether a whole proposition holds ("是不是每个 dag 都会再
+/// 查一次"): one of [`zh::A_NOT_A`] around it. "会不会有问题" and "有没有泄露" stay negations: they
+/// mostly ask about a bare topic, and a bare topic in a question claims nothing.
+pub(crate) fn a_not_a(c: &[char], i: usize) -> bool {
+    i > 0 && zh::A_NOT_A.iter().any(|w| c[i - 1..].starts_with(&w.chars().collect::<Vec<char>>()))
 }
 
 /// Whether the "no need to" at `c[i..]` (`d`, one of [`zh::NEED_NOT`]) has code of its own as its
@@ -739,6 +753,16 @@ mod tests {
         // A criticism is not a dismissal.
         check_cues("a timeout is not good enough", "not");
         check_cues("a timeout is good enough", "+goodenough");
+    }
+
+    #[test]
+    fn a_not_a_questions_negate_nothing() {
+        check_cues("是不是每个 dag 都会再查一次数据库", "");
+        check_cues("是不是不会退出", "不");
+        check_cues("这里不会泄露", "不");
+        // "会不会有问题" asks: a plain negation at most, never a verdict on the statement.
+        check_cues("这里会不会有问题", "不");
+        check_cues("这里不会有问题", "+不会有问题");
     }
 
     #[test]

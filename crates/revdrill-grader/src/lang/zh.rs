@@ -95,6 +95,10 @@ pub const NEED_NOT_MAX_OBJECT: usize = 1;
 /// Words that point a verdict at something else: "其他没问题", "整体没问题".
 pub(crate) const ELSEWHERE: &[&str] = &["其他", "其它", "其余", "别的", "整体", "总体", "另外", "除此之外", "剩下"];
 
+/// Questions of the A-not-A form that ask whether a whole proposition holds: their negation
+/// negates nothing ("是不是每个 dag 都会再查一次数据库").
+pub(crate) const A_NOT_A: &[&str] = &["是不是"];
+
 /// Chinese characters that negate.
 pub(crate) const NEG: &[char] = &['不', '没', '无', '未', '非', '别', '勿'];
 
