@@ -245,6 +245,8 @@ fn a_closing_verdict_dismisses_the_mechanism_before_it() {
     check("除了 NotFound 之外的错误都被吞掉了，这没关系，因为是 best-effort 清理。", "nothing");
     check("Errors other than NotFound are ignored, but it is too minor to worry about.", "nothing");
     check("除了 NotFound 之外的错误都被吞掉了，不算 blocker。", "nothing");
+    // Praise settles the point.
+    check("除了 NotFound 之外的错误都直接返回，调用方自己处理，设计得挺清楚。", "nothing");
     // A verdict on its own subject does not reach back.
     check(
         "The goroutine leaks if ctx is never cancelled, so a fixed timeout is not the fix and a shutdown context is fine",

@@ -68,6 +68,10 @@ pub(crate) const DISMISS: &[&str] = &[
     // Merge now, worry later: a verdict on what came before ("不过影响不大，可以先合").
     "先合了再说",
     "先这样合",
+    // Praise closes a point as settled ("…，调用方 errors.Is 就行，设计得挺清楚").
+    "挺清楚",
+    "挺清晰",
+    "很清晰",
     "不算blocker",
     "不是blocker",
     "先合进去",
