@@ -245,6 +245,11 @@ fn a_closing_verdict_dismisses_the_mechanism_before_it() {
     check("除了 NotFound 之外的错误都被吞掉了，这没关系，因为是 best-effort 清理。", "nothing");
     check("Errors other than NotFound are ignored, but it is too minor to worry about.", "nothing");
     check("除了 NotFound 之外的错误都被吞掉了，不算 blocker。", "nothing");
+    // "can't happen", "theoretical", and a hedged verdict in the next sentence.
+    check("Get then Delete is not atomic, but the store locks, so that can't happen.", "nothing");
+    check("Errors other than NotFound are ignored, but it's only a theoretical problem.", "nothing");
+    check("Errors other than NotFound are ignored. Hmm, maybe fine.", "nothing");
+    check("Errors other than NotFound are ignored; maybe log them.", "swallowed-errors=hit");
     // Praise settles the point.
     check("除了 NotFound 之外的错误都直接返回，调用方自己处理，设计得挺清楚。", "nothing");
     // A verdict on its own subject does not reach back.

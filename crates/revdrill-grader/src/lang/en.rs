@@ -81,6 +81,13 @@ pub(crate) const DISMISS: &[&[&str]] = &[
     &["good", "to", "merge"],
     &["ok", "to", "merge"],
     &["okay", "to", "merge"],
+    // "..., so that can't happen", "only a theoretical problem": the claim cannot occur.
+    &["that", "can", "not", "happen"],
+    &["this", "can", "not", "happen"],
+    &["it", "can", "not", "happen"],
+    &["theoretical", "problem"],
+    &["theoretical", "issue"],
+    &["theoretical", "concern"],
 ];
 
 /// Words that point a verdict away from the claim before it, at something else: "the fix is fine
@@ -159,6 +166,10 @@ pub(crate) const VERDICT_FILLER: &[&str] = &[
     "an",
     "our",
     "my",
+    // Hedges before a verdict ("Hmm, maybe fine.").
+    "hmm",
+    "maybe",
+    "likely",
 ];
 
 /// Connectives that open a statement answering the one before it ("But ...", "不过 ...").
