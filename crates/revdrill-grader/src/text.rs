@@ -423,8 +423,12 @@ pub(crate) fn negation_cues(s: &Statement) -> Vec<Cue> {
             }
         } else if en::NEG_AFTER.contains(&t.text.as_str()) {
             let before = &prose[i.saturating_sub(3)..i];
-            // "所以 fine", "..., OK": a judgement word after Chinese or opening its clause.
-            let after_cjk = t.start > 0 && s.compact.get(t.start - 1).is_some_and(|&c| is_cjk(c));
+            // "所以 fine", "..., OK": a judgement word after Chinese or opening its clause. After a
+            // Chinese verb or 的 it is a noun ("返回的 ok", "应该判断 ok": Go's `ok`), not a verdict.
+            let after_cjk = t.start > 0
+                && s.compact
+                    .get(t.start - 1)
+                    .is_some_and(|&c| is_cjk(c) && c != '的' && (zh::VERDICT_FILLER.contains(&c) || zh::PARTICLES.contains(&c)));
             let opens_clause = s.clauses.get(t.clause).is_some_and(|r| {
                 s.tokens
                     .iter()
@@ -753,6 +757,9 @@ mod tests {
         // A criticism is not a dismissal.
         check_cues("a timeout is not good enough", "not");
         check_cues("a timeout is good enough", "+goodenough");
+        // After a Chinese verb, `ok` is its object (Go's `ok`); after a filler it judges.
+        check_cues("返回的 ok 被忽略了，应该判断 ok", "");
+        check_cues("返回的 ok 被忽略了，所以 ok", "+ok");
     }
 
     #[test]
