@@ -284,7 +284,7 @@ pub fn analyze(text: &str) -> Statement {
                 let n = w.len();
                 if compact.len() >= n && compact[compact.len() - n..] == w[..] {
                     let first = compact.len() - n;
-                    if first == 0 || clause_starts.last() == Some(&first) || is_verb_complement(&compact, first, &w) {
+                    if first == 0 || clause_starts.last() == Some(&first) || is_verb_complement(&compact, first, w) {
                         break;
                     }
                     // Re-home the connective's characters into the new clause.
