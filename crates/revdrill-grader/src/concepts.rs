@@ -440,7 +440,7 @@ fn chars_from(parts: &[Vec<char>], s: &Statement, p: usize) -> Option<usize> {
         let limit = (end + CJK_GAP + part.len()).min(clause_end);
         let at = find_first(&s.compact, part, end, limit)?;
         // A gap never holds a negation: `body*泄` must not read "body 不会泄漏" as a leak.
-        if s.compact[end..at].iter().any(|c| zh::NEG.contains(c)) {
+        if (end..at).any(|k| zh::NEG.contains(&s.compact[k]) && !crate::text::a_not_a(&s.compact, k)) {
             return None;
         }
         end = at + part.len();

@@ -925,12 +925,7 @@ fn telegraphic(s: &Statement) -> bool {
         // list of nouns; terse but real Chinese ("503 重试也没打日志，排查困难") runs on.
         let cjk_tokens: Vec<&crate::text::Token> = s.tokens.iter().filter(|t| t.cjk).collect();
         let function = cjk_tokens.iter().filter(|t| is_function_word(&t.text)).count();
-        let mut chunks: Vec<usize> = s
-            .text
-            .split(|c: char| c.is_whitespace() || "，、,;；。:：".contains(c))
-            .map(|w| w.chars().filter(|&c| crate::text::is_cjk(c)).count())
-            .filter(|&n| n > 0)
-            .collect();
+        let mut chunks = cjk_chunks(&s.text);
         chunks.sort_unstable();
         let choppy = chunks.len() >= CHOPPY_MIN_CHUNKS && chunks[chunks.len() / 2] <= CHOPPY_MEDIAN_CHUNK;
         cjk_tokens.len() >= TELEGRAPHIC_MIN_CJK
@@ -941,6 +936,33 @@ fn telegraphic(s: &Statement) -> bool {
         let function = words.iter().filter(|t| is_function_word(&t.text)).count();
         (function as f64) < TELEGRAPHIC_EN_FUNCTION_SHARE * words.len() as f64
     }
+}
+
+/// The CJK characters of each chunk of `text`: chunks end at punctuation, and at a space only
+/// between two Chinese characters ("泄露 竞态 取消"); a space next to an English word or code is
+/// part of a mixed sentence ("proto 字段号重排，老 client 解码 reason/message 对调").
+fn cjk_chunks(text: &str) -> Vec<usize> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut chunks = Vec::new();
+    let mut n = 0;
+    for (i, &c) in chars.iter().enumerate() {
+        let ends = "，、,;；。:：".contains(c)
+            || (c.is_whitespace()
+                && chars[..i].iter().rev().find(|c| !c.is_whitespace()).is_some_and(|&p| crate::text::is_cjk(p))
+                && chars[i..].iter().find(|c| !c.is_whitespace()).is_some_and(|&p| crate::text::is_cjk(p)));
+        if ends {
+            if n > 0 {
+                chunks.push(n);
+            }
+            n = 0;
+        } else if crate::text::is_cjk(c) {
+            n += 1;
+        }
+    }
+    if n > 0 {
+        chunks.push(n);
+    }
+    chunks
 }
 
 /// Whether a statement only recommends: it opens with advice and claims no failure, absence or

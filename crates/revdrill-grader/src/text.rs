@@ -182,7 +182,8 @@ fn strip_bullet(line: &str) -> &str {
 
 fn push_statement(out: &mut Vec<Statement>, raw: &str) {
     let text = raw.trim();
-    if text.chars().any(|c| c.is_alphanumeric()) {
+    // "失效。2. Is 只看 reason": an inline "2." ends a sentence of its own; it is numbering.
+    if text.chars().any(|c| c.is_alphanumeric()) && strip_bullet(text).chars().any(|c| c.is_alphanumeric()) {
         out.push(analyze(text));
     }
 }
@@ -283,7 +284,7 @@ pub fn analyze(text: &str) -> Statement {
                 let n = w.len();
                 if compact.len() >= n && compact[compact.len() - n..] == w[..] {
                     let first = compact.len() - n;
-                    if first == 0 || clause_starts.last() == Some(&first) {
+                    if first == 0 || clause_starts.last() == Some(&first) || is_verb_complement(&compact, first, w) {
                         break;
                     }
                     // Re-home the connective's characters into the new clause.
@@ -365,6 +366,7 @@ fn chars_of(cell: &'static OnceLock<Vec<Vec<char>>>, words: &[&str]) -> &'static
     cell.get_or_init(|| words.iter().map(|w| w.chars().collect()).collect())
 }
 static CLAUSE_ZH: OnceLock<Vec<Vec<char>>> = OnceLock::new();
+static COMPLEMENT_ZH: OnceLock<Vec<Vec<char>>> = OnceLock::new();
 static DISMISS_ZH_CHARS: OnceLock<Vec<Vec<char>>> = OnceLock::new();
 static NOT_NEG_ZH_CHARS: OnceLock<Vec<Vec<char>>> = OnceLock::new();
 
@@ -421,8 +423,12 @@ pub(crate) fn negation_cues(s: &Statement) -> Vec<Cue> {
             }
         } else if en::NEG_AFTER.contains(&t.text.as_str()) {
             let before = &prose[i.saturating_sub(3)..i];
-            // "所以 fine", "..., OK": a judgement word after Chinese or opening its clause.
-            let after_cjk = t.start > 0 && s.compact.get(t.start - 1).is_some_and(|&c| is_cjk(c));
+            // "所以 fine", "..., OK": a judgement word after Chinese or opening its clause. After a
+            // Chinese verb or 的 it is a noun ("返回的 ok", "应该判断 ok": Go's `ok`), not a verdict.
+            let after_cjk = t.start > 0
+                && s.compact
+                    .get(t.start - 1)
+                    .is_some_and(|&c| is_cjk(c) && c != '的' && (zh::VERDICT_FILLER.contains(&c) || zh::PARTICLES.contains(&c)));
             let opens_clause = s.clauses.get(t.clause).is_some_and(|r| {
                 s.tokens
                     .iter()
@@ -454,7 +460,14 @@ pub(crate) fn negation_cues(s: &Statement) -> Vec<Cue> {
             i += 1;
             continue;
         }
-        if let Some(d) = dismiss.iter().filter(|d| starts_at(c, i, d)).max_by_key(|d| d.len()) {
+        // "是不是 ...": a question (A-not-A), not a negation.
+        if a_not_a(c, i) {
+            i += 2;
+            continue;
+        }
+        // "会不会有问题" asks; only "不会有问题" judges.
+        let asks = i > 0 && zh::NEG.contains(&c[i]) && c.get(i + 1) == Some(&c[i - 1]);
+        if let Some(d) = dismiss.iter().filter(|d| !asks && starts_at(c, i, d)).max_by_key(|d| d.len()) {
             let n = d.len();
             let forward = zh::NEG.contains(&d[0]);
             let clause_wide = !need_not_with_object(s, i, d);
@@ -472,6 +485,13 @@ pub(crate) fn negation_cues(s: &Statement) -> Vec<Cue> {
         i += 1;
     }
     cues
+}
+
+/// Whether the negation at `c[i]` asks whether a whole proposition holds ("是不是每个 dag 都会再
+/// 查一次"): one of [`zh::A_NOT_A`] around it. "会不会有问题" and "有没有泄露" stay negations: they
+/// mostly ask about a bare topic, and a bare topic in a question claims nothing.
+pub(crate) fn a_not_a(c: &[char], i: usize) -> bool {
+    i > 0 && zh::A_NOT_A.iter().any(|w| c[i - 1..].starts_with(&w.chars().collect::<Vec<char>>()))
 }
 
 /// Whether the "no need to" at `c[i..]` (`d`, one of [`zh::NEED_NOT`]) has code of its own as its
@@ -522,10 +542,15 @@ pub const VERDICT_MAX_CONTENT: usize = 2;
 /// because / so / but: "the lookup may fail on the old context, but that only delays the cleanup,
 /// so it's fine"; "Get 和 Delete 之间确实有窗口，但 store 内部有锁，所以不会有问题".
 pub(crate) fn final_verdict(s: &Statement, cues: &[Cue]) -> bool {
-    if s.clauses.len() < 2 {
+    // Trailing clauses that only give the verdict's reason ("because it is best-effort") do not
+    // end it: the verdict is the last clause before them.
+    let mut last = s.clauses.len().saturating_sub(1);
+    while last > 0 && opens_with_reason(s, last) {
+        last -= 1;
+    }
+    if last == 0 {
         return false;
     }
-    let last = s.clauses.len() - 1;
     let Some(cue) = cues.iter().find(|c| c.clause_wide && s.clause_at(c.pos) == last) else { return false };
     // "..., otherwise it's fine" judges the rest of the change, not the claim.
     if points_elsewhere(s, s.clauses[last].clone()) {
@@ -548,6 +573,13 @@ pub(crate) fn final_verdict(s: &Statement, cues: &[Cue]) -> bool {
             .count()
     };
     content(false) + content(true).div_ceil(2) <= VERDICT_MAX_CONTENT
+}
+
+/// Whether clause `k` of `s` opens with a reason connective ("because", "since", "因为").
+fn opens_with_reason(s: &Statement, k: usize) -> bool {
+    let r = &s.clauses[k];
+    s.tokens.iter().find(|t| t.start >= r.start).is_some_and(|t| !t.cjk && en::REASON.contains(&t.text.as_str()))
+        || zh::REASON.iter().any(|w| s.compact[r.clone()].starts_with(&w.chars().collect::<Vec<char>>()))
 }
 
 /// Whether the words in `range` (compact offsets) point a verdict at something else than the
@@ -631,6 +663,16 @@ pub fn contrastive_verdict(s: &Statement) -> bool {
     opens && negation_cues(s).iter().any(|c| c.clause_wide)
 }
 
+/// Whether the connective `w` starting at `compact[first]` is a verb's complement instead
+/// ("编译不过", "跑不过": "fails to"), i.e. one of [`zh::COMPLEMENT_CONNECTIVES`] joined to the
+/// Chinese word before it. As a connective it follows punctuation, a space or a particle.
+fn is_verb_complement(compact: &[char], first: usize, w: &[char]) -> bool {
+    let before = compact[first - 1];
+    is_cjk(before)
+        && !zh::PARTICLES.contains(&before)
+        && chars_of(&COMPLEMENT_ZH, zh::COMPLEMENT_CONNECTIVES).iter().any(|c| c[..] == *w)
+}
+
 /// Whether the first clause ends with a colon: then a judgement in it ("X is fine:") covers the
 /// explanation that follows.
 pub(crate) fn judged_by_first_clause(s: &Statement) -> bool {
@@ -663,6 +705,16 @@ mod tests {
     #[test]
     fn splits_chinese_sentences_and_clauses() {
         check("如果 ctx 不被取消，goroutine 会泄露。但是没有测试", "如果ctx不被取消， | goroutine会泄露。\n但是没有测试");
+    }
+
+    #[test]
+    fn a_connective_joined_to_a_verb_is_its_complement() {
+        // 编译不过 / 跑不过 say "fails to compile / run": one clause, not "compile. However ...".
+        check("外部调用方升级以后都编译不过。", "外部调用方升级以后都编译不过。");
+        check("这个测试在 CI 上跑不过", "这个测试在ci上跑不过");
+        // After punctuation, a space or a particle it is still "however".
+        check("会泄露，不过影响不大", "会泄露， | 不过影响不大");
+        check("会泄露的 不过影响不大", "会泄露的 | 不过影响不大");
     }
 
     #[test]
@@ -705,6 +757,19 @@ mod tests {
         // A criticism is not a dismissal.
         check_cues("a timeout is not good enough", "not");
         check_cues("a timeout is good enough", "+goodenough");
+        // After a Chinese verb, `ok` is its object (Go's `ok`); after a filler it judges.
+        check_cues("返回的 ok 被忽略了，应该判断 ok", "");
+        check_cues("返回的 ok 被忽略了，所以 ok", "+ok");
+    }
+
+    #[test]
+    fn a_not_a_questions_negate_nothing() {
+        check_cues("是不是每个 dag 都会再查一次数据库", "");
+        check_cues("是不是不会退出", "不");
+        check_cues("这里不会泄露", "不");
+        // "会不会有问题" asks: a plain negation at most, never a verdict on the statement.
+        check_cues("这里会不会有问题", "不");
+        check_cues("这里不会有问题", "+不会有问题");
     }
 
     #[test]
@@ -718,6 +783,9 @@ mod tests {
     #[test]
     fn strips_bullets_and_numbers() {
         check("- first point\n2. second point", "firstpoint\nsecondpoint");
+        // Inline numbering after a sentence end is not a statement of its own.
+        check("1. 全部失效。2. Is 只看 reason。", "全部失效。\nis只看reason。");
+        check("It leaks. 2. It races.", "itleaks.\nitraces.");
     }
 
     #[test]

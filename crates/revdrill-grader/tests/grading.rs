@@ -84,6 +84,10 @@ fn negation_scope_follows_the_sentence() {
     check("The `!errdefs.IsNotFound(err)` case: other errors are silently dropped.", "swallowed-errors=hit");
     // Terse but real Chinese is not a keyword list.
     check("Delete 失败也没打日志，排查困难。", "swallowed-errors=hit");
+    // Terse English with prepositions is prose, not a list of words.
+    check("Goroutine blocks forever without ctx cancellation; shim leaks, memory grows per task.", "goroutine-lifetime=hit");
+    // Mixed text: a space next to an English word does not chop the Chinese into list items.
+    check("ctx 取消后 Get 报错 task 残留 shim 泄漏", "cancelled-context=hit");
     // A Chinese gap never swallows a negation.
     check("Get 之后没有 Delete", "nothing");
     // A semicolon joins a cause to its consequence.
@@ -236,6 +240,18 @@ fn a_closing_verdict_dismisses_the_mechanism_before_it() {
     );
     check("Get 和 Delete 之间不是原子的，但 store 内部有锁，所以不会有问题", "nothing");
     check("the linter would flag it, so no test is needed", "nothing");
+    // A reason after the verdict ("because ...", "因为 ...") does not end it.
+    check("Errors other than NotFound are ignored, but that's fine because this is best-effort cleanup.", "nothing");
+    check("除了 NotFound 之外的错误都被吞掉了，这没关系，因为是 best-effort 清理。", "nothing");
+    check("Errors other than NotFound are ignored, but it is too minor to worry about.", "nothing");
+    check("除了 NotFound 之外的错误都被吞掉了，不算 blocker。", "nothing");
+    // "can't happen", "theoretical", and a hedged verdict in the next sentence.
+    check("Get then Delete is not atomic, but the store locks, so that can't happen.", "nothing");
+    check("Errors other than NotFound are ignored, but it's only a theoretical problem.", "nothing");
+    check("Errors other than NotFound are ignored. Hmm, maybe fine.", "nothing");
+    check("Errors other than NotFound are ignored; maybe log them.", "swallowed-errors=hit");
+    // Praise settles the point.
+    check("除了 NotFound 之外的错误都直接返回，调用方自己处理，设计得挺清楚。", "nothing");
     // A verdict on its own subject does not reach back.
     check(
         "The goroutine leaks if ctx is never cancelled, so a fixed timeout is not the fix and a shutdown context is fine",

@@ -56,6 +56,7 @@ pub(crate) const DISMISS: &[&[&str]] = &[
     &["no", "need", "to", "worry"],
     &["too", "small", "to"],
     &["too", "rare", "to"],
+    &["too", "minor", "to"],
     &["not", "worry"],
     &["already", "cover"],
     &["already", "covers"],
@@ -80,6 +81,13 @@ pub(crate) const DISMISS: &[&[&str]] = &[
     &["good", "to", "merge"],
     &["ok", "to", "merge"],
     &["okay", "to", "merge"],
+    // "..., so that can't happen", "only a theoretical problem": the claim cannot occur.
+    &["that", "can", "not", "happen"],
+    &["this", "can", "not", "happen"],
+    &["it", "can", "not", "happen"],
+    &["theoretical", "problem"],
+    &["theoretical", "issue"],
+    &["theoretical", "concern"],
 ];
 
 /// Words that point a verdict away from the claim before it, at something else: "the fix is fine
@@ -158,10 +166,18 @@ pub(crate) const VERDICT_FILLER: &[&str] = &[
     "an",
     "our",
     "my",
+    // Hedges before a verdict ("Hmm, maybe fine.").
+    "hmm",
+    "maybe",
+    "likely",
 ];
 
 /// Connectives that open a statement answering the one before it ("But ...", "不过 ...").
 pub(crate) const CONTRAST: &[&str] = &["but", "however", "though", "still", "anyway"];
+
+/// Connectives that open a reason: a clause after a closing verdict that only explains it ("..., but
+/// that's fine because it is best-effort cleanup").
+pub(crate) const REASON: &[&str] = &["because", "since"];
 
 /// Connectives that open a conclusion ("..., so it's fine", "...，所以没问题").
 pub(crate) const CONCLUSION: &[&str] = &["so", "therefore", "thus", "hence"];
@@ -299,6 +315,9 @@ pub(crate) const FUNCTION_WORDS: &[&str] = &[
     "the", "a", "an", "is", "are", "was", "be", "been", "to", "of", "in", "on", "at", "if", "when", "this", "that", "it", "its",
     "will", "can", "may", "might", "would", "could", "should", "does", "do", "and", "or", "but", "after", "before", "with", "by",
     "for", "from", "so", "then", "because", "there", "which", "not", "never", "has", "have", "as", "than", "into", "we", "you",
+    // Prepositions, pronouns and auxiliaries of terse prose ("holds the guard across the await").
+    "across", "between", "out", "per", "via", "without", "while", "until", "they", "them", "their", "were", "had", "did", "being",
+    "also", "only", "still", "every", "all", "each", "any", "who", "what", "where", "how", "why", "our", "i",
 ];
 
 /// Words that continue a negated list ("no test or metric", "not logged, nor returned").

@@ -4,6 +4,11 @@
 pub(crate) const CLAUSE_WORDS: &[&str] =
     &["但是", "但", "不过", "而且", "并且", "所以", "因为", "因此", "从而", "然后", "否则", "如果", "那么", "可是", "然而"];
 
+/// Connectives that are also a verb's complement: "编译不过" / "跑不过" ("fails to compile / run")
+/// when joined to the Chinese word before them; only after punctuation, a space or a particle do
+/// they start a clause.
+pub(crate) const COMPLEMENT_CONNECTIVES: &[&str] = &["不过"];
+
 /// Chinese judgements that dismiss their clause ("task 还在时直接退出是对的").
 pub(crate) const DISMISS: &[&str] = &[
     "是对的",
@@ -62,6 +67,13 @@ pub(crate) const DISMISS: &[&str] = &[
     "只是理论上",
     // Merge now, worry later: a verdict on what came before ("不过影响不大，可以先合").
     "先合了再说",
+    "先这样合",
+    // Praise closes a point as settled ("…，调用方 errors.Is 就行，设计得挺清楚").
+    "挺清楚",
+    "挺清晰",
+    "很清晰",
+    "不算blocker",
+    "不是blocker",
     "先合进去",
     "先合",
     "不用担心",
@@ -86,6 +98,10 @@ pub const NEED_NOT_MAX_OBJECT: usize = 1;
 
 /// Words that point a verdict at something else: "其他没问题", "整体没问题".
 pub(crate) const ELSEWHERE: &[&str] = &["其他", "其它", "其余", "别的", "整体", "总体", "另外", "除此之外", "剩下"];
+
+/// Questions of the A-not-A form that ask whether a whole proposition holds: their negation
+/// negates nothing ("是不是每个 dag 都会再查一次数据库").
+pub(crate) const A_NOT_A: &[&str] = &["是不是"];
 
 /// Chinese characters that negate.
 pub(crate) const NEG: &[char] = &['不', '没', '无', '未', '非', '别', '勿'];
@@ -132,6 +148,9 @@ pub(crate) const VERDICT_FILLER: &[char] = &[
 ];
 
 pub(crate) const CONTRAST: &[&str] = &["不过", "但是", "但", "可是", "然而", "只是"];
+
+/// Connectives that open a reason after a closing verdict ("...，不过没关系，因为 ...").
+pub(crate) const REASON: &[&str] = &["因为", "由于"];
 
 pub(crate) const CONCLUSION: &[&str] = &["所以", "因此", "因而", "那么"];
 
