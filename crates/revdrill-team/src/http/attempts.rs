@@ -1,0 +1,117 @@
+//! Attempts: submit a review (stored as the local app stores one: the answers first, then the
+//! graded report), list a user's attempts, read one attempt.
+
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use revdrill_grader::Report;
+use revdrill_pack::{AnswerSet, parse_answers};
+use revdrill_store::Graded;
+use serde_json::json;
+
+use super::{CurrentUser, JsonText, ReqLang, query_param};
+use crate::error::TeamError;
+use crate::state::TeamState;
+
+/// Most attempts one list returns.
+const MAX_LIST: usize = 1000;
+
+pub fn router() -> Router<TeamState> {
+    Router::new()
+        .route("/api/drills/{id}/attempts", post(submit))
+        .route("/api/attempts", get(list))
+        .route("/api/attempts/{id}", get(one))
+}
+
+/// Reads an answers body for the drill `id` (the same format as the local app's).
+fn parse(st: &TeamState, id: &str, body: &str) -> Result<AnswerSet, TeamError> {
+    parse_answers("body", body, Some(st.drill(id)?)).map_err(|errs| {
+        if errs.iter().all(|e| e.field.is_empty()) {
+            TeamError::BadJson(errs.iter().map(|e| e.message.clone()).collect::<Vec<_>>().join("; "))
+        } else {
+            TeamError::InvalidAnswers(errs.iter().map(|e| format!("{}: {}", e.field, e.message)).collect())
+        }
+    })
+}
+
+/// `POST /api/drills/{id}/attempts`: stores the signed-in user's answers, grades them, stores
+/// the grade; `201 {attempt, score, report}`. The body is the local app's answers JSON.
+async fn submit(
+    State(st): State<TeamState>,
+    me: CurrentUser,
+    Path(id): Path<String>,
+    ReqLang(lang): ReqLang,
+    JsonText(text): JsonText,
+) -> Result<Response, TeamError> {
+    let drill_id = st.drill(&id)?.id.clone();
+    let pid = drill_id.clone();
+    let (answers, answers_json) = st
+        .cpu(move |st| {
+            let answers = parse(st, &pid, &text)?;
+            let json = serde_json::to_string(&answers).map_err(|e| TeamError::Internal(e.to_string()))?;
+            Ok((answers, json))
+        })
+        .await?;
+    // The answers are written before grading, so nothing typed is lost if grading fails.
+    let attempt = st.db().start_attempt(me.user.id, &drill_id, lang.code(), &answers_json).await?;
+    let (report, graded) = st
+        .cpu(move |st| {
+            let report = st.grader(st.drill(&drill_id)?).grade(&answers);
+            let graded = Graded {
+                score: report.score,
+                report_json: serde_json::to_string(&report).map_err(|e| TeamError::Internal(e.to_string()))?,
+                categories: report.categories.iter().map(|c| (c.category.as_str().to_string(), c.earned, c.max)).collect(),
+            };
+            Ok((report, graded))
+        })
+        .await?;
+    st.db().finish_attempt(me.user.id, attempt, &graded).await?;
+    let body = json!({ "attempt": attempt, "score": report.score, "report": report.to_json(lang) });
+    Ok((StatusCode::CREATED, Json(body)).into_response())
+}
+
+/// `GET /api/attempts?user=ID&limit=N`: a user's attempts, newest first; the signed-in user's
+/// own without `user`. Another user's only for their cohort's mentor and admins.
+async fn list(State(st): State<TeamState>, me: CurrentUser, uri: Uri) -> Result<Json<serde_json::Value>, TeamError> {
+    let limit = match query_param(uri.query(), "limit") {
+        Some(v) => v.parse::<usize>().ok().filter(|n| (1..=MAX_LIST).contains(n)).ok_or_else(|| {
+            TeamError::invalid("limit", format!("1-{MAX_LIST}, not `{v}`"), format!("必须是 1-{MAX_LIST}，而不是 `{v}`"))
+        })?,
+        None => 20,
+    };
+    let user = match query_param(uri.query(), "user") {
+        Some(v) => v.parse::<i64>().map_err(|_| TeamError::invalid("user", "a user id", "用户 id"))?,
+        None => me.user.id,
+    };
+    if !st.db().may_read_attempts_of(&me.user, user).await? {
+        return Err(TeamError::Forbidden);
+    }
+    Ok(Json(json!(st.db().history(user, limit).await?)))
+}
+
+/// `GET /api/attempts/{id}`: the attempt, its answers, the stored report (with the reference
+/// review) and its disputes; for its owner, their cohort's mentor and admins.
+async fn one(
+    State(st): State<TeamState>,
+    me: CurrentUser,
+    Path(id): Path<String>,
+    ReqLang(lang): ReqLang,
+) -> Result<Json<serde_json::Value>, TeamError> {
+    let id: i64 = id.parse().map_err(|_| TeamError::NotFound)?;
+    let (owner, attempt, disputes) = st.db().visible_attempt(&me.user, id).await?;
+    let internal = |what: &str, e: serde_json::Error| TeamError::Internal(format!("attempt #{id}: stored {what}: {e}"));
+    let answers: AnswerSet = serde_json::from_str(&attempt.answers_json).map_err(|e| internal("answers", e))?;
+    let report = match attempt.report_json.as_deref() {
+        Some(r) => Some(serde_json::from_str::<Report>(r).map_err(|e| internal("report", e))?.to_json(lang)),
+        None => None,
+    };
+    Ok(Json(json!({
+        "attempt": attempt.summary,
+        "user_id": owner,
+        "answers": answers,
+        "report": report,
+        "disputes": disputes,
+    })))
+}
