@@ -103,7 +103,7 @@ impl TeamError {
     /// Whether the database is unreachable (as opposed to a query being wrong).
     fn db_down(&self) -> bool {
         match self {
-            TeamError::Pg(e) => e.is_closed() || e.as_db_error().is_none(),
+            TeamError::Pg(e) => e.is_closed() || e.code().map_or(e.as_db_error().is_none(), |c| unreachable_state(c.code())),
             TeamError::Pool(_) | TeamError::Unavailable(_) => true,
             _ => false,
         }
@@ -174,11 +174,24 @@ impl TeamError {
     }
 }
 
+/// Whether a SQLSTATE says the server cannot serve us rather than that the query is wrong:
+/// class 08 (connection exception), class 57P (the server is shutting down, restarting or not
+/// accepting connections yet, or killed our session) and 53300 (too many connections).
+fn unreachable_state(code: &str) -> bool {
+    code.starts_with("08") || code.starts_with("57P") || code == "53300"
+}
+
 impl IntoResponse for TeamError {
     fn into_response(self) -> Response {
         let status = self.status();
         if status.is_server_error() {
-            eprintln!("revdrill serve (team): {self}");
+            match &self {
+                TeamError::Pg(e) if e.as_db_error().is_some() => {
+                    let d = e.as_db_error().expect("checked");
+                    eprintln!("revdrill serve (team): database error {}: {}", d.code().code(), d.message());
+                }
+                other => eprintln!("revdrill serve (team): {other}"),
+            }
         }
         // A database that is down says so without its detail; internal errors say nothing more.
         let message = if status.is_server_error() {
@@ -192,10 +205,10 @@ impl IntoResponse for TeamError {
         };
         let body = json!({"error": self.code(), "message": message, "message_zh": self.message_zh()});
         let mut r = (status, axum::Json(body)).into_response();
-        if let TeamError::RateLimited(minutes) = self {
-            if let Ok(v) = axum::http::HeaderValue::from_str(&(minutes * 60).to_string()) {
-                r.headers_mut().insert(axum::http::header::RETRY_AFTER, v);
-            }
+        if let TeamError::RateLimited(minutes) = self
+            && let Ok(v) = axum::http::HeaderValue::from_str(&(minutes * 60).to_string())
+        {
+            r.headers_mut().insert(axum::http::header::RETRY_AFTER, v);
         }
         r
     }

@@ -86,7 +86,7 @@ impl FromRequestParts<TeamState> for ClientAddr {
 
     async fn from_request_parts(parts: &mut Parts, st: &TeamState) -> Result<Self, TeamError> {
         if st.trust_proxy() {
-            let forwarded = parts.headers.get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()).last();
+            let forwarded = parts.headers.get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()).next_back();
             if let Some(last) = forwarded.and_then(|v| v.rsplit(',').next()).map(str::trim).filter(|s| !s.is_empty()) {
                 return Ok(ClientAddr(last.to_string()));
             }
@@ -139,7 +139,7 @@ impl FromRequest<TeamState> for JsonText {
 
 async fn json_bytes(req: Request, st: &TeamState) -> Result<Bytes, TeamError> {
     let ct = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
-    if ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase() != "application/json" {
+    if !ct.split(';').next().unwrap_or("").trim().eq_ignore_ascii_case("application/json") {
         return Err(TeamError::NotJson);
     }
     tokio::time::timeout(BODY_TIMEOUT, Bytes::from_request(req, st))
