@@ -22,6 +22,14 @@ async fn lost_connections_give_503_then_the_server_reconnects_by_itself() {
     let name = url.rsplit('/').next().unwrap().split('?').next().unwrap().to_string();
     admin_db.batch_execute(&format!("ALTER DATABASE {name} ALLOW_CONNECTIONS false")).await.unwrap();
     admin_db.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1", &[&name]).await.unwrap();
+    // pg_terminate_backend only signals: wait until the backends are gone.
+    for _ in 0..100 {
+        let row = admin_db.query_one("SELECT count(*) FROM pg_stat_activity WHERE datname = $1", &[&name]).await.unwrap();
+        if row.get::<_, i64>(0) == 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
 
     let down = s.get("/api/team/me", Some(&admin)).await;
     assert_eq!(down.status, StatusCode::SERVICE_UNAVAILABLE, "{}", down.body);
