@@ -221,6 +221,8 @@ impl Db {
         let stored: Option<String> = row.as_ref().and_then(|r| r.get("password_hash"));
         let pw = password.get(..password.len().min(MAX_PASSWORD_BYTES)).unwrap_or("").to_string();
         if !verify_password(pw, stored).await? {
+            // Failures older than the window count for nothing: they go as new ones come.
+            c.execute("DELETE FROM login_failures WHERE at <= revdrill_now() - $1", &[&LOGIN_WINDOW_SECS]).await?;
             c.execute("INSERT INTO login_failures (email, address) VALUES ($1, $2)", &[&email, &address]).await?;
             return Err(TeamError::BadCredentials);
         }
@@ -231,6 +233,8 @@ impl Db {
     }
 
     async fn open_session(&self, c: &tokio_postgres::Client, user: UserId) -> Result<String, TeamError> {
+        // The account's expired sessions go when it opens a new one.
+        c.execute("DELETE FROM sessions WHERE user_id = $1 AND expires_at <= revdrill_now()", &[&user]).await?;
         let token = new_token()?;
         c.execute(
             "INSERT INTO sessions (token_hash, user_id, expires_at) VALUES ($1, $2, revdrill_now() + $3)",

@@ -11,6 +11,7 @@ use serde_json::json;
 
 use super::{CurrentUser, JsonBody};
 use crate::error::TeamError;
+use crate::policy;
 use crate::state::TeamState;
 
 pub fn router() -> Router<TeamState> {
@@ -70,10 +71,15 @@ async fn assign(
     Path(id): Path<String>,
     JsonBody(b): JsonBody<NewAssignment>,
 ) -> Result<Response, TeamError> {
+    let cohort = cohort_id(&id)?;
+    // Who may assign is decided before what is assigned is checked.
+    if !policy::can_manage_cohort(&me.user, st.db().cohort_relation(&me.user, cohort).await?) {
+        return Err(TeamError::Forbidden);
+    }
     if let Some(unknown) = b.drills.iter().find(|d| st.catalog().get(d).is_none()) {
         return Err(TeamError::invalid("drills", format!("no drill `{unknown}`"), format!("没有 drill `{unknown}`")));
     }
-    let a = st.db().assign(&me.user, cohort_id(&id)?, &b.title, &b.drills, b.due_at).await?;
+    let a = st.db().assign(&me.user, cohort, &b.title, &b.drills, b.due_at).await?;
     Ok((StatusCode::CREATED, Json(json!(a))).into_response())
 }
 
