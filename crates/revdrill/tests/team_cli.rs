@@ -16,7 +16,10 @@ fn fresh_database() -> Option<String> {
     let Ok(base) = std::env::var("REVDRILL_TEST_PG") else {
         let required = std::env::var_os("REVDRILL_REQUIRE_PG").is_some() || std::env::var_os("CI").is_some();
         assert!(!required, "REVDRILL_TEST_PG is not set and PostgreSQL tests are required (REVDRILL_REQUIRE_PG or CI)");
-        eprintln!("\n*** SKIPPED: needs PostgreSQL; see docs/team-server.md, \"Tests\". ***\n");
+        // Past the test harness's capture, so it is seen.
+        let _ = std::io::stderr().write_all(
+            b"\n*** SKIPPED: the team CLI test needs PostgreSQL (REVDRILL_TEST_PG); see docs/team-server.md, \"Tests\". ***\n\n",
+        );
         return None;
     };
     let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();

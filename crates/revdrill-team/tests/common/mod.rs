@@ -28,10 +28,15 @@ pub async fn fresh_database() -> Option<String> {
                 "REVDRILL_TEST_PG is not set, and PostgreSQL tests are required here (REVDRILL_REQUIRE_PG or CI): \
                  eval \"$(scripts/pg-test-cluster.sh start)\""
             );
-            eprintln!(
-                "\n*** SKIPPED: this test needs PostgreSQL. Run `eval \"$(scripts/pg-test-cluster.sh start)\"` \
-                 and set REVDRILL_TEST_PG (see docs/team-server.md). ***\n"
-            );
+            // Written to stderr directly, past the test harness's capture, once per test binary.
+            static SAID: OnceLock<()> = OnceLock::new();
+            SAID.get_or_init(|| {
+                use std::io::Write;
+                let _ = std::io::stderr().write_all(
+                    b"\n*** SKIPPED: the team tests need PostgreSQL. Run `eval \"$(scripts/pg-test-cluster.sh start)\"` \
+                      to set REVDRILL_TEST_PG (docs/team-server.md, \"Tests\"). ***\n\n",
+                );
+            });
             return None;
         }
     };
