@@ -179,3 +179,18 @@ async fn cross_site_posts_and_non_json_bodies_are_refused() {
     let n: i64 = sql_one(&s.db, "SELECT count(*) FROM cohorts").await;
     assert_eq!(n, 1, "the refused requests created nothing");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_session_opened_on_one_instance_works_on_another_and_logout_ends_it_on_both() {
+    let Some((a, _)) = with_admin(false).await else { return };
+    let b = Server::new(&a.url, false).await;
+    let r = a.post("/api/team/login", None, &json!({"email": "admin@example.com", "password": PASSWORD})).await;
+    let cookie = r.cookie().unwrap();
+    assert_eq!(b.get("/api/team/me", Some(&cookie)).await.status, StatusCode::OK, "instance B knows A's session");
+    let made = b.post("/api/team/cohorts", Some(&cookie), &json!({"name": "on B"})).await;
+    assert_eq!(made.status, StatusCode::CREATED);
+    let on_a = a.get("/api/team/cohorts", Some(&cookie)).await.json();
+    assert_eq!(on_a[0]["name"], "on B", "what B wrote, A reads");
+    assert_eq!(b.send(req("POST", "/api/team/logout", Some(&cookie), None)).await.status, StatusCode::NO_CONTENT);
+    assert_eq!(a.get("/api/team/me", Some(&cookie)).await.status, StatusCode::UNAUTHORIZED, "logged out on B is logged out on A");
+}
