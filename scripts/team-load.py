@@ -60,6 +60,7 @@ class Client:
         self.conns = [http.client.HTTPConnection(a, timeout=TIMEOUT) for a in addrs]
         self.cookie = None
         self.turn = 0
+        self.errors = {}
 
     def request(self, method, path, body=None, instance=None):
         i = self.turn % len(self.conns) if instance is None else instance
@@ -70,15 +71,20 @@ class Client:
         if body is not None:
             headers["Content-Type"] = "application/json"
             body = body if isinstance(body, str) else json.dumps(body)
-        c = self.conns[i]
-        try:
-            c.request(method, path, body=body, headers=headers)
-            r = c.getresponse()
-            data = r.read()
-        except (OSError, http.client.HTTPException):
-            c.close()
-            return 0, None, b""
-        return r.status, r.getheader("Set-Cookie"), data
+        # A keep-alive connection the server closed while idle (its header timeout, 10 s) fails
+        # on reuse; as browsers do, a GET is retried once on a new connection.
+        for attempt in (1, 2):
+            c = self.conns[i]
+            try:
+                c.request(method, path, body=body, headers=headers)
+                r = c.getresponse()
+                return r.status, r.getheader("Set-Cookie"), r.read()
+            except (OSError, http.client.HTTPException) as e:
+                c.close()
+                self.errors[type(e).__name__] = self.errors.get(type(e).__name__, 0) + 1
+                if method != "GET" or attempt == 2:
+                    return 0, None, b""
+        return 0, None, b""
 
 
 def cookie_of(set_cookie):
@@ -182,6 +188,13 @@ def run(args, url, addrs, token):
         p99 = xs[min(len(xs) - 1, int(len(xs) * 0.99))] * 1000
         sts = ", ".join(f"{st}: {n}" for (e, st), n in sorted(codes.items()) if e == name)
         print(f"{name:34} {len(xs):7} {p50:8.1f} {p99:8.1f}  {sts}")
+    errors = {}
+    for c in learners:
+        for k, n in c.errors.items():
+            errors[k] = errors.get(k, 0) + n
+    if errors:
+        print("client-side connection errors (status 0 above when not retried): "
+              + ", ".join(f"{k}: {n}" for k, n in sorted(errors.items())))
     rows, distinct, unfinished = psql(
         url, "SELECT count(*), count(DISTINCT id), count(*) FILTER (WHERE report_json IS NULL OR finished_at IS NULL) FROM attempts"
     ).split("|")

@@ -35,6 +35,12 @@ pub use state::TeamState;
 use revdrill_catalog::Catalog;
 use revdrill_pack::Lang;
 
+/// Connections one team server instance serves at once (the local app's cap is
+/// `revdrill_web::MAX_CONNECTIONS`, 128, sized for one person): a team's browsers keep
+/// connections alive, and past the cap new ones wait in the listen queue. The header timeout
+/// still closes idle ones.
+pub const MAX_CONNECTIONS: usize = 1024;
+
 /// What `revdrill serve --database-url` needs.
 pub struct ServeConfig {
     /// `postgres://user:password@host:port/database`.
@@ -60,7 +66,8 @@ pub fn run(cfg: ServeConfig, ready: impl FnOnce(SocketAddr)) -> Result<(), TeamE
             .await
             .map_err(|e| TeamError::Config(format!("cannot listen on {}: {e}", cfg.addr)))?;
         ready(listener.local_addr().map_err(|e| TeamError::Config(e.to_string()))?);
-        revdrill_web::serve_router(listener, router(state), revdrill_web::Limits::default(), async {
+        let limits = revdrill_web::Limits { max_connections: MAX_CONNECTIONS, ..revdrill_web::Limits::default() };
+        revdrill_web::serve_router(listener, router(state), limits, async {
             let _ = tokio::signal::ctrl_c().await;
         })
         .await;
