@@ -9,6 +9,7 @@ use revdrill_store::{
     Attempt, AttemptId, AttemptSummary, CategoryStat, Dispute, DisputeId, DisputeKind, DrillStat, Graded, NewDispute, Store,
     StoreError,
 };
+use serde::Serialize;
 use tokio_postgres::Row;
 
 use crate::accounts::{User, UserId};
@@ -237,6 +238,42 @@ impl Db {
             )
             .await?;
         rows.iter().map(dispute).collect()
+    }
+}
+
+/// A dispute with the learner who made it, as a mentor's queue lists it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TeamDispute {
+    /// The learner's id.
+    pub user_id: UserId,
+    /// The learner's name.
+    pub user: String,
+    /// The dispute.
+    #[serde(flatten)]
+    pub dispute: Dispute,
+}
+
+impl Db {
+    /// The disputes `actor` may read, oldest first: their own, plus their cohorts' learners'
+    /// for a mentor, every one for an admin.
+    pub async fn team_disputes(&self, actor: &User) -> Result<Vec<TeamDispute>, TeamError> {
+        let all = actor.role == crate::accounts::Role::Admin;
+        let rows = self
+            .client()
+            .await?
+            .query(
+                "SELECT d.id, a.drill_id, a.lang, d.created_at, d.attempt_id, d.kind, d.finding, d.verdict, d.statement, \
+                        d.item, d.line, d.note, u.id AS user_id, u.name AS user_name \
+                 FROM disputes d JOIN attempts a ON a.id = d.attempt_id JOIN users u ON u.id = a.user_id \
+                 WHERE $2 OR a.user_id = $1 OR EXISTS (SELECT 1 FROM cohort_members m JOIN cohorts c ON c.id = m.cohort_id \
+                                                       WHERE m.user_id = a.user_id AND c.mentor_id = $1) \
+                 ORDER BY d.id",
+                &[&actor.id, &all],
+            )
+            .await?;
+        rows.iter()
+            .map(|r| Ok(TeamDispute { user_id: r.get("user_id"), user: r.get("user_name"), dispute: dispute(r)? }))
+            .collect()
     }
 }
 

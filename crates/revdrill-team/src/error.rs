@@ -68,6 +68,9 @@ pub enum TeamError {
     /// 422: the answers do not fit the drill.
     #[error("the answers do not fit the drill: {}", .0.join("; "))]
     InvalidAnswers(Vec<String>),
+    /// 409: the attempt was never graded, so it has no verdict to dispute.
+    #[error("attempt #{0} was not finished: it has no verdicts")]
+    Unfinished(i64),
     /// 409: the email already has an account.
     #[error("an account with this email exists")]
     EmailTaken,
@@ -120,7 +123,7 @@ impl TeamError {
             TeamError::NotJson => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             TeamError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             TeamError::Invalid { .. } | TeamError::InvalidAnswers(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            TeamError::EmailTaken | TeamError::AlreadyInitialised => StatusCode::CONFLICT,
+            TeamError::EmailTaken | TeamError::AlreadyInitialised | TeamError::Unfinished(_) => StatusCode::CONFLICT,
             TeamError::LinkGone => StatusCode::GONE,
             TeamError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
             _ => StatusCode::INTERNAL_SERVER_ERROR,
@@ -143,6 +146,7 @@ impl TeamError {
             TeamError::Invalid { .. } => "invalid",
             TeamError::InvalidAnswers(_) => "invalid_answers",
             TeamError::EmailTaken => "email_taken",
+            TeamError::Unfinished(_) => "unfinished_attempt",
             TeamError::AlreadyInitialised => "already_initialised",
             TeamError::LinkGone => "link_gone",
             TeamError::RateLimited(_) => "rate_limited",
@@ -166,6 +170,7 @@ impl TeamError {
             TeamError::Invalid { field, message_zh, .. } => format!("{field}：{message_zh}"),
             TeamError::InvalidAnswers(v) => format!("回答与该 drill 不符：{}", v.join("；")),
             TeamError::EmailTaken => "该邮箱已有账号".into(),
+            TeamError::Unfinished(id) => format!("第 {id} 次作答没有完成：没有可异议的判定"),
             TeamError::AlreadyInitialised => "该团队数据库已有账号，请在网页上邀请成员".into(),
             TeamError::LinkGone => "此链接已被使用或已过期，请索取新链接".into(),
             TeamError::RateLimited(m) => format!("登录失败次数过多，请 {m} 分钟后再试"),

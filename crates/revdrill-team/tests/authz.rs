@@ -132,6 +132,12 @@ fn request(w: &World, route: &str, r: usize) -> (String, String, Option<Value>) 
         "`GET /api/attempts`" => ("GET", "/api/attempts".into(), None),
         "`GET /api/attempts?user={learner}`" => ("GET", format!("/api/attempts?user={}", w.learner_id), None),
         "`GET /api/attempts/{attempt}`" => ("GET", format!("/api/attempts/{}", w.attempt), None),
+        "`POST /api/attempts/{attempt}/disputes`" => (
+            "POST",
+            format!("/api/attempts/{}/disputes", w.attempt),
+            Some(json!({"finding": "missing-tests", "note": format!("as role {r}")})),
+        ),
+        "`GET /api/team/disputes`" => ("GET", "/api/team/disputes".into(), None),
         other => panic!("docs/team-server.md lists `{other}`, which this test does not know how to send"),
     };
     (m.to_string(), p, body)
@@ -156,6 +162,8 @@ const ROUTES: &[&str] = &[
     "POST /api/drills/{drill}/attempts",
     "GET /api/attempts",
     "GET /api/attempts/{attempt}",
+    "POST /api/attempts/{attempt}/disputes",
+    "GET /api/team/disputes",
 ];
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -225,6 +233,24 @@ async fn lists_hold_only_what_the_role_may_see() {
     let as_mentor = s.get(&format!("/api/team/cohorts/{}", w.cohort_a), Some(&mentor)).await.json();
     let names: Vec<&str> = as_mentor["members"].as_array().unwrap().iter().map(|m| m["name"].as_str().unwrap()).collect();
     assert_eq!(names, ["Chen Classmate", "Li Learner"]);
+
+    // The learner's dispute reaches their mentor's queue (and the admin's), not the other
+    // mentor's nor the classmate's.
+    let d = s.post(&format!("/api/attempts/{}/disputes", w.attempt), Some(&learner), &json!({"finding": "missing-tests"})).await;
+    assert_eq!(d.status, StatusCode::CREATED, "{}", d.body);
+    let queue = |c: &str| {
+        let c = c.to_string();
+        async move { s.get("/api/team/disputes", Some(&c)).await.json().as_array().unwrap().clone() }
+    };
+    let mq = queue(&mentor).await;
+    assert_eq!((mq.len(), mq[0]["user"].as_str(), mq[0]["finding"].as_str()), (1, Some("Li Learner"), Some("missing-tests")));
+    assert_eq!(queue(&admin).await.len(), 1);
+    assert_eq!(queue(&learner).await.len(), 1);
+    assert!(queue(&other_mentor).await.is_empty());
+    assert!(queue(&w.classmate).await.is_empty());
+    assert!(queue(&other_learner).await.is_empty());
+    let bad = s.post(&format!("/api/attempts/{}/disputes", w.attempt), Some(&learner), &json!({"finding": "no-such"})).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
 
     // The learner's assignment shows the drill done with its score; the classmate's not done.
     let mine = s.get("/api/team/assignments", Some(&learner)).await.json();

@@ -6,12 +6,14 @@ use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use revdrill_feedback::{FeedbackView, new_dispute};
 use revdrill_grader::Report;
 use revdrill_pack::{AnswerSet, parse_answers};
 use revdrill_store::Graded;
+use serde::Deserialize;
 use serde_json::json;
 
-use super::{CurrentUser, JsonText, ReqLang, query_param};
+use super::{CurrentUser, JsonBody, JsonText, ReqLang, query_param};
 use crate::error::TeamError;
 use crate::state::TeamState;
 
@@ -23,6 +25,8 @@ pub fn router() -> Router<TeamState> {
         .route("/api/drills/{id}/attempts", post(submit))
         .route("/api/attempts", get(list))
         .route("/api/attempts/{id}", get(one))
+        .route("/api/attempts/{id}/disputes", post(dispute))
+        .route("/api/team/disputes", get(disputes))
 }
 
 /// Reads an answers body for the drill `id` (the same format as the local app's).
@@ -114,4 +118,51 @@ async fn one(
         "report": report,
         "disputes": disputes,
     })))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewDispute {
+    finding: String,
+    #[serde(default)]
+    statement: Option<usize>,
+    #[serde(default)]
+    note: String,
+}
+
+/// `POST /api/attempts/{id}/disputes {finding, statement?, note}`: the attempt's owner disputes
+/// a verdict (checked against the stored report as in the local app: a missed or partial
+/// finding needs the number of the statement that says it); `201` with the dispute, which their
+/// mentor then sees in `GET /api/team/disputes`. Only the owner may dispute; the score stays.
+async fn dispute(
+    State(st): State<TeamState>,
+    me: CurrentUser,
+    Path(id): Path<String>,
+    ReqLang(lang): ReqLang,
+    JsonBody(b): JsonBody<NewDispute>,
+) -> Result<Response, TeamError> {
+    let id: i64 = id.parse().map_err(|_| TeamError::NotFound)?;
+    let (owner, attempt, disputes) = st.db().visible_attempt(&me.user, id).await?;
+    if owner != me.user.id {
+        return Err(TeamError::Forbidden);
+    }
+    let internal = |what: &str, e: serde_json::Error| TeamError::Internal(format!("attempt #{id}: stored {what}: {e}"));
+    let answers: AnswerSet = serde_json::from_str(&attempt.answers_json).map_err(|e| internal("answers", e))?;
+    let report: Report = serde_json::from_str(attempt.report_json.as_deref().ok_or(TeamError::Unfinished(id))?)
+        .map_err(|e| internal("report", e))?;
+    let view = FeedbackView::build(&report, st.catalog().get(&attempt.summary.drill_id), &answers, &disputes, lang);
+    let d = new_dispute(&view, id, &b.finding, b.statement, &b.note).map_err(|e| TeamError::Invalid {
+        field: "dispute",
+        message: e.message(revdrill_pack::Lang::En),
+        message_zh: e.message(revdrill_pack::Lang::Zh),
+    })?;
+    st.db().add_dispute(me.user.id, &d).await?.ok_or(TeamError::NotFound)?;
+    let stored = st.db().disputes(me.user.id, Some(id)).await?.into_iter().find(|x| x.dispute.finding == d.finding);
+    Ok((StatusCode::CREATED, Json(json!(stored))).into_response())
+}
+
+/// `GET /api/team/disputes`: the disputes the user may read, with the learner who made each:
+/// a learner's own, a mentor's cohorts' learners' (their queue), every one for an admin.
+async fn disputes(State(st): State<TeamState>, me: CurrentUser) -> Result<Json<serde_json::Value>, TeamError> {
+    Ok(Json(json!(st.db().team_disputes(&me.user).await?)))
 }
