@@ -202,7 +202,8 @@ impl Db {
                  SELECT a.id, $3, $4, $5, $6, $7, $8, $9 FROM attempts a WHERE a.id = $1 AND a.user_id = $2 \
                  ON CONFLICT (attempt_id, finding) DO UPDATE SET kind = excluded.kind, verdict = excluded.verdict, \
                    statement = excluded.statement, item = excluded.item, line = excluded.line, note = excluded.note, \
-                   created_at = revdrill_now() \
+                   created_at = revdrill_now(), resolution = NULL, resolved_by = NULL, resolved_at = NULL, \
+                   resolution_note = NULL \
                  RETURNING id",
                 &[&d.attempt_id, &user, &d.finding, &d.kind.as_str(), &d.verdict, &d.statement, &d.item, &line, &d.note],
             )
@@ -251,7 +252,14 @@ pub struct TeamDispute {
     /// The dispute.
     #[serde(flatten)]
     pub dispute: Dispute,
+    /// `accepted` or `rejected`, once a mentor or admin decided.
+    pub resolution: Option<String>,
+    /// Why, in the mentor's words.
+    pub resolution_note: Option<String>,
 }
+
+/// Longest note a mentor may give with a resolution, in characters.
+pub const MAX_RESOLUTION_NOTE_CHARS: usize = 2000;
 
 impl Db {
     /// The disputes `actor` may read, oldest first: their own, plus their cohorts' learners'
@@ -263,7 +271,7 @@ impl Db {
             .await?
             .query(
                 "SELECT d.id, a.drill_id, a.lang, d.created_at, d.attempt_id, d.kind, d.finding, d.verdict, d.statement, \
-                        d.item, d.line, d.note, u.id AS user_id, u.name AS user_name \
+                        d.item, d.line, d.note, d.resolution, d.resolution_note, u.id AS user_id, u.name AS user_name \
                  FROM disputes d JOIN attempts a ON a.id = d.attempt_id JOIN users u ON u.id = a.user_id \
                  WHERE $2 OR a.user_id = $1 OR EXISTS (SELECT 1 FROM cohort_members m JOIN cohorts c ON c.id = m.cohort_id \
                                                        WHERE m.user_id = a.user_id AND c.mentor_id = $1) \
@@ -272,8 +280,46 @@ impl Db {
             )
             .await?;
         rows.iter()
-            .map(|r| Ok(TeamDispute { user_id: r.get("user_id"), user: r.get("user_name"), dispute: dispute(r)? }))
+            .map(|r| {
+                Ok(TeamDispute {
+                    user_id: r.get("user_id"),
+                    user: r.get("user_name"),
+                    dispute: dispute(r)?,
+                    resolution: r.get("resolution"),
+                    resolution_note: r.get("resolution_note"),
+                })
+            })
             .collect()
+    }
+
+    /// Accepts or rejects dispute `id` (`accepted` true or false) with a note; `actor` must be
+    /// an admin or mentor a cohort of the learner who made it (`NotFound`, `Forbidden`). The
+    /// score does not change: a resolution is the mentor's answer, kept beside the dispute.
+    pub async fn resolve_dispute(&self, actor: &User, id: i64, accepted: bool, note: &str) -> Result<(), TeamError> {
+        if note.chars().count() > MAX_RESOLUTION_NOTE_CHARS {
+            return Err(TeamError::invalid(
+                "note",
+                format!("at most {MAX_RESOLUTION_NOTE_CHARS} characters"),
+                format!("最多 {MAX_RESOLUTION_NOTE_CHARS} 个字符"),
+            ));
+        }
+        let c = self.client().await?;
+        let owner: i64 = c
+            .query_opt("SELECT a.user_id FROM disputes d JOIN attempts a ON a.id = d.attempt_id WHERE d.id = $1", &[&id])
+            .await?
+            .ok_or(TeamError::NotFound)?
+            .get(0);
+        let mentors = actor.role == crate::accounts::Role::Mentor && self.mentors(actor.id, owner).await?;
+        if !policy::can_resolve_disputes_of(actor, mentors) {
+            return Err(TeamError::Forbidden);
+        }
+        let decision = if accepted { "accepted" } else { "rejected" };
+        c.execute(
+            "UPDATE disputes SET resolution = $2, resolution_note = $3, resolved_by = $4, resolved_at = revdrill_now() WHERE id = $1",
+            &[&id, &decision, &note.trim(), &actor.id],
+        )
+        .await?;
+        Ok(())
     }
 }
 

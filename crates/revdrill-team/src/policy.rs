@@ -55,3 +55,9 @@ pub fn can_read_attempts_of(actor: &User, owner: i64, mentors_owner: bool) -> bo
 pub fn can_list_users(actor: &User) -> bool {
     actor.role == Role::Admin
 }
+
+/// Whether `actor` may accept or reject a learner's dispute; `mentors_owner` says whether they
+/// mentor a cohort of the learner. The learner never resolves their own.
+pub fn can_resolve_disputes_of(actor: &User, mentors_owner: bool) -> bool {
+    actor.role == Role::Admin || (actor.role == Role::Mentor && mentors_owner)
+}

@@ -194,3 +194,26 @@ async fn a_session_opened_on_one_instance_works_on_another_and_logout_ends_it_on
     assert_eq!(b.send(req("POST", "/api/team/logout", Some(&cookie), None)).await.status, StatusCode::NO_CONTENT);
     assert_eq!(a.get("/api/team/me", Some(&cookie)).await.status, StatusCode::UNAUTHORIZED, "logged out on B is logged out on A");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_version_1_database_gains_dispute_resolutions_and_keeps_its_rows() {
+    let Some(url) = fresh_database().await else { return };
+    let (c, conn) = tokio_postgres::connect(&url, tokio_postgres::NoTls).await.unwrap();
+    tokio::spawn(conn);
+    // Version 1 as an earlier revdrill left it, with a learner, an attempt and a dispute.
+    c.batch_execute(revdrill_team::db::MIGRATIONS[0].1).await.unwrap();
+    c.batch_execute(
+        "CREATE TABLE revdrill_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now()); \
+         INSERT INTO revdrill_migrations (version) VALUES (1); \
+         INSERT INTO users (email, name, role) VALUES ('l@example.com', 'L', 'learner'); \
+         INSERT INTO attempts (user_id, drill_id, lang, answers_json, score) VALUES (1, 'd', 'en', '{}', 70); \
+         INSERT INTO disputes (attempt_id, finding, kind, verdict, statement, note) VALUES (1, 'f', 'said-it', 'miss', 's', '');",
+    )
+    .await
+    .unwrap();
+    let db = Db::connect(&url).await.unwrap();
+    let v: i32 = sql_one(&db, "SELECT max(version) FROM revdrill_migrations").await;
+    assert_eq!(v, 2);
+    let kept: String = sql_one(&db, "SELECT finding || ':' || coalesce(resolution, 'open') FROM disputes").await;
+    assert_eq!(kept, "f:open");
+}

@@ -26,6 +26,7 @@ struct World {
     learner_id: i64,
     attempt: i64,
     other_attempt: i64,
+    dispute: i64,
     /// A fresh invite for each cell of the join row.
     join_tokens: Vec<String>,
 }
@@ -67,13 +68,28 @@ async fn world() -> Option<World> {
     let attempt = submit(learner.clone()).await;
     let other_attempt = submit(other_learner.clone()).await;
     let learner_id = server.get("/api/team/me", Some(&learner)).await.json()["user"]["id"].as_i64().unwrap();
+    let d = server.post(&format!("/api/attempts/{attempt}/disputes"), Some(&learner), &json!({"finding": "missing-tests"})).await;
+    assert_eq!(d.status, StatusCode::CREATED, "{}", d.body);
+    let dispute = d.json()["id"].as_i64().unwrap();
     let mut join_tokens = Vec::new();
     for _ in ROLES {
         join_tokens.push(server.invite(&admin, json!({"role": "learner", "cohort_id": b})).await);
     }
     let emails = ["", "learner", "other-learner", "mentor", "other-mentor", "admin"].map(|e| format!("{e}@example.com")).to_vec();
     let cookies = vec![None, Some(learner), Some(other_learner), Some(mentor), Some(other_mentor), Some(admin)];
-    Some(World { server, cookies, emails, classmate, cohort_a: a, cohort_b: b, learner_id, attempt, other_attempt, join_tokens })
+    Some(World {
+        server,
+        cookies,
+        emails,
+        classmate,
+        cohort_a: a,
+        cohort_b: b,
+        learner_id,
+        attempt,
+        other_attempt,
+        dispute,
+        join_tokens,
+    })
 }
 
 /// The matrix rows of docs/team-server.md: (route cell, expected status per role).
@@ -138,6 +154,11 @@ fn request(w: &World, route: &str, r: usize) -> (String, String, Option<Value>) 
             Some(json!({"finding": "missing-tests", "note": format!("as role {r}")})),
         ),
         "`GET /api/team/disputes`" => ("GET", "/api/team/disputes".into(), None),
+        "`POST /api/team/disputes/{dispute}/resolution`" => (
+            "POST",
+            format!("/api/team/disputes/{}/resolution", w.dispute),
+            Some(json!({"accepted": r % 2 == 0, "note": format!("by role {r}")})),
+        ),
         other => panic!("docs/team-server.md lists `{other}`, which this test does not know how to send"),
     };
     (m.to_string(), p, body)
@@ -164,6 +185,7 @@ const ROUTES: &[&str] = &[
     "GET /api/attempts/{attempt}",
     "POST /api/attempts/{attempt}/disputes",
     "GET /api/team/disputes",
+    "POST /api/team/disputes/{dispute}/resolution",
 ];
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -236,8 +258,6 @@ async fn lists_hold_only_what_the_role_may_see() {
 
     // The learner's dispute reaches their mentor's queue (and the admin's), not the other
     // mentor's nor the classmate's.
-    let d = s.post(&format!("/api/attempts/{}/disputes", w.attempt), Some(&learner), &json!({"finding": "missing-tests"})).await;
-    assert_eq!(d.status, StatusCode::CREATED, "{}", d.body);
     let queue = |c: &str| {
         let c = c.to_string();
         async move { s.get("/api/team/disputes", Some(&c)).await.json().as_array().unwrap().clone() }
@@ -249,6 +269,25 @@ async fn lists_hold_only_what_the_role_may_see() {
     assert!(queue(&other_mentor).await.is_empty());
     assert!(queue(&w.classmate).await.is_empty());
     assert!(queue(&other_learner).await.is_empty());
+    // The mentor rejects it with a note; the learner sees the answer; the score is unchanged.
+    let url = format!("/api/team/disputes/{}/resolution", w.dispute);
+    let r = s.post(&url, Some(&mentor), &json!({"accepted": false, "note": "the test you describe is not there"})).await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+    let mine = queue(&learner).await;
+    assert_eq!(
+        (mine[0]["resolution"].as_str(), mine[0]["resolution_note"].as_str()),
+        (Some("rejected"), Some("the test you describe is not there"))
+    );
+    let score = s.get(&format!("/api/attempts/{}", w.attempt), Some(&learner)).await.json()["attempt"]["score"].clone();
+    assert!(score.as_i64().unwrap() >= 95, "{score}");
+    // Disputing again replaces the dispute and clears the answer.
+    s.post(
+        &format!("/api/attempts/{}/disputes", w.attempt),
+        Some(&learner),
+        &json!({"finding": "missing-tests", "note": "again"}),
+    )
+    .await;
+    assert_eq!(queue(&mentor).await[0]["resolution"], Value::Null);
     let bad = s.post(&format!("/api/attempts/{}/disputes", w.attempt), Some(&learner), &json!({"finding": "no-such"})).await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
 

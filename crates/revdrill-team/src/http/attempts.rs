@@ -27,6 +27,7 @@ pub fn router() -> Router<TeamState> {
         .route("/api/attempts/{id}", get(one))
         .route("/api/attempts/{id}/disputes", post(dispute))
         .route("/api/team/disputes", get(disputes))
+        .route("/api/team/disputes/{id}/resolution", post(resolve))
 }
 
 /// Reads an answers body for the drill `id` (the same format as the local app's).
@@ -165,4 +166,25 @@ async fn dispute(
 /// a learner's own, a mentor's cohorts' learners' (their queue), every one for an admin.
 async fn disputes(State(st): State<TeamState>, me: CurrentUser) -> Result<Json<serde_json::Value>, TeamError> {
     Ok(Json(json!(st.db().team_disputes(&me.user).await?)))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Resolution {
+    accepted: bool,
+    #[serde(default)]
+    note: String,
+}
+
+/// `POST /api/team/disputes/{id}/resolution {accepted, note}`: the learner's mentor (or an
+/// admin) accepts or rejects the dispute; `204`. The score does not change.
+async fn resolve(
+    State(st): State<TeamState>,
+    me: CurrentUser,
+    Path(id): Path<String>,
+    JsonBody(b): JsonBody<Resolution>,
+) -> Result<StatusCode, TeamError> {
+    let id: i64 = id.parse().map_err(|_| TeamError::NotFound)?;
+    st.db().resolve_dispute(&me.user, id, b.accepted, &b.note).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
