@@ -13,10 +13,13 @@ export const bin = process.env.REVDRILL_BIN || join(root, 'target', 'debug', 're
 export const artifacts = join(root, 'e2e', 'artifacts');
 export const hostilePack = join(root, 'crates', 'revdrill-web', 'tests', 'fixtures', 'xss-pack');
 
-export async function startServer() {
-  const dir = mkdtempSync(join(tmpdir(), 'revdrill-e2e-'));
+// `opts.dir` reuses the folder (and database) of a stopped server; `opts.now` fixes the server's
+// clock for review cards (REVDRILL_NOW, tests only).
+export async function startServer(opts = {}) {
+  const dir = opts.dir || mkdtempSync(join(tmpdir(), 'revdrill-e2e-'));
   const db = join(dir, 'attempts.sqlite');
   const env = { ...process.env, LANG: 'C', LC_ALL: '', LC_MESSAGES: '', NO_COLOR: '1' };
+  if (opts.now !== undefined) env.REVDRILL_NOW = String(opts.now);
   const child = spawn(bin, ['--lang', 'en', '--db', db, '--packs', hostilePack, 'serve', '--addr', '127.0.0.1:0'], {
     env, stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -37,11 +40,12 @@ export async function startServer() {
     history() {
       return JSON.parse(execFileSync(bin, ['--db', db, 'history', '--format', 'json'], { env, encoding: 'utf8' }));
     },
-    async stop() {
+    // `keep`: leave the folder for another server (`startServer({ dir })`).
+    async stop({ keep = false } = {}) {
       child.removeAllListeners('exit');
       child.kill('SIGINT');
       await new Promise((ok) => { if (child.exitCode !== null) ok(); else child.on('exit', ok); });
-      rmSync(dir, { recursive: true, force: true });
+      if (!keep) rmSync(dir, { recursive: true, force: true });
     },
   };
 }

@@ -1,5 +1,5 @@
 //! Disputes: checking what the learner points at against the stored view, and exporting disputes
-//! as labelled corpus cases (`crates/revdrill-grader/tests/corpus/README.md`) for a pack author
+//! as labelled corpus cases (`catalog/corpus/README.md`) for a pack author
 //! to review.
 
 use std::collections::BTreeMap;
@@ -186,7 +186,7 @@ fn case(d: &Dispute, report: Option<&Report>) -> Case {
 
 /// The disputes (each with its attempt's stored report) as one corpus file in TOML, for the one
 /// drill they are about. Labels are the learner's claims: a pack author reviews each before
-/// adding it to `tests/corpus/<drill>.toml`.
+/// adding it to the pack's `corpus/<drill>.toml`.
 pub fn export_corpus(disputes: &[(Dispute, Option<Report>)]) -> Result<String, ExportError> {
     let mut drills: Vec<String> = disputes.iter().map(|(d, _)| d.drill_id.clone()).collect();
     drills.sort();
@@ -201,7 +201,7 @@ pub fn export_corpus(disputes: &[(Dispute, Option<Report>)]) -> Result<String, E
     Ok(format!(
         "# Disputes exported by `revdrill disputes export`. Each label is the learner's claim, not a\n\
          # reviewed label: check every case against the finding's text before adding it to\n\
-         # crates/revdrill-grader/tests/corpus/{}.toml (kinds other than `dispute` may fit better).\n\n{body}",
+         # corpus/{}.toml of the pack (catalog/corpus/ for the catalog) (kinds other than `dispute` may fit better).\n\n{body}",
         file.drill
     ))
 }

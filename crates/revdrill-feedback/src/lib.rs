@@ -347,6 +347,13 @@ fn finding_view(n: usize, fr: &FindingResult, drill: Option<&Drill>, disputes: &
     }
 }
 
+/// The verdict on one finding alone, as a review card shows it after the learner's answer: the
+/// same [`FindingView`] the attempt feedback draws (verdict, the learner's words, what is
+/// missing, the reference review), without checklist or disputes.
+pub fn card_view(result: &FindingResult, drill: Option<&Drill>, lang: Lang) -> FindingView {
+    finding_view(1, result, drill, &[], lang)
+}
+
 fn item_views(
     d: &Drill,
     answers: &AnswerSet,

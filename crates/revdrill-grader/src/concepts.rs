@@ -77,6 +77,9 @@ pub struct ConceptMatch {
     /// Whether a plain negation ("not", "no", "没", "未"), not a judgement, denies it, counting
     /// negations inside other terms: what `!concept` in a group asks for ("not closed", "未关闭").
     pub denied: bool,
+    /// Whether only a judgement cancels it ("cors blocks it, 不用担心绕过"): the learner still
+    /// asserts it, which is what a trap (a misconception) asks for.
+    pub judged_only: bool,
 }
 
 /// The compiled concepts of one drill.
@@ -209,6 +212,7 @@ impl Concepts {
                 asserts_absence: false,
                 dismissed: false,
                 denied: false,
+                judged_only: false,
             });
         };
         // Only the terms that can start at each token or character are tried.
@@ -279,30 +283,30 @@ impl Concepts {
                     })
             })
             .collect();
-        let negated: Vec<bool> = found
-            .iter()
-            .map(|m| {
-                whole
-                    || cues.iter().any(|cue| {
-                        if s.clause_at(cue.pos) != s.clause_at(m.start) {
-                            return false;
-                        }
-                        if cue.pos < m.start {
-                            cue.forward
-                                && s.tokens_between(cue.pos + cue.width, m.start) <= NEG_REACH_BEFORE
-                                && in_scope(s, cue, m, &found)
-                        } else if cue.pos >= m.end && cue.backward {
-                            cue.clause_wide
-                                || (self.ends_clause(s, cue, &found)
-                                    && (s.tokens_between(m.end, cue.pos) <= NEG_REACH_AFTER
-                                        || (is_cjk_final(s, cue) && nearest_before(&found, cue.pos) == Some(m.end))))
-                        } else {
-                            false
-                        }
-                    })
+        let negated_by = |m: &ConceptMatch, cues: &[Cue]| {
+            cues.iter().any(|cue| {
+                if s.clause_at(cue.pos) != s.clause_at(m.start) {
+                    return false;
+                }
+                if cue.pos < m.start {
+                    cue.forward
+                        && s.tokens_between(cue.pos + cue.width, m.start) <= NEG_REACH_BEFORE
+                        && in_scope(s, cue, m, &found)
+                } else if cue.pos >= m.end && cue.backward {
+                    cue.clause_wide
+                        || (self.ends_clause(s, cue, &found)
+                            && (s.tokens_between(m.end, cue.pos) <= NEG_REACH_AFTER
+                                || (is_cjk_final(s, cue) && nearest_before(&found, cue.pos) == Some(m.end))))
+                } else {
+                    false
+                }
             })
-            .collect();
+        };
+        let plain: Vec<Cue> = cues.iter().filter(|c| !c.clause_wide).copied().collect();
+        let negated: Vec<bool> = found.iter().map(|m| whole || negated_by(m, &cues)).collect();
+        let judged_only: Vec<bool> = found.iter().zip(&negated).map(|(m, &n)| n && !negated_by(m, &plain)).collect();
         for (i, m) in found.iter_mut().enumerate() {
+            m.judged_only = judged_only[i];
             m.negated = negated[i];
             m.dismissed = dismissed[i];
             m.denied = denied[i] && !dismissed[i];

@@ -8,7 +8,11 @@
 //! - **false credit**: of the pairs labelled `not-found`, the share the grader credited;
 //! - **misses**: of the pairs labelled `found`, the share the grader did not credit.
 //!
+//! [`series`] reads the pack's record of fresh blind batches (`corpus/series.toml`).
+//!
 //! Parsing takes text, not paths: the caller reads the files (the grader does no I/O).
+
+pub mod series;
 
 use std::collections::BTreeMap;
 use std::fmt;

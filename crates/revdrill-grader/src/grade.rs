@@ -40,6 +40,8 @@ fn sev_index(s: Severity) -> usize {
 
 /// Prompt sentences whose words are indexed for the echo check (one bit each in a `u64`).
 const PROMPT_SENTENCES_MAX: usize = 64;
+/// The source id of a review card's answer ([`Grader::grade_finding`]): no checklist item has it.
+pub const CARD_ITEM: &str = "review-card";
 /// A statement echoes a checklist prompt when it has at least this many distinct words...
 const ECHO_MIN_WORDS: usize = 3;
 /// ...and this share of them is in one prompt...
@@ -95,6 +97,9 @@ pub(crate) struct Analysed {
     pub(crate) present: Vec<bool>,
     /// `denied[c]`: concept `c` occurs denied by a plain negation (what `!c` asks for).
     pub(crate) denied: Vec<bool>,
+    /// `claimed[c]`: concept `c` occurs un-negated or cancelled only by a judgement: what a trap
+    /// needs ("a `cors()` will block them, 不用担心" still states the misconception).
+    pub(crate) claimed: Vec<bool>,
     pub(crate) set_aside: Option<SetAsideReason>,
     /// Cached: says enough for a partial (see `Grader::specific`).
     specific: bool,
@@ -249,6 +254,13 @@ impl Grader {
         g.terms.as_ref().is_some_and(|ts| ts.iter().all(holds))
     }
 
+    /// Whether the statement states a group, even if a judgement then waves it away: a trap is a
+    /// misconception, and learners state one with a dismissal ("cors blocks it, no need to worry").
+    fn claims(&self, g: &Group, a: &Analysed) -> bool {
+        let holds = |t: &GroupTerm| if t.denied { a.denied[t.id] } else { a.claimed[t.id] };
+        g.terms.as_ref().is_some_and(|ts| ts.iter().all(holds))
+    }
+
     pub(crate) fn analyse(&self, text: &str, source: Source) -> Vec<Analysed> {
         // An inline comment is one thought about one place: its sentences are read together.
         let stmts = match source {
@@ -261,18 +273,22 @@ impl Grader {
     }
 
     /// A statement that opens with a contrast and dismisses ("不过 caller 都会 cancel，所以没问题",
-    /// "But the change is too small to need a test") withdraws the claim of the statement before
-    /// it, when it states no finding itself.
+    /// "But the change is too small to need a test"), or is a bare verdict of its own ("Good
+    /// enough.", "问题不大。"), withdraws the claim of the statement before it, when it states no
+    /// finding itself.
     fn apply_excuses(&self, stmts: &mut [Analysed]) {
         for i in 1..stmts.len() {
             let st = &stmts[i].stmt;
-            let excuse =
-                (crate::text::contrastive_verdict(st) || crate::text::concluding_verdict(st)) && !self.names_finding(&stmts[i]);
+            let excuse = (crate::text::contrastive_verdict(st)
+                || crate::text::concluding_verdict(st)
+                || crate::text::standalone_verdict(st, &stmts[i - 1].stmt))
+                && !self.names_finding(&stmts[i]);
             if !excuse {
                 continue;
             }
             let prev = &mut stmts[i - 1];
             for m in &mut prev.matches {
+                m.judged_only |= !m.negated;
                 m.negated = true;
                 m.dismissed = true;
                 m.denied = false;
@@ -321,9 +337,13 @@ impl Grader {
                 let matches = self.concepts.find(&stmt);
                 let mut present = vec![false; self.concepts.names().len()];
                 let mut denied = vec![false; self.concepts.names().len()];
+                let mut claimed = vec![false; self.concepts.names().len()];
                 for m in &matches {
                     if !m.negated {
                         present[m.concept] = true;
+                    }
+                    if !m.negated || m.judged_only {
+                        claimed[m.concept] = true;
                     }
                     if m.denied {
                         denied[m.concept] = true;
@@ -335,6 +355,7 @@ impl Grader {
                     matches,
                     present,
                     denied,
+                    claimed,
                     set_aside: None,
                     specific: false,
                     hits_any: false,
@@ -566,7 +587,9 @@ impl Grader {
         }
         let mut note = None;
         if let Some(line) = line {
-            if near && v == Verdict::Partial {
+            // A bare fix ("use `context.WithoutCancel`") says what to do, not what goes wrong:
+            // the place does not make it the finding.
+            if near && v == Verdict::Partial && !a.advice_only {
                 v = Verdict::Hit;
                 note = Some(Localized::new(
                     format!("raised to found: your inline comment is on line {line}, where the problem is"),
@@ -592,8 +615,8 @@ impl Grader {
             let unless: Vec<usize> = t.unless.iter().filter_map(|n| self.concepts.id(n)).collect();
             if let Some(a) = own.iter().find(|a| {
                 a.set_aside != Some(SetAsideReason::EchoesPrompt)
-                    && t.matches.iter().any(|g| self.satisfied(g, a))
-                    && !unless.iter().any(|&u| a.present[u])
+                    && t.matches.iter().any(|g| self.claims(g, a))
+                    && !unless.iter().any(|&u| a.claimed[u])
             }) {
                 traps.push(TrapResult { id: t.id.clone(), evidence: a.stmt.text.clone(), feedback: t.feedback.clone() });
             }
@@ -816,6 +839,16 @@ impl Grader {
         }
     }
 
+    /// The verdict on one finding for one free-text answer, as a review card asks it ("what would
+    /// you comment here?"): the answer is read like a checklist answer (so being shown the place
+    /// earns nothing by itself) and only `finding` is judged. `None` when the key has no such
+    /// finding.
+    pub fn grade_finding(&self, finding: &str, answer: &str) -> Option<FindingResult> {
+        let f = self.key.findings.iter().find(|f| f.id == finding)?;
+        let all = self.analyse(answer, Source::Item { id: CARD_ITEM.to_string() });
+        Some(self.verdict(f, &all).0)
+    }
+
     /// Every concept occurrence of every statement in `text`, for `--explain`.
     pub fn explain(&self, text: &str) -> Vec<(String, Option<SetAsideReason>, Vec<ConceptEvidence>)> {
         self.analyse(text, Source::Item { id: String::new() })
@@ -910,13 +943,22 @@ fn telegraphic(s: &Statement) -> bool {
     }
 }
 
-/// Whether a statement only recommends: it opens with advice and claims no failure or absence.
+/// Whether a statement only recommends: it opens with advice and claims no failure, absence or
+/// consequence ("otherwise ...", "否则 ...").
 fn advice_only(a: &Analysed) -> bool {
     let s = &a.stmt;
     let opens = s.tokens.first().is_some_and(|t| !t.cjk && en::ADVICE.contains(&t.text.as_str()))
         || zh::ADVICE.iter().any(|w| s.compact.starts_with(&w.chars().collect::<Vec<char>>()));
+    if !opens {
+        return false;
+    }
     let claims = a.matches.iter().any(|m| !m.negated && m.asserts_absence) || a.denied.iter().any(|&d| d);
-    opens && !claims
+    // "Please wrap it; otherwise callers stop recognising timeouts": the advice states its failure.
+    let consequence = || {
+        s.tokens.iter().any(|t| !t.cjk && !t.code && en::CONSEQUENCE.contains(&t.text.as_str()))
+            || zh::CONSEQUENCE.iter().any(|w| s.text.contains(w))
+    };
+    !claims && !consequence()
 }
 
 /// A list needs at least this many items...

@@ -16,6 +16,6 @@ mod report;
 pub mod text;
 mod validate;
 
-pub use grade::{Grader, Weights};
+pub use grade::{CARD_ITEM, Grader, Weights};
 pub use report::*;
 pub use validate::{check_concepts, lint_concepts};

@@ -115,7 +115,8 @@ pub fn statements(answer: &str) -> Vec<Statement> {
                 continue;
             }
             let next = chars.get(k + 1).map(|&(_, c)| c);
-            let ends = matches!(c, '。' | '！' | '？' | '!' | '?')
+            let ends = matches!(c, '。' | '！' | '？')
+                || (matches!(c, '!' | '?') && closes_sentence(next))
                 || (c == '.' && next.is_none_or(|n| n.is_whitespace()) && !ends_with_abbrev(&line[start..i]));
             if ends {
                 let end = i + c.len_utf8();
@@ -130,6 +131,12 @@ pub fn statements(answer: &str) -> Vec<Statement> {
         push_statement(&mut out, &line[start..]);
     }
     out
+}
+
+/// Whether an ASCII `!` or `?` followed by `next` ends a sentence: only before white space, the end
+/// of the line, Chinese or a closing quote. In `a != b`, `!ok`, `x?.y`, `f()?;` it is code.
+fn closes_sentence(next: Option<char>) -> bool {
+    next.is_none_or(|n| n.is_whitespace() || is_cjk(n) || matches!(n, '"' | '\'' | '”' | '’' | ')' | '）'))
 }
 
 /// Whether an inline list number starts at `chars[k]`: `2)`, `2）`, `(2)`, `（2）` after white space
@@ -154,8 +161,10 @@ fn inline_number_at(chars: &[(usize, char)], k: usize) -> bool {
 }
 
 fn ends_with_abbrev(s: &str) -> bool {
+    // "(e.g." and "“i.e." are abbreviations too.
     let last = s.rsplit(|c: char| c.is_whitespace()).next().unwrap_or("").to_ascii_lowercase();
-    matches!(last.as_str(), "e.g" | "i.e" | "etc" | "vs" | "cf")
+    let last = last.trim_start_matches(|c: char| !c.is_ascii_alphanumeric());
+    matches!(last, "e.g" | "i.e" | "etc" | "vs" | "cf")
 }
 
 fn strip_bullet(line: &str) -> &str {
@@ -388,13 +397,18 @@ pub(crate) fn negation_cues(s: &Statement) -> Vec<Cue> {
     let mut cues = Vec::new();
     let prose: Vec<&Token> = s.tokens.iter().filter(|t| !t.code && !t.cjk).collect();
     for (i, t) in prose.iter().enumerate() {
+        // "not good enough" criticises: a dismissal right after a negation is not one.
+        let after_neg = i > 0 && en::NEG.contains(&prose[i - 1].text.as_str());
         if let Some(d) = en::DISMISS
             .iter()
+            .filter(|_| !after_neg)
             .find(|d| prose.len() >= i + d.len() && prose[i..i + d.len()].iter().zip(d.iter()).all(|(p, w)| p.text == *w))
         {
             let end = prose[i + d.len() - 1].end;
             cues.push(Cue { pos: t.start, width: end - t.start, forward: false, backward: true, clause_wide: true });
-        } else if en::NEG.contains(&t.text.as_str()) {
+        } else if en::NEG.contains(&t.text.as_str())
+            && !prose.get(i + 1).is_some_and(|n| n.clause == t.clause && en::NOT_ONLY.contains(&n.text.as_str()))
+        {
             cues.push(Cue { pos: t.start, width: t.end - t.start, forward: true, backward: false, clause_wide: false });
             // "no test is needed": an absence judged acceptable dismisses the clause.
             if let Some(n) = prose[i + 1..]
@@ -416,7 +430,15 @@ pub(crate) fn negation_cues(s: &Statement) -> Vec<Cue> {
                     .all(|u| en::VERDICT_FILLER.contains(&u.text.as_str()))
                     && r.start <= t.start
             });
-            let judged = (after_cjk || opens_clause || before.iter().any(|p| en::JUDGING.contains(&p.text.as_str())))
+            let linked = before.iter().any(|p| en::JUDGING.contains(&p.text.as_str()));
+            // "so the intended values are ...", "a safe default": an adjective before its noun
+            // describes, it does not judge what came before.
+            let attributive = !linked
+                && i > 0
+                && en::DETERMINERS.contains(&prose[i - 1].text.as_str())
+                && prose.get(i + 1).is_some_and(|n| n.clause == t.clause && !en::VERDICT_FILLER.contains(&n.text.as_str()));
+            let judged = (after_cjk || opens_clause || linked)
+                && !attributive
                 && !before.iter().any(|p| matches!(p.text.as_str(), "would" | "should" | "be" | "could" | "not" | "never"));
             if judged {
                 cues.push(Cue { pos: t.start, width: t.end - t.start, forward: false, backward: true, clause_wide: true });
@@ -432,10 +454,11 @@ pub(crate) fn negation_cues(s: &Statement) -> Vec<Cue> {
             i += 1;
             continue;
         }
-        if let Some(d) = dismiss.iter().find(|d| starts_at(c, i, d)) {
+        if let Some(d) = dismiss.iter().filter(|d| starts_at(c, i, d)).max_by_key(|d| d.len()) {
             let n = d.len();
             let forward = zh::NEG.contains(&d[0]);
-            cues.push(Cue { pos: i, width: n, forward, backward: true, clause_wide: true });
+            let clause_wide = !need_not_with_object(s, i, d);
+            cues.push(Cue { pos: i, width: n, forward, backward: clause_wide, clause_wide });
             i += n;
             continue;
         }
@@ -450,6 +473,35 @@ pub(crate) fn negation_cues(s: &Statement) -> Vec<Cue> {
     }
     cues
 }
+
+/// Whether the "no need to" at `c[i..]` (`d`, one of [`zh::NEED_NOT`]) has code of its own as its
+/// object ("不需要再 parseInt 一遍", "不需要再 Get 一遍"): then it negates that object, not the claim
+/// before it. Followed by nothing, a worry word or prose ("不需要再加", "不需要再担心并发了", "不需要
+/// 打日志") it is a judgement; so is a first clause announcing its explanation ("不需要 X：...").
+fn need_not_with_object(s: &Statement, i: usize, d: &[char]) -> bool {
+    let c = &s.compact;
+    if !chars_of(&NEED_NOT_CHARS, zh::NEED_NOT).iter().any(|w| w[..] == *d) {
+        return false;
+    }
+    let clause = s.clause_at(i);
+    if clause == 0 && judged_by_first_clause(s) {
+        return false;
+    }
+    let end = s.clauses[clause].end;
+    let mut rest = &c[(i + d.len()).min(end)..end];
+    while let Some((first, tail)) = rest.split_first()
+        && *first == '再'
+    {
+        rest = tail;
+    }
+    if chars_of(&WORRY_CHARS, zh::WORRY).iter().any(|w| rest.starts_with(w)) {
+        return false;
+    }
+    let object = rest.iter().filter(|&&ch| ch.is_ascii_alphanumeric()).count();
+    object > zh::NEED_NOT_MAX_OBJECT
+}
+static NEED_NOT_CHARS: OnceLock<Vec<Vec<char>>> = OnceLock::new();
+static WORRY_CHARS: OnceLock<Vec<Vec<char>>> = OnceLock::new();
 
 /// Whether the statement answers its own label with a bare "no" ("Race: none.", "泄露：没有").
 pub(crate) fn bare_no(s: &Statement) -> bool {
@@ -475,6 +527,10 @@ pub(crate) fn final_verdict(s: &Statement, cues: &[Cue]) -> bool {
     }
     let last = s.clauses.len() - 1;
     let Some(cue) = cues.iter().find(|c| c.clause_wide && s.clause_at(c.pos) == last) else { return false };
+    // "..., otherwise it's fine" judges the rest of the change, not the claim.
+    if points_elsewhere(s, s.clauses[last].clone()) {
+        return false;
+    }
     // What the verdict judges stands before it; what follows is its complement ("too small to
     // need a test"). Chinese characters count two to a word.
     let before = s.tokens.iter().filter(|t| t.clause == last && t.end <= cue.pos);
@@ -492,6 +548,69 @@ pub(crate) fn final_verdict(s: &Statement, cues: &[Cue]) -> bool {
             .count()
     };
     content(false) + content(true).div_ceil(2) <= VERDICT_MAX_CONTENT
+}
+
+/// Whether the words in `range` (compact offsets) point a verdict at something else than the
+/// claim before it: "otherwise", "the rest", "overall", "其他", "整体".
+fn points_elsewhere(s: &Statement, range: std::ops::Range<usize>) -> bool {
+    let words = s.tokens.iter().filter(|t| !t.cjk && !t.code && t.start >= range.start && t.end <= range.end);
+    words.clone().any(|t| en::ELSEWHERE.contains(&t.text.as_str()))
+        || chars_of(&ELSEWHERE_ZH, zh::ELSEWHERE)
+            .iter()
+            .any(|w| (range.start..range.end.saturating_sub(w.len() - 1)).any(|i| starts_at(&s.compact, i, w)))
+}
+static ELSEWHERE_ZH: OnceLock<Vec<Vec<char>>> = OnceLock::new();
+
+/// Most tokens of a statement that is a bare verdict on the statement before it ("Good enough.",
+/// "Not a big deal in practice.", "影响不大，可以先合。").
+pub const STANDALONE_VERDICT_MAX_TOKENS: usize = 10;
+
+/// Whether `s` is a verdict on the statement before it: as a whole ("It may race. Good enough.",
+/// "...。影响不大。"), or in a first clause that its explanation follows ("That's fine, a failing
+/// hook means something is broken anyway"), though not one that concedes ("Fine, but ...").
+/// The verdict has no subject of its own besides words of `prev`, and no word points elsewhere
+/// ("The rest is fine.", "Otherwise fine.", "其他没问题。").
+pub fn standalone_verdict(s: &Statement, prev: &Statement) -> bool {
+    let short = |r: std::ops::Range<usize>| s.tokens_between(r.start, r.end) <= STANDALONE_VERDICT_MAX_TOKENS;
+    let first_short = s.clauses.len() >= 2 && short(s.clauses[0].clone());
+    if s.question || !(s.len() <= STANDALONE_VERDICT_MAX_TOKENS || first_short) {
+        return false;
+    }
+    let cues: Vec<Cue> = negation_cues(s).into_iter().filter(|c| c.clause_wide).collect();
+    if cues.is_empty() || points_elsewhere(s, 0..s.compact.len()) {
+        return false;
+    }
+    if s.len() <= STANDALONE_VERDICT_MAX_TOKENS && bare_verdict(s, &cues, 0..s.compact.len(), prev) {
+        return true;
+    }
+    let conceded = s.clauses.get(1).is_some_and(|r| {
+        s.tokens.iter().find(|t| t.start >= r.start).is_some_and(|t| !t.cjk && en::CONTRAST.contains(&t.text.as_str()))
+            || zh::CONTRAST.iter().any(|w| s.compact[r.clone()].starts_with(&w.chars().collect::<Vec<char>>()))
+    });
+    first_short && !conceded && bare_verdict(s, &cues, s.clauses[0].clone(), prev)
+}
+
+/// Whether the words of `s` in `range` are a judgement and nothing else of their own.
+fn bare_verdict(s: &Statement, cues: &[Cue], range: std::ops::Range<usize>, prev: &Statement) -> bool {
+    let cues: Vec<&Cue> = cues.iter().filter(|c| c.pos >= range.start && c.pos < range.end).collect();
+    if cues.is_empty() {
+        return false;
+    }
+    let in_cue = |t: &Token| cues.iter().any(|c| t.start >= c.pos && t.end <= c.pos + c.width);
+    let mut own = s.tokens.iter().filter(|t| t.start >= range.start && t.end <= range.end && !in_cue(t)).filter(|t| {
+        if t.cjk {
+            let ch = t.text.chars().next().unwrap_or(' ');
+            !(zh::VERDICT_FILLER.contains(&ch)
+                || zh::NEG.contains(&ch)
+                || zh::PARTICLES.contains(&ch)
+                || prev.compact.contains(&ch))
+        } else {
+            !(en::VERDICT_FILLER.contains(&t.text.as_str())
+                || en::NEG.contains(&t.text.as_str())
+                || prev.tokens.iter().any(|p| p.stem == t.stem))
+        }
+    });
+    own.next().is_none()
 }
 
 /// Whether the statement ends in a concluding bare verdict ("..., so it's fine"): an excuse for
@@ -544,6 +663,56 @@ mod tests {
     #[test]
     fn splits_chinese_sentences_and_clauses() {
         check("如果 ctx 不被取消，goroutine 会泄露。但是没有测试", "如果ctx不被取消， | goroutine会泄露。\n但是没有测试");
+    }
+
+    #[test]
+    fn code_operators_do_not_end_sentences() {
+        // `!=`, `!x`, `?.`, `..`, `::` outside backticks are code, not sentence ends.
+        check(
+            "got.Reason != got.Reason is always false. So it never fails!",
+            "got.reason!=got.reasonisalwaysfalse.\nsoitneverfails!",
+        );
+        check("if !ok the body stays open", "if!okthebodystaysopen");
+        check("user?.name is undefined and it throws", "user?.nameisundefinedanditthrows");
+        check("the range 0..n skips the last one", "therange0..nskipsthelastone");
+        check("tokio::spawn never joins", "tokio::spawnneverjoins");
+        check("Yes!! It leaks.", "yes!!\nitleaks.");
+    }
+
+    /// The words of each negation cue of a one-statement input, `+` marking a clause-wide judgement.
+    fn check_cues(input: &str, expect: &str) {
+        let s = analyze(input);
+        let got: Vec<String> = negation_cues(&s)
+            .iter()
+            .map(|c| {
+                let w: String = s.compact[c.pos..c.pos + c.width].iter().collect();
+                if c.clause_wide { format!("+{w}") } else { w }
+            })
+            .collect();
+        assert_eq!(got.join(" "), expect, "{input}");
+    }
+
+    #[test]
+    fn negation_binds_to_the_predicate_it_governs() {
+        // An adjective before its noun describes; after a linking verb it judges.
+        check_cues("so the intended values are reviewable", "");
+        check_cues("a safe default for the buffer", "");
+        check_cues("the race is fine", "+fine");
+        check_cues("so it is the right call", "+right");
+        // "not only X but Y" negates nothing; "not X, Y" negates X only (the clause ends).
+        check_cues("it not only leaks but also races", "");
+        check_cues("163 is not a byte size, it is a count of items", "not");
+        // A criticism is not a dismissal.
+        check_cues("a timeout is not good enough", "not");
+        check_cues("a timeout is good enough", "+goodenough");
+    }
+
+    #[test]
+    fn no_need_to_with_code_of_its_own_is_a_plain_negation() {
+        check_cues("不需要再 parseInt 一遍", "不需要");
+        check_cues("测试已经够了，不需要再加", "+不需要");
+        check_cues("加锁之后就不需要再担心并发了", "+不需要再担心");
+        check_cues("不过影响不大，可以先合", "+影响不大 +先合");
     }
 
     #[test]

@@ -1,18 +1,20 @@
 //! Agreement with hand-labelled answers, through `revdrill_grader::corpus`: per drill, the share
 //! of (answer, finding) pairs where the grader's found / not found matches the label, the
 //! false-credit rate and the misses. Two sets are measured:
-//! - the tuning corpus, `tests/corpus/<drill>.toml` (tuned against; must stay at or above
+//! - the tuning corpus, `catalog/corpus/<drill>.toml` (tuned against; must stay at or above
 //!   [`TUNING_MIN_AGREEMENT`] / below [`TUNING_MAX_FALSE_CREDIT`] on every drill);
-//! - fresh blind batches, `tests/corpus/batches/<batch>/<drill>.toml`, each held to the floors
-//!   recorded for it in [`BATCH_FLOORS`] so that a change cannot silently undo them.
+//! - fresh blind batches, `catalog/corpus/<batch>/<drill>.toml`, each held to the floor recorded
+//!   for it in `catalog/corpus/series.toml` so that a change cannot silently undo them.
 //!
-//! Also checks that the comment rubric orders hand-tiered comments. See `tests/corpus/README.md`.
+//! Also checks that the comment rubric orders the hand-tiered comments of `tests/corpus/comments.toml`.
+//! See `catalog/corpus/README.md`.
 //! `cargo test -p revdrill-grader --test corpus -- --nocapture` prints the tables.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use revdrill_grader::Grader;
+use revdrill_grader::corpus::series::{SERIES_FILE, Series};
 use revdrill_grader::corpus::{self, Evaluation, figures};
 use revdrill_pack::{AnswerSet, Drill};
 use serde::Deserialize;
@@ -25,81 +27,15 @@ const TUNING_MAX_FALSE_CREDIT: f64 = 0.03;
 const TUNING_MIN_PAIRS: usize = 300;
 const TUNING_MIN_DRILLS: usize = 4;
 
-/// Floors recorded for each fresh batch after it was scored and the grader tuned on it:
-/// (batch, drill, least agreement, most false credit). A batch or drill without a row is held to
-/// [`BATCH_DEFAULT_FLOOR`].
-const BATCH_FLOORS: &[(&str, &str, f64, f64)] = &[
-    // batch1, after tuning (docs/grading.md, "Fresh-batch series"); before tuning it scored lower.
-    ("batch1", "containerd-shimv1-leak", 0.96, 0.03),
-    ("batch1", "geth-ethclient-notfound", 0.96, 0.02),
-    ("batch1", "moby-plugin-body-leak", 0.97, 0.01),
-    ("batch1", "sentry-threshold-prefetch", 0.96, 0.02),
-    ("batch1", "stereoscope-untar-traversal", 0.97, 0.02),
-    ("batch1", "tikv-client-async-mutex", 0.98, 0.02),
-    // batch2, before tuning: never tuned on (docs/grading.md); the goal is 0.95 / 0.03.
-    ("batch2", "containerd-shimv1-leak", 0.97, 0.03),
-    ("batch2", "geth-ethclient-notfound", 0.97, 0.03),
-    ("batch2", "moby-plugin-body-leak", 0.98, 0.01),
-    ("batch2", "sentry-threshold-prefetch", 0.98, 0.01),
-    ("batch2", "stereoscope-untar-traversal", 0.95, 0.03),
-    ("batch2", "tikv-client-async-mutex", 0.96, 0.03),
-    // new1: the 24 new drills' first batch, after their keys were tuned on it (tuned).
-    ("new1", "airflow-dag-tags-n-plus-one", 0.97, 0.03),
-    ("new1", "consul-dns-limits-loopvar", 0.99, 0.01),
-    ("new1", "django-celery-dispatch-before-commit", 0.96, 0.04),
-    ("new1", "dubbo-failback-retry-timer", 0.99, 0.01),
-    ("new1", "etcd-lease-ctor-signature-break", 0.99, 0.01),
-    ("new1", "gozero-blpop-wait-copy", 0.99, 0.01),
-    ("new1", "gozero-errorctx-copy", 0.99, 0.01),
-    ("new1", "gozero-timeout-goroutine-leak", 0.97, 0.03),
-    ("new1", "hono-csrf-form-content-type", 0.97, 0.03),
-    ("new1", "hyper-to-bytes-reserve", 0.98, 0.03),
-    ("new1", "k8s-cache-sleep-sync-test", 0.98, 0.03),
-    ("new1", "kafka-kraft-config-redaction", 0.96, 0.04),
-    ("new1", "kratos-config-scan-race", 0.99, 0.01),
-    ("new1", "kratos-error-http-code", 0.98, 0.01),
-    ("new1", "nest-parseint-pipe-lenient", 0.97, 0.04),
-    ("new1", "nest-shutdown-signal-reraise", 0.97, 0.03),
-    ("new1", "prometheus-pool-magic-numbers", 0.95, 0.01),
-    ("new1", "requests-redirect-auth-strip", 0.97, 0.02),
-    ("new1", "rocketmq-commitlog-busy-flag", 0.98, 0.03),
-    ("new1", "terraform-progress-sleep-test", 0.99, 0.01),
-    ("new1", "tidb-idle-conn-recycle", 0.99, 0.01),
-    ("new1", "tidb-regexp-compile-per-row", 0.99, 0.01),
-    ("new1", "tikv-importer-unredacted-key", 0.97, 0.03),
-    ("new1", "xline-watch-stop-lost", 0.98, 0.02),
-    // new2: their second batch, before tuning: never tuned on (docs/grading.md). Most are below the
-    // goal of 0.95 / 0.03; these floors (measured, less one point) only keep them from getting worse.
-    ("new2", "airflow-dag-tags-n-plus-one", 0.88, 0.11),
-    ("new2", "consul-dns-limits-loopvar", 0.93, 0.07),
-    ("new2", "django-celery-dispatch-before-commit", 0.93, 0.04),
-    ("new2", "dubbo-failback-retry-timer", 0.93, 0.04),
-    ("new2", "etcd-lease-ctor-signature-break", 0.94, 0.03),
-    ("new2", "gozero-blpop-wait-copy", 0.92, 0.07),
-    ("new2", "gozero-errorctx-copy", 0.93, 0.05),
-    ("new2", "gozero-timeout-goroutine-leak", 0.96, 0.03),
-    ("new2", "hono-csrf-form-content-type", 0.93, 0.07),
-    ("new2", "hyper-to-bytes-reserve", 0.95, 0.06),
-    ("new2", "k8s-cache-sleep-sync-test", 0.89, 0.10),
-    ("new2", "kafka-kraft-config-redaction", 0.99, 0.01),
-    ("new2", "kratos-config-scan-race", 0.96, 0.03),
-    ("new2", "kratos-error-http-code", 0.94, 0.04),
-    ("new2", "nest-parseint-pipe-lenient", 0.89, 0.04),
-    ("new2", "nest-shutdown-signal-reraise", 0.94, 0.05),
-    ("new2", "prometheus-pool-magic-numbers", 0.97, 0.04),
-    ("new2", "requests-redirect-auth-strip", 0.96, 0.03),
-    ("new2", "rocketmq-commitlog-busy-flag", 0.92, 0.07),
-    ("new2", "terraform-progress-sleep-test", 0.93, 0.07),
-    ("new2", "tidb-idle-conn-recycle", 0.93, 0.04),
-    ("new2", "tidb-regexp-compile-per-row", 0.96, 0.05),
-    ("new2", "tikv-importer-unredacted-key", 0.91, 0.09),
-    ("new2", "xline-watch-stop-lost", 0.94, 0.05),
-];
-/// Floors for a batch drill not listed in [`BATCH_FLOORS`]: (least agreement, most false credit).
-const BATCH_DEFAULT_FLOOR: (f64, f64) = (0.0, 1.0);
-
+/// The catalog's labelled corpus: tuning files at the top, one folder per fresh batch.
 fn corpus_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../catalog/corpus")
+}
+
+/// The fresh-batch series: batches in order, before-tuning figures and floors.
+fn series() -> Series {
+    let path = corpus_dir().join(SERIES_FILE);
+    Series::parse(SERIES_FILE, &std::fs::read_to_string(&path).unwrap()).unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn drills() -> Vec<Drill> {
@@ -111,7 +47,7 @@ fn toml_files(dir: &Path) -> Vec<PathBuf> {
         std::fs::read_dir(dir).map(|rd| rd.filter_map(|e| e.ok()).map(|e| e.path()).collect()).unwrap_or_default();
     // `pending-*.toml` holds probes for grader changes not yet landed (see tests/probes.rs).
     let pending = |p: &Path| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("pending-"));
-    files.retain(|p| p.extension().is_some_and(|e| e == "toml") && !p.ends_with("comments.toml") && !pending(p));
+    files.retain(|p| p.extension().is_some_and(|e| e == "toml") && !p.ends_with(SERIES_FILE) && !pending(p));
     files.sort();
     files
 }
@@ -171,31 +107,39 @@ fn grader_agrees_with_hand_labels() {
 #[test]
 fn fresh_batches_stay_above_their_floors() {
     let drills = drills();
-    let root = corpus_dir().join("batches");
-    let mut batches: Vec<PathBuf> = std::fs::read_dir(&root)
-        .map(|rd| rd.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.is_dir()).collect())
+    let (root, series) = (corpus_dir(), series());
+    let mut folders: Vec<String> = std::fs::read_dir(&root)
+        .map(|rd| {
+            rd.filter_map(|e| e.ok()).filter(|e| e.path().is_dir()).map(|e| e.file_name().to_string_lossy().into()).collect()
+        })
         .unwrap_or_default();
-    batches.sort();
+    folders.sort();
+    let listed: Vec<&str> = series.batches.iter().map(|b| b.id.as_str()).collect();
+    assert_eq!(
+        folders,
+        {
+            let mut l = listed.clone();
+            l.sort();
+            l
+        },
+        "every batch folder must be listed in {SERIES_FILE}, and only those"
+    );
     let mut failed = Vec::new();
-    for dir in &batches {
-        let batch = dir.file_name().unwrap().to_string_lossy().to_string();
-        let per_drill = evaluate_dir(dir, &drills);
-        println!("{}{}", table(&format!("batch {batch}"), &per_drill), disagreements(&per_drill));
+    for batch in &series.batches {
+        let per_drill = evaluate_dir(&root.join(&batch.id), &drills);
+        println!("{}{}", table(&format!("batch {}", batch.id), &per_drill), disagreements(&per_drill));
+        let files: Vec<&String> = per_drill.keys().collect();
+        assert_eq!(files, batch.drills.keys().collect::<Vec<_>>(), "batch {}: files and {SERIES_FILE} records differ", batch.id);
         for (id, ev) in &per_drill {
-            let (min_agree, max_fc) = BATCH_FLOORS
-                .iter()
-                .find(|(b, d, ..)| *b == batch && d == id)
-                .map(|&(_, _, a, f)| (a, f))
-                .unwrap_or(BATCH_DEFAULT_FLOOR);
+            let [min_agree, max_fc] = batch.drills[id].floor;
             let (a, f) = (ev.total.agreement(), ev.total.false_credit_rate());
             if a < min_agree || f > max_fc {
-                failed
-                    .push(format!("{batch}/{id}: agreement {a:.3} (floor {min_agree}), false credit {f:.3} (ceiling {max_fc})"));
+                failed.push(format!(
+                    "{}/{id}: agreement {a:.3} (floor {min_agree}), false credit {f:.3} (ceiling {max_fc})",
+                    batch.id
+                ));
             }
         }
-    }
-    for (b, d, ..) in BATCH_FLOORS {
-        assert!(root.join(b).join(format!("{d}.toml")).exists(), "a floor names {b}/{d}, which has no file");
     }
     assert!(failed.is_empty(), "fresh batches regressed:\n{}", failed.join("\n"));
 }
@@ -217,7 +161,7 @@ struct TieredComment {
 
 #[test]
 fn comment_scores_order_the_tiers() {
-    let path = corpus_dir().join("comments.toml");
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus/comments.toml");
     let file: CommentFile = toml::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
     assert!(file.comments.len() >= 40, "need at least 40 tiered comments, have {}", file.comments.len());
     let drills = drills();

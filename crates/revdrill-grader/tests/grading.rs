@@ -327,3 +327,77 @@ fn mechanisms_parse_and_drills_inherit_them() {
     let errs = revdrill_grader::check_concepts(&bad);
     assert!(errs.iter().any(|e| e.message.contains("@no-such-mechanism")), "{errs:?}");
 }
+
+#[test]
+fn a_closing_verdict_far_from_the_claim_or_in_the_next_sentence_dismisses_it() {
+    // Issue 10, gap 1: a verdict clause-final after more than two content words, or as the next
+    // short sentence, cancels the claim it evaluates.
+    check("The goroutine leaks if ctx is never cancelled, but the leak is the least of our worries.", "nothing");
+    check("Get and Delete are not atomic, so it may race. Good enough.", "nothing");
+    check("The goroutine leaks if ctx is never cancelled. Not a big deal in practice.", "nothing");
+    check("Get 和 Delete 之间不是原子的，可能会有竞态，不过影响不大，可以先合", "nothing");
+    check("Get 和 Delete 之间不是原子的，会有竞态。问题不大。", "nothing");
+    check("Get 和 Delete 之间不是原子的，会有竞态。先合了再说。", "nothing");
+    check("Get 和 Delete 之间不是原子的，会有竞态。无所谓。", "nothing");
+    // A positive remark about something else does not cancel a correct claim.
+    check("the fix is fine otherwise, but the goroutine leaks if ctx is never cancelled", "goroutine-lifetime=hit");
+    check("The goroutine leaks if ctx is never cancelled, otherwise it's fine.", "goroutine-lifetime=hit");
+    check("The goroutine leaks if ctx is never cancelled. The rest looks fine.", "goroutine-lifetime=hit");
+    check("The goroutine leaks if ctx is never cancelled. Otherwise fine.", "goroutine-lifetime=hit");
+    check("goroutine 在 ctx 永远不 cancel 时会泄露。其他没问题。", "goroutine-lifetime=hit");
+    // "not good enough" criticises.
+    check("The goroutine leaks if ctx is never cancelled, which is not good enough.", "goroutine-lifetime=hit");
+}
+
+#[test]
+fn no_need_to_dismisses_only_when_it_judges_the_claim() {
+    // Issue 10, gap 5: "不需要再 X" with an object of its own negates X, not the finding before it.
+    check("除了 NotFound 之外的错误都被吞掉了，不需要再 Get 一遍", "swallowed-errors=hit");
+    check("Errors other than NotFound are silently ignored, and there is no need to call Get twice.", "swallowed-errors=hit");
+    // Followed by nothing or by a worry word, it judges the claim.
+    check("Get 和 Delete 之间有竞态，不过 store 内部有锁，不需要再担心了", "nothing");
+    check("Get and Delete are not atomic, but we no longer need to worry about that.", "nothing");
+    // A fix proposed with "no need to worry" keeps the claim it fixes.
+    check("Get 和 Delete 之间不是原子的，不过在 store 里加锁之后就不需要再担心并发了", "check-then-act-race=hit");
+}
+
+#[test]
+fn a_bare_fix_on_the_line_earns_a_partial_and_a_stated_mechanism_a_hit() {
+    // Issue 10, gap 4: the place raises a partial to a hit only when the comment says what is wrong.
+    check_line(258, "use context.WithoutCancel", "cancelled-context=partial");
+    check_line(258, "建议用 context.WithoutCancel", "cancelled-context=partial");
+    check_line(258, "ctx is already cancelled here, so Get fails; use context.WithoutCancel", "cancelled-context=hit");
+    check_line(259, "race?", "check-then-act-race=hit");
+}
+
+#[test]
+fn negation_and_judgement_bind_to_what_they_govern() {
+    // Issue 10, gap 2: "the intended values" describes; it does not dismiss the statement (nor,
+    // through "so ...", the one before it); "(e.g." does not end a sentence.
+    let d = drill("prometheus-pool-magic-numbers");
+    let g = Grader::new(&d);
+    let grade = |t: &str| summary(&g.grade(&answers(&d, &d.checklist[0].id, t, vec![])));
+    assert_eq!(
+        grade(
+            "`163` is not a byte size anyone would pick for \"1 KB\", and next to `100e6` it reads like a typo for `1e3`; please use named constants (e.g. `minBufSize = 1e3 // 1 KB`) so the intended values are reviewable."
+        ),
+        "magic-numbers=hit"
+    );
+    // "not only X but also Y" claims X.
+    check("Get and Delete are not only non-atomic but also racy.", "check-then-act-race=hit");
+    // A consequence after the advice states the failure ("otherwise ...").
+    check_line(258, "use context.WithoutCancel, otherwise Get and Delete fail on the cancelled ctx", "cancelled-context=hit");
+}
+
+#[test]
+fn a_dismissal_does_not_hide_a_misconception() {
+    // A trap is a misconception; a learner states one with a verdict ("..., and then it's fine"),
+    // which cancels findings but not the misconception itself.
+    check("Add a 30s timeout with time.After so the goroutine exits, and then it's fine.", "trap timeout-drops-cleanup");
+    check("加一个 30 秒的超时，goroutine 就能退出了，所以没问题。", "trap timeout-drops-cleanup");
+    // Its `unless` concepts count the same way.
+    check(
+        "The goroutine leaks if ctx is never cancelled, so a fixed timeout is not the fix and a shutdown context is fine",
+        "goroutine-lifetime=hit",
+    );
+}

@@ -1,10 +1,10 @@
-//! Probe cases: corpus cases (`tests/corpus/*.toml`) that also pin which traps and decoys fire,
+//! Probe cases: corpus cases (`catalog/corpus/*.toml`) that also pin which traps and decoys fire,
 //! with `traps = [...]` and/or `decoys = [...]`. Every grading fix to a drill adds two probes: the
 //! correct answer that used to be punished, and the misconception that must still be caught, so
 //! neither can come back. A probe must match exactly: the traps and decoys listed fire and no
 //! others, and every finding is found or not found as labelled. `pending-*.toml` holds probes for
 //! grader changes that have not landed yet; `cargo test -p revdrill-grader --test probes --
-//! --ignored` runs them. See `tests/corpus/README.md`.
+//! --ignored` runs them. See `catalog/corpus/README.md`.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -34,12 +34,12 @@ struct Probe {
 }
 
 fn corpus_files(pending: bool) -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../catalog/corpus");
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .unwrap()
         .filter_map(|e| e.ok())
         .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "toml") && !p.ends_with("comments.toml"))
+        .filter(|p| p.extension().is_some_and(|e| e == "toml") && !p.ends_with("series.toml"))
         .filter(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("pending-") == pending))
         .collect();
     files.sort();
@@ -115,7 +115,7 @@ fn probes_pin_traps_decoys_and_findings() {
 }
 
 #[test]
-#[ignore = "probes for grader changes that have not landed (tests/corpus/pending-*.toml)"]
+#[ignore = "probes for grader changes that have not landed (catalog/corpus/pending-*.toml)"]
 fn pending_probes() {
     let (failures, probes) = run(&corpus_files(true));
     assert!(failures.is_empty(), "{} of {probes} pending probes do not match:\n{}", failures.len(), failures.join("\n"));

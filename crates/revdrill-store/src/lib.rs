@@ -7,8 +7,11 @@
 //! is shown, so nothing a learner wrote is lost if grading or printing fails.
 #![deny(missing_docs)]
 
+mod review;
 mod sqlite;
+mod sqlite_review;
 
+pub use review::*;
 pub use sqlite::SqliteStore;
 
 use serde::Serialize;
@@ -89,6 +92,12 @@ pub enum StoreError {
     /// No attempt with that id.
     #[error("no attempt #{0}")]
     NoSuchAttempt(AttemptId),
+    /// No review card with that id.
+    #[error("no review card #{0}")]
+    NoSuchCard(CardId),
+    /// No review with that id.
+    #[error("no card review #{0}")]
+    NoSuchReview(ReviewId),
 }
 
 /// One past attempt, as `history` lists it.

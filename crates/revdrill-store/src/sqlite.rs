@@ -8,8 +8,11 @@ use rusqlite::{Connection, ErrorCode, OptionalExtension, TransactionBehavior, pa
 use crate::*;
 
 /// Migrations, in order; applied ones are never edited.
-const MIGRATIONS: &[(i64, &str)] =
-    &[(1, include_str!("../migrations/0001_attempts.sql")), (2, include_str!("../migrations/0002_disputes.sql"))];
+pub(crate) const MIGRATIONS: &[(i64, &str)] = &[
+    (1, include_str!("../migrations/0001_attempts.sql")),
+    (2, include_str!("../migrations/0002_disputes.sql")),
+    (3, include_str!("../migrations/0003_review_cards.sql")),
+];
 
 /// The summary columns of `attempts` (with alias `a`), in the order [`summary`] reads them.
 const SUMMARY_COLUMNS: &str = "a.id, a.drill_id, a.lang, a.started_at, a.finished_at, a.score, \
@@ -23,7 +26,7 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Attempts in a SQLite file.
 pub struct SqliteStore {
-    conn: Connection,
+    pub(crate) conn: Connection,
     path: PathBuf,
 }
 
@@ -140,7 +143,7 @@ fn short(e: &rusqlite::Error) -> String {
     }
 }
 
-fn classify(path: &str, e: rusqlite::Error) -> StoreError {
+pub(crate) fn classify(path: &str, e: rusqlite::Error) -> StoreError {
     let path = path.to_string();
     match e.sqlite_error_code() {
         Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => StoreError::Locked { path },
@@ -437,7 +440,7 @@ mod tests {
         assert_eq!((h.len(), h[0].score, h[0].disputed), (1, Some(70), 0));
         s.add_dispute(&said_it(h[0].id, "race", "x")).unwrap();
         let v: i64 = s.conn.pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
-        assert_eq!(v, 2);
+        assert_eq!(v, KNOWN_VERSION);
     }
 
     #[test]

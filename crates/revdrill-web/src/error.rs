@@ -65,6 +65,7 @@ impl From<StoreError> for ApiError {
         match e {
             StoreError::Locked { .. } => ApiError::Busy,
             StoreError::NoSuchAttempt(id) => ApiError::UnknownAttempt(id),
+            StoreError::NoSuchCard(_) | StoreError::NoSuchReview(_) => ApiError::NotFound,
             other => ApiError::Internal(other.to_string()),
         }
     }

@@ -75,6 +75,8 @@ pub enum Nav {
     Tracks,
     /// The phrasebook.
     Phrases,
+    /// The review cards due today.
+    Review,
 }
 
 /// A rendered page; sets the language cookie when the language was chosen in the URL.
@@ -158,6 +160,7 @@ impl Ctx<'_> {
         h.push_str("<header class=\"top\"><a class=\"brand\" href=\"/\">revdrill</a><nav>");
         item(&mut h, Nav::Catalog, "/", t(lang, "Drills", "练习"));
         item(&mut h, Nav::Tracks, "/tracks", t(lang, "Tracks", "学习路线"));
+        item(&mut h, Nav::Review, "/review", t(lang, "Due today", "今日复习"));
         item(&mut h, Nav::Progress, "/progress", t(lang, "Progress", "进度"));
         item(&mut h, Nav::Template, "/template", t(lang, "Template", "评审模板"));
         item(&mut h, Nav::Phrases, "/phrases", t(lang, "Phrases", "评审用语"));

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
@@ -36,7 +36,13 @@ struct Inner {
     cpu_slots: tokio::sync::Semaphore,
     cpu_jobs: AtomicU64,
     body_timeout_ms: AtomicU64,
+    // "Now" for review cards: `FIXED_NOW_NONE` for the system clock, else fixed unix seconds
+    // (`REVDRILL_NOW`, tests only).
+    fixed_now: AtomicI64,
 }
+
+/// [`AppState::now`] reads the system clock.
+const FIXED_NOW_NONE: i64 = i64::MIN;
 
 impl AppState {
     /// Opens the attempts store at `db_path` (the same file the CLI uses) and builds a grader
@@ -56,6 +62,7 @@ impl AppState {
                 cpu_slots: tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get())),
                 cpu_jobs: AtomicU64::new(0),
                 body_timeout_ms: AtomicU64::new(crate::BODY_TIMEOUT.as_millis() as u64),
+                fixed_now: AtomicI64::new(FIXED_NOW_NONE),
             }),
         })
     }
@@ -104,6 +111,24 @@ impl AppState {
     /// Whether requests may name any host.
     pub fn any_host(&self) -> bool {
         self.inner.any_host.load(Ordering::Relaxed)
+    }
+
+    /// Unix seconds now, for review cards: the clock [`AppState::set_clock`] set (`revdrill serve`
+    /// passes `REVDRILL_NOW`'s), else the system's.
+    pub fn now(&self) -> i64 {
+        match self.inner.fixed_now.load(Ordering::Relaxed) {
+            FIXED_NOW_NONE => revdrill_review::Clock::System.now(),
+            t => t,
+        }
+    }
+
+    /// Sets the clock [`AppState::now`] reads.
+    pub fn set_clock(&self, c: revdrill_review::Clock) {
+        let t = match c {
+            revdrill_review::Clock::System => FIXED_NOW_NONE,
+            revdrill_review::Clock::Fixed(t) => t,
+        };
+        self.inner.fixed_now.store(t, Ordering::Relaxed);
     }
 
     /// How long a request body may take to arrive (`Limits::body_timeout`).

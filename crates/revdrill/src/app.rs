@@ -18,6 +18,8 @@ pub struct App {
     pub catalog: Catalog,
     /// The attempts database path.
     pub db_path: PathBuf,
+    /// "Now" for review cards: the system clock, or `REVDRILL_NOW` (tests only).
+    pub clock: revdrill_review::Clock,
 }
 
 impl App {
@@ -34,7 +36,15 @@ impl App {
             Some(p) => p.clone(),
             None => default_db_path().context("cannot find the user's data folder: pass --db PATH")?,
         };
-        Ok(App { lang, catalog, db_path })
+        let clock = revdrill_review::Clock::from_env().map_err(|e| match lang {
+            Lang::En => anyhow::anyhow!("{e}"),
+            Lang::Zh => anyhow::anyhow!(
+                "{}=`{}` 不是 unix 秒数、YYYY-MM-DD 或 YYYY-MM-DDTHH:MM:SSZ",
+                revdrill_review::clock::NOW_VAR,
+                e.0
+            ),
+        })?;
+        Ok(App { lang, catalog, db_path, clock })
     }
 
     /// Opens the attempts store.

@@ -114,13 +114,32 @@ pub enum Command {
     /// Export your review of a stored attempt: Markdown (Conventional Comments), GitHub's
     /// create-a-review JSON body, or SARIF 2.1.0.
     Export(ExportArgs),
+    /// Review the cards due today: findings you missed or only partly found, scheduled with FSRS.
+    ///
+    /// Each card shows the hunk around the finding (its lines marked `▶`) and asks "What would
+    /// you comment here?"; the answer (ended by an empty line or Ctrl-D; `-` skips) is graded
+    /// against that finding only. Found: the card comes back later each time; partly found: a
+    /// little later; missed: soon (a new card the next day). `revdrill drill` without an id
+    /// offers due cards first; `revdrill stats` shows how many are due and your daily streak.
+    /// The REVDRILL_NOW environment variable (unix seconds or YYYY-MM-DD; for tests only) fixes
+    /// "now".
+    Review(ReviewArgs),
+}
+
+/// `revdrill review`.
+#[derive(Debug, Args)]
+pub struct ReviewArgs {
+    /// The most cards to review in this session (the most overdue first).
+    #[arg(long, default_value_t = 20)]
+    pub limit: usize,
 }
 
 /// `revdrill drill`.
 #[derive(Debug, Args)]
 pub struct DrillArgs {
     /// The drill to do; without it, the next one: one not done yet, else one in your weakest
-    /// category.
+    /// category. Without it, review cards due today are offered first (at a terminal; piped, a
+    /// line says how many are due).
     pub id: Option<String>,
     /// Do the next drill of this learning track (`revdrill tracks` lists them): the first one
     /// without a graded attempt, in the track's easy-to-hard order.
@@ -282,7 +301,7 @@ pub struct DisputesArgs {
 #[derive(Debug, Subcommand)]
 pub enum DisputesCommand {
     /// Write the disputes of one drill as cases in the grading-corpus format
-    /// (crates/revdrill-grader/tests/corpus/README.md), labelled with the learner's claim, for a
+    /// (catalog/corpus/README.md), labelled with the learner's claim, for a
     /// pack author to review and add to the drill's corpus.
     Export {
         /// Write to this file instead of stdout.

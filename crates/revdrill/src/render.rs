@@ -220,27 +220,43 @@ pub fn diff(out: &mut impl Write, d: &Drill) -> io::Result<()> {
         writeln!(out, "{}", styled(Style::new().bold(), &format!("--- {}", f.path())))?;
         for h in &f.hunks {
             writeln!(out, "{}", styled(fg(AnsiColor::Cyan), &h.header))?;
-            let lines = highlight::hunk(&d.language, h);
-            for (l, segs) in h.lines.iter().zip(&lines) {
-                let num = |n: Option<u32>| n.map_or("    ".to_string(), |v| format!("{v:>4}"));
-                let (mark, mark_style) = match l.kind {
-                    LineKind::Added => ('+', ADDED),
-                    LineKind::Removed => ('-', REMOVED),
-                    LineKind::Context => (' ', Style::new()),
-                };
-                write!(
-                    out,
-                    "{} {} {}",
-                    styled(DIM, &num(l.old_line)),
-                    styled(DIM, &num(l.new_line)),
-                    styled(mark_style, &mark.to_string())
-                )?;
-                for (s, text) in segs {
-                    write!(out, "{}", styled(*s, &text.replace('\t', "    ")))?;
-                }
-                writeln!(out)?;
-            }
+            hunk_lines(out, &d.language, h, 0..h.lines.len(), &[])?;
         }
+    }
+    Ok(())
+}
+
+/// Lines `shown` of a hunk with old and new line numbers, highlighted (the whole hunk, so that
+/// constructs spanning lines are right); the lines at `marked` indexes get a `▶` in the margin.
+pub fn hunk_lines(
+    out: &mut impl Write,
+    language: &str,
+    h: &revdrill_pack::diff::Hunk,
+    shown: std::ops::Range<usize>,
+    marked: &[usize],
+) -> io::Result<()> {
+    let lines = highlight::hunk(language, h);
+    for (i, (l, segs)) in h.lines.iter().zip(&lines).enumerate().filter(|(i, _)| shown.contains(i)) {
+        let num = |n: Option<u32>| n.map_or("    ".to_string(), |v| format!("{v:>4}"));
+        let (mark, mark_style) = match l.kind {
+            LineKind::Added => ('+', ADDED),
+            LineKind::Removed => ('-', REMOVED),
+            LineKind::Context => (' ', Style::new()),
+        };
+        if !marked.is_empty() {
+            write!(out, "{}", if marked.contains(&i) { styled(WARN, "▶ ") } else { "  ".to_string() })?;
+        }
+        write!(
+            out,
+            "{} {} {}",
+            styled(DIM, &num(l.old_line)),
+            styled(DIM, &num(l.new_line)),
+            styled(mark_style, &mark.to_string())
+        )?;
+        for (s, text) in segs {
+            write!(out, "{}", styled(*s, &text.replace('\t', "    ")))?;
+        }
+        writeln!(out)?;
     }
     Ok(())
 }

@@ -39,13 +39,18 @@ pub struct Saver {
     backup_error: Option<String>,
     drill_id: String,
     lang: Lang,
+    /// "Now" for the review cards the graded attempt's misses become (`REVDRILL_NOW`, checked
+    /// when the app starts, else the system clock).
+    clock: revdrill_review::Clock,
 }
 
 impl Saver {
     /// A saver for `drill_id` on the store `opened` (when it failed to open, the learner is told
     /// at once that the answers will go to a file).
     pub fn new(opened: Result<SqliteStore, StoreError>, drill_id: &str, lang: Lang) -> Saver {
-        let mut s = Saver { store: None, attempt: None, backup: None, backup_error: None, drill_id: drill_id.to_string(), lang };
+        let clock = revdrill_review::Clock::from_env().unwrap_or_default();
+        let mut s =
+            Saver { store: None, attempt: None, backup: None, backup_error: None, drill_id: drill_id.to_string(), lang, clock };
         match opened {
             Ok(store) => s.store = Some(store),
             Err(e) => s.fail(&e),
@@ -102,7 +107,12 @@ impl Saver {
                 categories: report.categories.iter().map(|c| (c.category.as_str().to_string(), c.earned, c.max)).collect(),
             };
             match store.finish_attempt(id, &graded) {
-                Ok(()) => return Ok(()),
+                Ok(()) => {
+                    // Its misses become review cards right after, idempotently; if this fails,
+                    // the next `review`, `stats` or `drill` records them (`record_pending`).
+                    let _ = revdrill_review::record(store, id, report, self.clock.now());
+                    return Ok(());
+                }
                 Err(e) => self.fail(&e),
             }
         }
@@ -269,6 +279,8 @@ pub fn store_error(lang: Lang, e: &StoreError) -> String {
         }
         StoreError::Other { path, detail } => format!("数据库 {path} 出错：{detail}"),
         StoreError::NoSuchAttempt(id) => format!("没有编号为 #{id} 的练习"),
+        StoreError::NoSuchCard(id) => format!("没有编号为 #{id} 的复习卡片"),
+        StoreError::NoSuchReview(id) => format!("没有编号为 #{id} 的卡片复习记录"),
         _ => e.to_string(),
     }
 }

@@ -90,7 +90,32 @@ fn packs_check_lists_what_each_drill_lacks() {
     assert!(line.contains("no Chinese in findings[0].risk.zh"), "{line}");
     assert!(!line.contains("TODO left"), "{line}");
     assert!(!line.contains("no trap") && !line.contains("no decoy"), "easy drills need neither: {line}");
-    assert!(!line.contains("corpus") && !line.contains("AUDIT.md"), "{line}");
+    assert!(!line.contains("no labelled corpus") && !line.contains("AUDIT.md"), "{line}");
+    // A corpus is not enough: the drill ships when the last fresh batch recorded for it in
+    // corpus/series.toml met the goal before tuning.
+    assert!(line.contains("no fresh blind batch recorded in corpus/series.toml"), "{line}");
+    let series = |before: &str| {
+        format!(
+            "[[batch]]\nid = \"batch1\"\nscored_at = \"abc1234\"\ndrills.easy-one = {{ before = {before}, floor = [0.9, 0.1] }}\n"
+        )
+    };
+    let series_path = tmp.path().join("pack/corpus/series.toml");
+    std::fs::write(&series_path, series("[0.949, 0.01]")).unwrap();
+    let (code, out, err) = revdrill(tmp.path(), &["packs", "check", "pack"]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    let line = err.lines().find(|x| x.contains("easy-one/drill.toml: not ready to ship")).expect(&err);
+    assert!(line.contains("last fresh batch `batch1` scored 0.949 / 0.010 before tuning (goal ≥ 0.95 / ≤ 0.03)"), "{line}");
+    assert!(out.contains("last fresh batch `batch1` before tuning 0.949 / 0.010: below the goal"), "{out}");
+    std::fs::write(&series_path, series("[0.95, 0.03]")).unwrap();
+    let (_, out, err) = revdrill(tmp.path(), &["packs", "check", "pack"]);
+    let line = err.lines().find(|x| x.contains("easy-one/drill.toml: not ready to ship")).expect(&err);
+    assert!(!line.contains("batch"), "the goal is met: {line}");
+    assert!(out.contains("before tuning 0.950 / 0.030: meets the goal"), "{out}");
+    // A broken series is a problem naming the file.
+    std::fs::write(&series_path, series("[0.95, 3.0]")).unwrap();
+    let (code, _, err) = revdrill(tmp.path(), &["packs", "check", "pack"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("corpus/series.toml") && err.contains("within 0 and 1"), "{err}");
 }
 
 #[test]

@@ -7,6 +7,13 @@ pub(crate) const CLAUSE_WORDS: &[&str] =
 /// English words that negate what follows them in the clause.
 pub(crate) const NEG: &[&str] = &["not", "no", "never", "without", "none", "neither", "nor", "hardly", "nothing", "nobody"];
 
+/// Words after a negation that make it "not only": "not only leaks but also races" negates nothing.
+pub(crate) const NOT_ONLY: &[&str] = &["only", "just", "merely", "simply"];
+
+/// Words before which an adjective describes its noun ("the intended values", "a safe default")
+/// instead of judging the claim before it.
+pub(crate) const DETERMINERS: &[&str] = &["the", "a", "an", "its", "their", "our", "your", "his", "her"];
+
 /// English words that negate what precedes them in the clause ("the race is fine").
 pub(crate) const NEG_AFTER: &[&str] = &[
     "fine",
@@ -19,6 +26,8 @@ pub(crate) const NEG_AFTER: &[&str] = &[
     "right",
     "acceptable",
     "reasonable",
+    "sensible",
+    "compatible",
     "unnecessary",
     "benign",
     "allowed",
@@ -53,7 +62,29 @@ pub(crate) const DISMISS: &[&[&str]] = &[
     &["already", "covered"],
     &["is", "cheap"],
     &["s", "cheap"],
+    // Verdicts learners close with, in the clause or as the next sentence ("... Good enough.").
+    &["least", "of", "our", "worries"],
+    &["least", "of", "my", "worries"],
+    &["least", "of", "the", "worries"],
+    &["good", "enough"],
+    &["not", "a", "blocker"],
+    &["not", "blocking"],
+    &["no", "longer", "need", "to", "worry"],
+    &["not", "need", "to", "worry"],
+    &["not", "have", "to", "worry"],
+    &["need", "not", "worry"],
+    &["can", "live", "with"],
+    &["merge", "as", "is"],
+    &["merge", "it", "as", "is"],
+    &["ship", "it", "as", "is"],
+    &["good", "to", "merge"],
+    &["ok", "to", "merge"],
+    &["okay", "to", "merge"],
 ];
+
+/// Words that point a verdict away from the claim before it, at something else: "the fix is fine
+/// otherwise", "The rest looks good", "Looks fine overall" judge the rest of the change.
+pub(crate) const ELSEWHERE: &[&str] = &["otherwise", "overall", "rest", "else", "other", "remaining", "besides", "apart"];
 
 /// Linking verbs before which "fine" judges the subject ("the race is fine"); "would be fine"
 /// recommends instead.
@@ -123,6 +154,10 @@ pub(crate) const VERDICT_FILLER: &[&str] = &[
     "of",
     "course",
     "really",
+    "a",
+    "an",
+    "our",
+    "my",
 ];
 
 /// Connectives that open a statement answering the one before it ("But ...", "不过 ...").
@@ -130,6 +165,9 @@ pub(crate) const CONTRAST: &[&str] = &["but", "however", "though", "still", "any
 
 /// Connectives that open a conclusion ("..., so it's fine", "...，所以没问题").
 pub(crate) const CONCLUSION: &[&str] = &["so", "therefore", "thus", "hence"];
+
+/// Words that give the failure a recommendation avoids ("..., otherwise callers break").
+pub(crate) const CONSEQUENCE: &[&str] = &["otherwise"];
 
 /// Openings of a recommendation.
 pub(crate) const ADVICE: &[&str] =

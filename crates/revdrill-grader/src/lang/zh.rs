@@ -46,7 +46,46 @@ pub(crate) const DISMISS: &[&str] = &[
     "问题也不大",
     "实际上不可能",
     "不可能发生",
+    "不会出问题",
+    "不会出什么问题",
+    "出不了问题",
+    "不算问题",
+    "不算什么问题",
+    "算不上问题",
+    "是预期行为",
+    "属于预期行为",
+    "挺好的",
+    "没影响",
+    "风险很低",
+    "风险不大",
+    "风险较低",
+    "只是理论上",
+    // Merge now, worry later: a verdict on what came before ("不过影响不大，可以先合").
+    "先合了再说",
+    "先合进去",
+    "先合",
+    "不用担心",
+    "不必担心",
+    "不用在意",
+    "不必在意",
+    "不需要担心",
+    "不需要再担心",
+    "不用再担心",
 ];
+
+/// Dismissals that say "no need to ...": a judgement on the claim only when nothing or a worry
+/// word follows ("不需要再担心并发了", "不需要再加"); with an object of its own it negates that
+/// object only ("不需要再 parseInt 一遍" says nothing about the claim before it).
+pub(crate) const NEED_NOT: &[&str] = &["不需要", "没必要", "不必", "不用"];
+
+/// Words after [`NEED_NOT`] that make it a judgement on the claim: "worry", "care", "handle".
+pub(crate) const WORRY: &[&str] = &["担心", "考虑", "关心", "在意", "管", "处理", "修", "改", "理会", "操心"];
+
+/// Most code characters after [`NEED_NOT`] for it still to be a judgement ("不需要再加 1 次").
+pub const NEED_NOT_MAX_OBJECT: usize = 1;
+
+/// Words that point a verdict at something else: "其他没问题", "整体没问题".
+pub(crate) const ELSEWHERE: &[&str] = &["其他", "其它", "其余", "别的", "整体", "总体", "另外", "除此之外", "剩下"];
 
 /// Chinese characters that negate.
 pub(crate) const NEG: &[char] = &['不', '没', '无', '未', '非', '别', '勿'];
@@ -89,11 +128,15 @@ pub(crate) const NOT_NEG: &[&str] = &[
 pub(crate) const VERDICT_FILLER: &[char] = &[
     '所', '以', '但', '是', '这', '个', '也', '就', '都', '应', '该', '我', '觉', '得', '那', '其', '实', '还', '因', '此', '总',
     '之', '样', '倒', '反', '正', '可', '能', '吧', '的', '了', '啊', '呢', '际', '上', '它', '里', '儿', '些', '问', '题', '并',
+    '先',
 ];
 
 pub(crate) const CONTRAST: &[&str] = &["不过", "但是", "但", "可是", "然而", "只是"];
 
 pub(crate) const CONCLUSION: &[&str] = &["所以", "因此", "因而", "那么"];
+
+/// Words that give the failure a recommendation avoids ("..., 否则 ...").
+pub(crate) const CONSEQUENCE: &[&str] = &["否则", "不然"];
 
 pub(crate) const ADVICE: &[&str] = &["建议", "可以考虑", "考虑", "最好", "应该", "推荐", "要", "需要", "请"];
 

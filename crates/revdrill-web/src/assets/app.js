@@ -14,6 +14,8 @@
     var drill = document.getElementById('drill');
     if (drill) initDrill(drill);
     if (document.body.dataset.attempt) initDisputes(document.body.dataset.attempt);
+    var card = document.getElementById('review-card');
+    if (card) initReview(card);
   });
 
   function str(key) {
@@ -42,6 +44,21 @@
         if (!r.ok) throw new Error(document.body.dataset.lang === 'zh' ? b.message_zh : b.message);
         return b;
       });
+    });
+  }
+
+  // "Due today": the answer to a card is posted; the page of its stored feedback then opens.
+  // When the post fails, the answer stays in the box.
+  function initReview(card) {
+    var box = document.getElementById('review-answer');
+    var button = document.getElementById('review-send');
+    var status = document.getElementById('review-status');
+    button.addEventListener('click', function () {
+      if (!box.value.trim()) { status.textContent = str('reviewEmpty'); status.className = 'error'; return; }
+      button.disabled = true;
+      send('POST', '/api/review/cards/' + encodeURIComponent(card.dataset.card), { answer: box.value })
+        .then(function (r) { window.location.href = r.url; })
+        .catch(function (e) { button.disabled = false; status.textContent = e.message; status.className = 'error'; });
     });
   }
 

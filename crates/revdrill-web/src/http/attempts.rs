@@ -63,7 +63,15 @@ async fn submit(
             Ok((report, graded))
         })
         .await?;
-    st.with_store(move |s| s.finish_attempt(attempt, &graded)).await?;
+    // Its misses become review cards right after, idempotently (a failure is caught up by the
+    // next `record_pending`).
+    let (now, recorded) = (st.now(), report.clone());
+    st.with_store(move |s| {
+        s.finish_attempt(attempt, &graded)?;
+        let _ = revdrill_review::record(s, attempt, &recorded, now);
+        Ok(())
+    })
+    .await?;
     let body =
         json!({"attempt": attempt, "score": report.score, "url": format!("/attempts/{attempt}"), "report": report.to_json(lang)});
     Ok((StatusCode::CREATED, Json(body)).into_response())

@@ -124,6 +124,20 @@ async fn page(State(st): State<AppState>, lang: ReqLang, uri: Uri) -> Response {
     let drills = st.catalog().drills();
     let mut h = String::new();
     let _ = write!(h, "<h1>{}</h1>", esc(t(l, "Review drills", "代码评审练习")));
+    // Due review cards first, as `revdrill drill` offers them.
+    let d = super::review::due(&st, 0).await.map_or(0, |d| d.count);
+    if d > 0 {
+        let msg = match l {
+            Lang::En => format!("{d} review card(s) due today: findings you missed, back on the day the scheduler said."),
+            Lang::Zh => format!("今天有 {d} 张复习卡片到期：你漏掉的问题，按调度算法指定的日子回来了。"),
+        };
+        let _ = write!(
+            h,
+            "<div class=\"card banner\" id=\"due-banner\">{} <a class=\"button primary\" href=\"/review\">{}</a></div>",
+            esc(&msg),
+            esc(t(l, "Review them first", "先复习"))
+        );
+    }
     size(&mut h, &revdrill_catalog::counts(drills), l);
     if let Some(e) = db_error {
         if let ApiError::Internal(detail) = &e {

@@ -9,6 +9,7 @@ mod drills;
 mod feedback;
 mod phrases;
 mod progress;
+mod review;
 mod template;
 mod tracks;
 
@@ -47,6 +48,7 @@ pub fn router(state: AppState) -> Router {
         .merge(template::router())
         .merge(tracks::router())
         .merge(phrases::router())
+        .merge(review::router())
         .route("/api/session", get(session))
         .route("/assets/app.css", get(|| async { asset("text/css; charset=utf-8", include_str!("../assets/app.css")) }))
         .route("/assets/app.js", get(|| async { asset("text/javascript; charset=utf-8", include_str!("../assets/app.js")) }))

@@ -43,9 +43,11 @@ fn next_drill<'a>(catalog: &'a Catalog, p: &Progress) -> Option<&'a Drill> {
 /// the next suggested drill.
 async fn api(State(st): State<AppState>) -> Result<Json<serde_json::Value>, ApiError> {
     let p = load(&st).await?;
+    let due = super::review::due(&st, 0).await?;
     let next = next_drill(st.catalog(), &p).map(|d| d.id.clone());
     let scores: Vec<_> = p.history.iter().rev().filter(|a| a.score.is_some()).collect();
-    Ok(Json(json!({"scores": scores, "categories": p.categories, "drills": p.drills, "next": next})))
+    let review = json!({"due": due.count, "streak": due.streak});
+    Ok(Json(json!({"scores": scores, "categories": p.categories, "drills": p.drills, "next": next, "review": review})))
 }
 
 /// Score over time as an inline SVG line chart; colours come from CSS (light and dark).
@@ -132,6 +134,18 @@ async fn page(State(st): State<AppState>, lang: ReqLang, uri: Uri) -> Response {
     };
     let mut h = String::new();
     let _ = write!(h, "<h1>{}</h1>", esc(t(l, "Progress", "进度")));
+    if let Ok(d) = super::review::due(&st, 0).await {
+        let _ = write!(
+            h,
+            "<section class=\"card\" id=\"review-due\"><h2>{}</h2><p><b id=\"due-count\">{}</b> {} · <b id=\"streak\">{}</b> {} · <a href=\"/review\">{}</a></p></section>",
+            esc(t(l, "Spaced review", "间隔复习")),
+            d.count,
+            esc(t(l, "card(s) due today", "张卡片今天到期")),
+            d.streak,
+            esc(t(l, "day(s) in a row", "天连续练习")),
+            esc(t(l, "Due today", "今日复习"))
+        );
+    }
     if let Some(d) = next_drill(st.catalog(), &p) {
         let _ = write!(
             h,

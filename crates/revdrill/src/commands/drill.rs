@@ -21,7 +21,7 @@ use crate::saver::{Saved, Saver};
 pub fn run(app: &App, args: DrillArgs) -> Result<ExitCode> {
     let lang = app.lang;
     let mut out = crate::render::stdout();
-    let opened = app.open_store();
+    let mut opened = app.open_store();
     let drill = match (&args.id, &args.track) {
         (Some(id), _) => app.drill(id)?,
         (None, Some(track)) => match super::tracks::next_in_track(app, track, opened.as_ref().ok())? {
@@ -36,7 +36,14 @@ pub fn run(app: &App, args: DrillArgs) -> Result<ExitCode> {
                 return Ok(ExitCode::SUCCESS);
             }
         },
-        (None, None) => next_drill(app, opened.as_ref().ok()),
+        (None, None) => {
+            if let Ok(store) = opened.as_mut() {
+                // Due review cards first (their own reader, dropped before the drill's).
+                let tty = std::io::stdin().is_terminal();
+                super::review::offer(app, store, &mut AnswerReader::new(std::io::stdin().lock(), tty.then(editor_command)), tty)?;
+            }
+            next_drill(app, opened.as_ref().ok())
+        }
     };
     let mut saver = Saver::new(opened, &drill.id, lang);
 

@@ -91,7 +91,8 @@ fn show(app: &App, store: &mut SqliteStore, id: i64, dispute: bool, format: Form
 
 pub fn stats(app: &App, format: Format) -> Result<ExitCode> {
     let lang = app.lang;
-    let store = app.open_store().map_err(|e| app.store_error(e))?;
+    let mut store = app.open_store().map_err(|e| app.store_error(e))?;
+    let (due, streak) = super::review::due_and_streak(app, &mut store);
     let cats = store.category_stats().map_err(|e| app.store_error(e))?;
     let drills = store.drill_stats().map_err(|e| app.store_error(e))?;
     let mut out = crate::render::stdout();
@@ -101,10 +102,20 @@ pub fn stats(app: &App, format: Format) -> Result<ExitCode> {
             "categories": cats.iter().map(|c| json!({"category": c.category, "score": pct(c.earned, c.max), "earned": c.earned, "max": c.max, "attempts": c.attempts})).collect::<Vec<_>>(),
             "drills": drills,
             "disputed": store.disputes(None)?.len(),
+            "review": {"due": due, "streak": streak},
         });
         writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
         return Ok(ExitCode::SUCCESS);
     }
+    let line = match lang {
+        Lang::En => format!("Review cards due today: {due} · streak: {streak} day(s) in a row"),
+        Lang::Zh => format!("今天到期的复习卡片：{due} 张 · 连续练习：{streak} 天"),
+    };
+    writeln!(
+        out,
+        "{line}{}",
+        if due > 0 { render::dim(t(lang, "  (`revdrill review`)", "  （`revdrill review`）")) } else { String::new() }
+    )?;
     if cats.is_empty() {
         writeln!(
             out,

@@ -11,6 +11,7 @@ mod list;
 mod packs;
 mod phrases;
 mod ready;
+mod review;
 pub mod rules;
 mod scaffold;
 mod serve;
@@ -45,6 +46,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Export(a) => export::run(&app, a),
         Command::Tracks(a) => tracks::run(&app, a.format),
         Command::Phrases(a) => phrases::run(&app, a),
+        Command::Review(a) => review::run(&app, a),
         Command::Packs(p) => match p.command {
             PacksCommand::Check { dirs } => packs::check(&app, &dirs),
             PacksCommand::New { id, language, output } => scaffold::run(&app, &id, &language, &output),

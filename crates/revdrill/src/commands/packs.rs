@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Result;
+use revdrill_grader::corpus::series::{SERIES_FILE, Series, Verdict};
 use revdrill_grader::corpus::{self, Evaluation};
 use revdrill_grader::{Grader, check_concepts, lint_concepts};
 use revdrill_pack::{PackError, duplicate_ids, load_pack, parse_answers};
@@ -32,6 +33,10 @@ pub fn check(app: &App, dirs: &[PathBuf]) -> Result<ExitCode> {
     for dir in dirs {
         let (drills, errs) = load_pack(dir);
         problems.extend(errs.0);
+        let series = super::ready::load_series(dir).unwrap_or_else(|e| {
+            problems.push(PackError { file: e.file, line: None, field: "batch".into(), message: e.message });
+            None
+        });
         problems.extend(check_tracks(app, dir, &drills));
         seen.extend(drills.iter().cloned());
         for d in &drills {
@@ -46,7 +51,7 @@ pub fn check(app: &App, dirs: &[PathBuf]) -> Result<ExitCode> {
             if !Path::new(&audit).is_file() {
                 unaudited.push(audit);
             }
-            let gaps = super::ready::gaps(d, Path::new(&base));
+            let gaps = super::ready::gaps(d, Path::new(&base), series.as_ref());
             if !gaps.is_empty() {
                 not_ready.push((d.toml_path().to_string(), gaps));
             }
@@ -73,7 +78,7 @@ pub fn check(app: &App, dirs: &[PathBuf]) -> Result<ExitCode> {
                 writeln!(out, "{} {}", render_ok("ok"), d.id)?;
             }
         }
-        check_corpus(&mut out, lang, dir, &drills, &mut problems)?;
+        check_corpus(&mut out, lang, dir, &drills, series.as_ref(), &mut problems)?;
     }
     problems.extend(duplicate_ids(&seen));
     let mut err = crate::render::stderr();
@@ -106,17 +111,20 @@ pub fn check(app: &App, dirs: &[PathBuf]) -> Result<ExitCode> {
 }
 
 /// Grades the pack's labelled corpus (`DIR/corpus/**/*.toml`, see docs/pack-format.md) and prints
-/// each drill's agreement, false credit and misses. A file that cannot be read or names an
+/// each drill's agreement, false credit and misses (all files together, as tuned today), then its
+/// last fresh batch's before-tuning figures from `series`. A file that cannot be read or names an
 /// unknown drill, finding or item is a problem.
 fn check_corpus(
     out: &mut impl Write,
     lang: revdrill_pack::Lang,
     dir: &std::path::Path,
     drills: &[revdrill_pack::Drill],
+    series: Option<&Series>,
     problems: &mut Vec<PackError>,
 ) -> Result<()> {
     let mut files = Vec::new();
     collect_toml(&dir.join("corpus"), 2, &mut files);
+    files.retain(|f| !f.ends_with(SERIES_FILE));
     files.sort();
     let mut per_drill: std::collections::BTreeMap<String, Evaluation> = Default::default();
     for path in &files {
@@ -153,6 +161,17 @@ fn check_corpus(
             tl.misses,
             tl.positives,
         )?;
+        if let Some(Verdict::Last { batch, record, meets }) = series.map(|s| s.verdict(id)) {
+            let [a, f] = record.before;
+            let verdict =
+                if meets { t(lang, "meets the goal", "达到目标") } else { t(lang, "below the goal", "未达目标") };
+            writeln!(
+                out,
+                "  {} `{batch}` {} {a:.3} / {f:.3}: {verdict}",
+                t(lang, "last fresh batch", "最近的盲写批次"),
+                t(lang, "before tuning", "调优前"),
+            )?;
+        }
     }
     Ok(())
 }

@@ -6,6 +6,7 @@
 use std::io::{self, Write};
 use std::path::Path;
 
+use revdrill_grader::corpus::series::{GOAL_AGREEMENT, GOAL_MAX_FALSE_CREDIT, SERIES_FILE, Series, Verdict};
 use revdrill_pack::{Difficulty, Drill, Lang, Localized};
 
 use crate::i18n::t;
@@ -26,8 +27,9 @@ pub const TODO: &str = "TODO";
 /// One thing missing, in both languages.
 pub type Gap = (String, String);
 
-/// What `d` (whose folder is `folder`) lacks to ship; empty when it is ready.
-pub fn gaps(d: &Drill, folder: &Path) -> Vec<Gap> {
+/// What `d` (whose folder is `folder`) lacks to ship; empty when it is ready. `series` is the
+/// pack's record of fresh blind batches (`corpus/series.toml`), when it has one.
+pub fn gaps(d: &Drill, folder: &Path, series: Option<&Series>) -> Vec<Gap> {
     let mut g: Vec<Gap> = Vec::new();
     let mut gap = |en: String, zh: String| g.push((en, zh));
     let hard = d.difficulty != Difficulty::Easy;
@@ -61,6 +63,8 @@ pub fn gaps(d: &Drill, folder: &Path) -> Vec<Gap> {
     }
     if !has_corpus(&d.id, folder) {
         gap(format!("no labelled corpus ({CORPUS_DIR}/*.toml)"), format!("没有标注语料（{CORPUS_DIR}/*.toml）"));
+    } else if let Some((en, zh)) = batch_gap(&d.id, series) {
+        gap(en, zh);
     }
     if !folder.join(AUDIT_FILE).is_file() {
         gap(format!("no {AUDIT_FILE}"), format!("没有 {AUDIT_FILE}"));
@@ -78,6 +82,36 @@ fn has_corpus(id: &str, folder: &Path) -> bool {
         toml_files(&root.join(CORPUS_DIR), 2, &mut files);
     }
     files.iter().any(|f| std::fs::read_to_string(f).is_ok_and(|t| names(&t)))
+}
+
+/// Why the drill's last fresh blind batch does not let it ship, if it does not: no batch holds it,
+/// or the batch scored below the goal before tuning.
+fn batch_gap(id: &str, series: Option<&Series>) -> Option<Gap> {
+    let goal = format!("≥ {GOAL_AGREEMENT} / ≤ {GOAL_MAX_FALSE_CREDIT}");
+    match series.map(|s| s.verdict(id)) {
+        None | Some(Verdict::NoBatch) => Some((
+            format!("no fresh blind batch recorded in {CORPUS_DIR}/{SERIES_FILE}"),
+            format!("{CORPUS_DIR}/{SERIES_FILE} 中没有盲写的新批次"),
+        )),
+        Some(Verdict::Last { meets: true, .. }) => None,
+        Some(Verdict::Last { batch, record, .. }) => {
+            let [a, f] = record.before;
+            Some((
+                format!("last fresh batch `{batch}` scored {a:.3} / {f:.3} before tuning (goal {goal})"),
+                format!("最近的盲写批次 `{batch}` 调优前为 {a:.3} / {f:.3}（目标 {goal}）"),
+            ))
+        }
+    }
+}
+
+/// The fresh-batch series of the pack whose folder is `dir`: `dir/corpus/series.toml`, if any.
+pub fn load_series(dir: &Path) -> Result<Option<Series>, revdrill_grader::corpus::CorpusError> {
+    let path = dir.join(CORPUS_DIR).join(SERIES_FILE);
+    match std::fs::read_to_string(&path) {
+        Ok(text) => Series::parse(&path.display().to_string(), &text).map(Some),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(revdrill_grader::corpus::CorpusError { file: path.display().to_string(), message: e.to_string() }),
+    }
 }
 
 /// `*.toml` files under `dir`, at most `depth` folders deep.

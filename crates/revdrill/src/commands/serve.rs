@@ -17,6 +17,7 @@ pub fn run(app: &App, args: ServeArgs) -> Result<ExitCode> {
         return super::team::serve(app, url, args.addr, args.trust_proxy);
     }
     let state = AppState::new(app.catalog.clone(), &app.db_path, lang)?;
+    state.set_clock(app.clock);
     if !args.addr.ip().is_loopback() {
         eprintln!(
             "{}",

@@ -48,6 +48,7 @@ impl Env {
             .env_remove("LC_MESSAGES")
             .env("LANG", "C")
             .env_remove("REVDRILL_DB")
+            .env_remove("REVDRILL_NOW")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
