@@ -269,3 +269,120 @@ impl Db {
         Ok(out)
     }
 }
+
+/// One learner's progress on one assigned drill: a row of the cohort's CSV export.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResultRow {
+    /// Learner's name.
+    pub learner: String,
+    /// Learner's email.
+    pub email: String,
+    /// Assignment title.
+    pub assignment: String,
+    /// Due date, `YYYY-MM-DDTHH:MM:SSZ`, when set.
+    pub due: Option<String>,
+    /// Drill id.
+    pub drill: String,
+    /// Graded attempts of the drill.
+    pub attempts: i64,
+    /// Best score, when graded.
+    pub best: Option<i16>,
+}
+
+impl Db {
+    /// Every member's progress on every drill assigned to cohort `id`, by learner, then
+    /// assignment, then drill; `actor` must manage the cohort.
+    pub async fn cohort_results(&self, actor: &User, id: i64) -> Result<Vec<ResultRow>, TeamError> {
+        if !policy::can_manage_cohort(actor, self.cohort_relation(actor, id).await?) {
+            return Err(TeamError::Forbidden);
+        }
+        let rows = self
+            .client()
+            .await?
+            .query(
+                "SELECT u.name, u.email, a.title, \
+                        to_char(to_timestamp(a.due_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), \
+                        d.drill_id, count(t.id) FILTER (WHERE t.score IS NOT NULL), max(t.score) \
+                 FROM cohort_members m JOIN users u ON u.id = m.user_id \
+                 JOIN assignments a ON a.cohort_id = m.cohort_id \
+                 JOIN assignment_drills d ON d.assignment_id = a.id \
+                 LEFT JOIN attempts t ON t.user_id = u.id AND t.drill_id = d.drill_id \
+                 WHERE m.cohort_id = $1 \
+                 GROUP BY u.id, u.name, u.email, a.id, a.title, a.due_at, d.drill_id, d.position \
+                 ORDER BY u.name, u.id, a.id, d.position",
+                &[&id],
+            )
+            .await?;
+        Ok(rows
+            .iter()
+            .map(|r| ResultRow {
+                learner: r.get(0),
+                email: r.get(1),
+                assignment: r.get(2),
+                due: r.get(3),
+                drill: r.get(4),
+                attempts: r.get(5),
+                best: r.get(6),
+            })
+            .collect())
+    }
+}
+
+/// The rows as CSV (RFC 4180, CRLF), with a header line. A cell a spreadsheet would read as a
+/// formula (starting with `=`, `+`, `-`, `@`, tab or carriage return) gets a leading `'`, so a
+/// learner's name cannot run in the mentor's spreadsheet.
+pub fn results_csv(rows: &[ResultRow]) -> String {
+    let mut out = String::from("learner,email,assignment,due,drill,graded_attempts,best_score,done\r\n");
+    for r in rows {
+        let cells = [
+            r.learner.clone(),
+            r.email.clone(),
+            r.assignment.clone(),
+            r.due.clone().unwrap_or_default(),
+            r.drill.clone(),
+            r.attempts.to_string(),
+            r.best.map_or(String::new(), |b| b.to_string()),
+            if r.best.is_some() { "yes" } else { "no" }.to_string(),
+        ];
+        out.push_str(&cells.iter().map(|c| csv_cell(c)).collect::<Vec<_>>().join(","));
+        out.push_str("\r\n");
+    }
+    out
+}
+
+fn csv_cell(s: &str) -> String {
+    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{s}") } else { s.to_string() };
+    if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(learner: &str) -> ResultRow {
+        ResultRow {
+            learner: learner.into(),
+            email: "l@example.com".into(),
+            assignment: "Week 1, part \"A\"".into(),
+            due: Some("2030-01-01T00:00:00Z".into()),
+            drill: "d".into(),
+            attempts: 2,
+            best: Some(87),
+        }
+    }
+
+    #[test]
+    fn csv_quotes_what_needs_quoting_and_defuses_formulas() {
+        let csv = results_csv(&[row("=HYPERLINK(\"http://x\",\"y\")"), row("Li\nLearner"), row("-1+2")]);
+        let lines: Vec<&str> = csv.split("\r\n").collect();
+        assert_eq!(lines[0], "learner,email,assignment,due,drill,graded_attempts,best_score,done");
+        assert_eq!(
+            lines[1],
+            "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",l@example.com,\"Week 1, part \"\"A\"\"\",2030-01-01T00:00:00Z,d,2,87,yes"
+        );
+        assert!(lines[2].starts_with("\"Li\nLearner\","));
+        assert!(lines[3].starts_with("'-1+2,"));
+        let none = results_csv(&[ResultRow { best: None, attempts: 0, due: None, ..row("Chen") }]);
+        assert!(none.ends_with("Chen,l@example.com,\"Week 1, part \"\"A\"\"\",,d,0,,no\r\n"), "{none}");
+    }
+}

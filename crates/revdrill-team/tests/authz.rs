@@ -141,6 +141,7 @@ fn request(w: &World, route: &str, r: usize) -> (String, String, Option<Value>) 
             format!("/api/team/cohorts/{a}/assignments"),
             Some(json!({"title": format!("set {r}"), "drills": [DRILL], "due_at": 1_900_000_000})),
         ),
+        "`GET /api/team/cohorts/{cohort}/results.csv`" => ("GET", format!("/api/team/cohorts/{a}/results.csv"), None),
         "`GET /api/team/assignments`" => ("GET", "/api/team/assignments".into(), None),
         "`GET /api/drills`" => ("GET", "/api/drills".into(), None),
         "`GET /api/drills/{drill}`" => ("GET", format!("/api/drills/{DRILL}"), None),
@@ -177,6 +178,7 @@ const ROUTES: &[&str] = &[
     "POST /api/team/cohorts",
     "GET /api/team/cohorts/{cohort}",
     "POST /api/team/cohorts/{cohort}/assignments",
+    "GET /api/team/cohorts/{cohort}/results.csv",
     "GET /api/team/assignments",
     "GET /api/drills",
     "GET /api/drills/{drill}",
@@ -290,6 +292,15 @@ async fn lists_hold_only_what_the_role_may_see() {
     assert_eq!(queue(&mentor).await[0]["resolution"], Value::Null);
     let bad = s.post(&format!("/api/attempts/{}/disputes", w.attempt), Some(&learner), &json!({"finding": "no-such"})).await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // The mentor's CSV: one row per member and assigned drill, done or not.
+    let csv = s.get(&format!("/api/team/cohorts/{}/results.csv", w.cohort_a), Some(&mentor)).await;
+    assert!(csv.headers["content-type"].to_str().unwrap().starts_with("text/csv"));
+    let lines: Vec<&str> = csv.body.split("\r\n").filter(|l| !l.is_empty()).collect();
+    assert_eq!(lines.len(), 3, "{}", csv.body);
+    assert!(lines[1].starts_with(&format!("Chen Classmate,classmate@example.com,Week 1,,{DRILL},0,,no")), "{}", csv.body);
+    assert!(lines[2].starts_with(&format!("Li Learner,learner@example.com,Week 1,,{DRILL},1,")), "{}", csv.body);
+    assert!(lines[2].ends_with(",yes"), "{}", csv.body);
 
     // The learner's assignment shows the drill done with its score; the classmate's not done.
     let mine = s.get("/api/team/assignments", Some(&learner)).await.json();

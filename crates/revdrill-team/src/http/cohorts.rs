@@ -2,7 +2,7 @@
 //! mentor and admins) and assignments, assign a drill set, and a learner's own assignments.
 
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -19,6 +19,7 @@ pub fn router() -> Router<TeamState> {
         .route("/api/team/cohorts", get(list).post(create))
         .route("/api/team/cohorts/{id}", get(one))
         .route("/api/team/cohorts/{id}/assignments", post(assign))
+        .route("/api/team/cohorts/{id}/results.csv", get(results))
         .route("/api/team/assignments", get(mine))
 }
 
@@ -87,4 +88,17 @@ async fn assign(
 /// score per drill.
 async fn mine(State(st): State<TeamState>, me: CurrentUser) -> Result<Json<serde_json::Value>, TeamError> {
     Ok(Json(json!(st.db().my_assignments(&me.user).await?)))
+}
+
+/// `GET /api/team/cohorts/{id}/results.csv`: every member's progress on every assigned drill,
+/// as CSV (for its mentor and admins).
+async fn results(State(st): State<TeamState>, me: CurrentUser, Path(id): Path<String>) -> Result<Response, TeamError> {
+    let id = cohort_id(&id)?;
+    let rows = st.db().cohort_results(&me.user, id).await?;
+    let disposition = format!("attachment; filename=\"cohort-{id}-results.csv\"");
+    Ok((
+        [(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()), (header::CONTENT_DISPOSITION, disposition)],
+        crate::cohorts::results_csv(&rows),
+    )
+        .into_response())
 }
