@@ -13,6 +13,13 @@ instance). Then each learner, in its own thread, loops until the time is up: its
 the drill, and a graded attempt (the drill's model answers), each request sent to instance A or
 B in turn. It prints p50/p99 per endpoint and the throughput, then counts the rows: every 201 is
 exactly one finished attempt, none lost, none duplicated, none half-written. Exit 1 otherwise.
+
+Faults (optional): --restart-db restarts PostgreSQL (pg_ctl restart of the cluster in
+REVDRILL_TEST_PG_DIR) a third of the way in; --kill-instance kills instance B two thirds of the
+way in, after which learners whose connection is refused go to instance A (as a load balancer's
+health check would). Then a request cut off without an answer may have stored its attempt: the
+check becomes every 201 stored exactly once, and at most as many extra or unfinished rows as
+POSTs that got no answer; no 500 at any time.
 """
 
 import argparse
@@ -57,6 +64,8 @@ class Client:
     """One learner's keep-alive connections, one per instance."""
 
     def __init__(self, addrs):
+        self.addrs = addrs
+        self.down = set()
         self.conns = [http.client.HTTPConnection(a, timeout=TIMEOUT) for a in addrs]
         self.cookie = None
         self.turn = 0
@@ -65,6 +74,8 @@ class Client:
     def request(self, method, path, body=None, instance=None):
         i = self.turn % len(self.conns) if instance is None else instance
         self.turn += 1
+        if i in self.down:
+            i = next(j for j in range(len(self.conns)) if j not in self.down)
         headers = {"Host": "127.0.0.1"}
         if self.cookie:
             headers["Cookie"] = f"revdrill_session={self.cookie}"
@@ -82,6 +93,11 @@ class Client:
             except (OSError, http.client.HTTPException) as e:
                 c.close()
                 self.errors[type(e).__name__] = self.errors.get(type(e).__name__, 0) + 1
+                if isinstance(e, ConnectionRefusedError) and len(self.down) + 1 < len(self.conns):
+                    # Nothing was sent: the instance is gone; use another one from now on.
+                    self.down.add(i)
+                    i = next(j for j in range(len(self.conns)) if j not in self.down)
+                    continue
                 if method != "GET" or attempt == 2:
                     return 0, None, b""
         return 0, None, b""
@@ -96,6 +112,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--learners", type=int, default=20)
     ap.add_argument("--seconds", type=int, default=10)
+    ap.add_argument("--restart-db", action="store_true", help="restart PostgreSQL a third of the way in")
+    ap.add_argument("--kill-instance", action="store_true", help="kill instance B two thirds of the way in")
     args = ap.parse_args()
     if not (1 <= args.learners <= MAX_LEARNERS and 1 <= args.seconds <= MAX_SECONDS):
         sys.exit(f"--learners 1-{MAX_LEARNERS}, --seconds 1-{MAX_SECONDS}")
@@ -112,7 +130,7 @@ def main():
     servers = [start_server(binary, url) for _ in range(2)]
     addrs = [a for _, a in servers]
     try:
-        run(args, url, addrs, token)
+        run(args, url, addrs, token, servers)
     finally:
         for p, _ in servers:
             p.terminate()
@@ -139,7 +157,34 @@ def setup(addrs, token, n):
     return learners
 
 
-def run(args, url, addrs, token):
+def restart_db():
+    """pg_ctl restart of the test cluster (as its owner when root), keeping its port."""
+    folder = os.environ["REVDRILL_TEST_PG_DIR"]
+    data = os.path.join(folder, "data")
+    pg_ctl = subprocess.run(["bash", "-c", "readlink -f \"$(command -v pg_ctl || ls /usr/lib/postgresql/*/bin/pg_ctl | tail -n1)\""],
+                            check=True, capture_output=True, text=True).stdout.strip()
+    # -l: the server's output goes to its log file; without it the new postmaster would hold
+    # our pipe open forever.
+    cmd = [pg_ctl, "-D", data, "-l", os.path.join(folder, "server.log"), "-m", "fast", "-w", "restart"]
+    if os.geteuid() == 0:
+        cmd = ["runuser", "-u", "postgres", "--"] + cmd
+    t = time.monotonic()
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.monotonic() - t
+
+
+def faults(args, servers, start, log):
+    if args.restart_db:
+        time.sleep(max(0.0, start + args.seconds / 3 - time.monotonic()))
+        took = restart_db()
+        log.append(f"{time.monotonic() - start:5.1f} s: PostgreSQL restarted (down about {took:.1f} s)")
+    if args.kill_instance:
+        time.sleep(max(0.0, start + 2 * args.seconds / 3 - time.monotonic()))
+        servers[1][0].kill()
+        log.append(f"{time.monotonic() - start:5.1f} s: instance B killed")
+
+
+def run(args, url, addrs, token, servers):
     t0 = time.monotonic()
     learners = setup(addrs, token, args.learners)
     print(f"setup: {args.learners} learners joined in {time.monotonic() - t0:.1f} s (argon2id per join)")
@@ -173,10 +218,16 @@ def run(args, url, addrs, token):
 
     threads = [threading.Thread(target=learner, args=(c,)) for c in learners]
     start = time.monotonic()
+    log = []
+    chaos = threading.Thread(target=faults, args=(args, servers, start, log))
+    chaos.start()
     for t in threads:
         t.start()
     for t in threads:
         t.join()
+    chaos.join()
+    for line in log:
+        print(line)
     elapsed = time.monotonic() - start
     total = sum(len(v) for v in lat.values())
     print(f"{args.learners} learners, {elapsed:.1f} s, 2 instances: {total} requests, {total / elapsed:.0f} req/s, "
@@ -198,9 +249,19 @@ def run(args, url, addrs, token):
     rows, distinct, unfinished = psql(
         url, "SELECT count(*), count(DISTINCT id), count(*) FILTER (WHERE report_json IS NULL OR finished_at IS NULL) FROM attempts"
     ).split("|")
-    ok = int(rows) == len(created) == len(set(created)) == int(distinct) and int(unfinished) == 0
-    print(f"rows: {rows} attempts ({distinct} distinct, {unfinished} unfinished) for {len(created)} answered 201: "
-          + ("none lost, none duplicated, none half-written" if ok else "MISMATCH"))
+    unanswered = codes.get(("POST /api/drills/{id}/attempts", 0), 0)
+    errors500 = sum(n for (_, st), n in codes.items() if st >= 500 and st != 503)
+    stored = set(int(x) for x in psql(url, "SELECT id FROM attempts").split())
+    rows, distinct, unfinished = int(rows), int(distinct), int(unfinished)
+    if args.restart_db or args.kill_instance:
+        ok = (set(created) <= stored and len(created) == len(set(created)) and rows == distinct
+              and rows - len(created) <= unanswered and unfinished <= unanswered and errors500 == 0)
+        verdict = (f"every 201 stored once; {rows - len(created)} extra rows and {unfinished} unfinished for {unanswered} "
+                   f"POSTs cut off without an answer; no 500" if ok else "MISMATCH")
+    else:
+        ok = rows == len(created) == len(set(created)) == distinct and unfinished == 0 and set(created) == stored
+        verdict = "none lost, none duplicated, none half-written" if ok else "MISMATCH"
+    print(f"rows: {rows} attempts ({distinct} distinct, {unfinished} unfinished) for {len(created)} answered 201: {verdict}")
     sys.exit(0 if ok else 1)
 
 

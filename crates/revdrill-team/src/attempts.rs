@@ -67,6 +67,39 @@ impl Db {
         Ok(row.get(0))
     }
 
+    /// Stores a graded attempt whole: the answers, the score, the report and its categories in
+    /// one transaction, so it exists completely or not at all (what the server does: a
+    /// database that fails half-way leaves nothing for the learner to find ungraded).
+    pub async fn record_attempt(
+        &self,
+        user: UserId,
+        drill: &str,
+        lang: &str,
+        answers_json: &str,
+        graded: &Graded,
+    ) -> Result<AttemptId, TeamError> {
+        let mut c = self.client().await?;
+        let tx = c.transaction().await?;
+        let score = i16::from(graded.score);
+        let id: i64 = tx
+            .query_one(
+                "INSERT INTO attempts (user_id, drill_id, lang, answers_json, score, report_json, finished_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, revdrill_now()) RETURNING id",
+                &[&user, &drill, &lang, &answers_json, &score, &graded.report_json],
+            )
+            .await?
+            .get(0);
+        for (category, earned, max) in &graded.categories {
+            tx.execute(
+                "INSERT INTO attempt_categories (attempt_id, category, earned, max) VALUES ($1, $2, $3, $4)",
+                &[&id, category, earned, max],
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(id)
+    }
+
     /// Replaces the answers of `user`'s attempt in progress; `false` when they have no such attempt.
     pub async fn save_answers(&self, user: UserId, id: AttemptId, answers_json: &str) -> Result<bool, TeamError> {
         let n = self

@@ -1,5 +1,5 @@
-//! Attempts: submit a review (stored as the local app stores one: the answers first, then the
-//! graded report), list a user's attempts, read one attempt.
+//! Attempts: submit a review (graded, then stored whole in one transaction), list a user's
+//! attempts, read one attempt; disputes and the mentor's queue.
 
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, Uri};
@@ -41,8 +41,9 @@ fn parse(st: &TeamState, id: &str, body: &str) -> Result<AnswerSet, TeamError> {
     })
 }
 
-/// `POST /api/drills/{id}/attempts`: stores the signed-in user's answers, grades them, stores
-/// the grade; `201 {attempt, score, report}`. The body is the local app's answers JSON.
+/// `POST /api/drills/{id}/attempts`: grades the signed-in user's answers and stores the attempt
+/// whole (answers, report, categories: one transaction); `201 {attempt, score, report}`. The
+/// body is the local app's answers JSON.
 async fn submit(
     State(st): State<TeamState>,
     me: CurrentUser,
@@ -59,8 +60,8 @@ async fn submit(
             Ok((answers, json))
         })
         .await?;
-    // The answers are written before grading, so nothing typed is lost if grading fails.
-    let attempt = st.db().start_attempt(me.user.id, &drill_id, lang.code(), &answers_json).await?;
+    // Graded first, then stored whole in one transaction: a failure anywhere stores nothing
+    // (the client still holds the answers and may send them again), a 201 means all is stored.
     let (report, graded) = st
         .cpu(move |st| {
             let report = st.grader(st.drill(&drill_id)?).grade(&answers);
@@ -72,7 +73,7 @@ async fn submit(
             Ok((report, graded))
         })
         .await?;
-    st.db().finish_attempt(me.user.id, attempt, &graded).await?;
+    let attempt = st.db().record_attempt(me.user.id, &id, lang.code(), &answers_json, &graded).await?;
     let body = json!({ "attempt": attempt, "score": report.score, "report": report.to_json(lang) });
     Ok((StatusCode::CREATED, Json(body)).into_response())
 }
