@@ -12,7 +12,7 @@
 //! Architecture invariant: the server keeps no state between requests but the pool: sessions,
 //! rate-limit counts and everything else live in PostgreSQL, so instances can run side by side.
 //! Architecture invariant: every query is parameterised; every multi-row write is one
-//! transaction; a learner's answers are stored before they are graded.
+//! transaction; a submitted attempt is stored whole (answers, report, categories) or not at all.
 #![deny(missing_docs)]
 
 pub mod accounts;
