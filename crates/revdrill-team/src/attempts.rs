@@ -1,5 +1,6 @@
-//! Attempts on PostgreSQL: the same records as `revdrill-store`'s SQLite (answers first, then the
-//! graded report; categories; disputes), each belonging to a user.
+//! Attempts on PostgreSQL: the same records as `revdrill-store`'s SQLite (answers, graded report,
+//! categories, disputes), each belonging to a user. The server stores a submission whole with
+//! [`Db::record_attempt`]; `start_attempt` / `finish_attempt` are the trait's two steps.
 //!
 //! The async methods on [`Db`] take the owner's id; they are what the server calls. [`PgStore`]
 //! is the same data behind the synchronous [`revdrill_store::Store`] trait, for one user: what
@@ -69,7 +70,9 @@ impl Db {
 
     /// Stores a graded attempt whole: the answers, the score, the report and its categories in
     /// one transaction, so it exists completely or not at all (what the server does: a
-    /// database that fails half-way leaves nothing for the learner to find ungraded).
+    /// database that fails half-way leaves nothing for the learner to find ungraded). With a
+    /// submission `key` the user already stored, nothing is written and the earlier attempt's
+    /// id is returned with `false` (not new).
     pub async fn record_attempt(
         &self,
         user: UserId,
@@ -77,18 +80,25 @@ impl Db {
         lang: &str,
         answers_json: &str,
         graded: &Graded,
-    ) -> Result<AttemptId, TeamError> {
+        key: Option<&str>,
+    ) -> Result<(AttemptId, bool), TeamError> {
         let mut c = self.client().await?;
         let tx = c.transaction().await?;
         let score = i16::from(graded.score);
-        let id: i64 = tx
-            .query_one(
-                "INSERT INTO attempts (user_id, drill_id, lang, answers_json, score, report_json, finished_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, revdrill_now()) RETURNING id",
-                &[&user, &drill, &lang, &answers_json, &score, &graded.report_json],
+        let inserted = tx
+            .query_opt(
+                "INSERT INTO attempts (user_id, drill_id, lang, answers_json, score, report_json, finished_at, submission_key) \
+                 VALUES ($1, $2, $3, $4, $5, $6, revdrill_now(), $7) \
+                 ON CONFLICT (user_id, submission_key) DO NOTHING RETURNING id",
+                &[&user, &drill, &lang, &answers_json, &score, &graded.report_json, &key],
             )
-            .await?
-            .get(0);
+            .await?;
+        let Some(row) = inserted else {
+            let earlier =
+                tx.query_one("SELECT id FROM attempts WHERE user_id = $1 AND submission_key = $2", &[&user, &key]).await?;
+            return Ok((earlier.get(0), false));
+        };
+        let id: i64 = row.get(0);
         for (category, earned, max) in &graded.categories {
             tx.execute(
                 "INSERT INTO attempt_categories (attempt_id, category, earned, max) VALUES ($1, $2, $3, $4)",
@@ -97,7 +107,7 @@ impl Db {
             .await?;
         }
         tx.commit().await?;
-        Ok(id)
+        Ok((id, true))
     }
 
     /// Replaces the answers of `user`'s attempt in progress; `false` when they have no such attempt.

@@ -16,8 +16,11 @@ use tokio_postgres::NoTls;
 use crate::error::TeamError;
 
 /// The migrations, in order: (version, SQL).
-pub const MIGRATIONS: &[(i32, &str)] =
-    &[(1, include_str!("../migrations/0001_team.sql")), (2, include_str!("../migrations/0002_dispute_resolution.sql"))];
+pub const MIGRATIONS: &[(i32, &str)] = &[
+    (1, include_str!("../migrations/0001_team.sql")),
+    (2, include_str!("../migrations/0002_dispute_resolution.sql")),
+    (3, include_str!("../migrations/0003_submission_key.sql")),
+];
 
 /// The advisory lock key the migrations run under (the bytes of "revdrill").
 const MIGRATION_LOCK: i64 = 0x7265_7664_7269_6c6c;

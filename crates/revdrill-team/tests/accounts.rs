@@ -213,7 +213,7 @@ async fn a_version_1_database_gains_dispute_resolutions_and_keeps_its_rows() {
     .unwrap();
     let db = Db::connect(&url).await.unwrap();
     let v: i32 = sql_one(&db, "SELECT max(version) FROM revdrill_migrations").await;
-    assert_eq!(v, 2);
+    assert_eq!(v as usize, revdrill_team::db::MIGRATIONS.len());
     let kept: String = sql_one(&db, "SELECT finding || ':' || coalesce(resolution, 'open') FROM disputes").await;
     assert_eq!(kept, "f:open");
 }

@@ -4,7 +4,7 @@
 mod common;
 
 use axum::http::StatusCode;
-use common::{Server, fresh_database};
+use common::{DRILL, Server, fresh_database, model_answers, req};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn lost_connections_give_503_then_the_server_reconnects_by_itself() {
@@ -39,4 +39,32 @@ async fn lost_connections_give_503_then_the_server_reconnects_by_itself() {
     admin_db.batch_execute(&format!("ALTER DATABASE {name} ALLOW_CONNECTIONS true")).await.unwrap();
     let back = s.get("/api/team/me", Some(&admin)).await;
     assert_eq!(back.status, StatusCode::OK, "the same server, reconnected: {}", back.body);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_submission_resent_with_its_idempotency_key_is_stored_once() {
+    let Some(url) = fresh_database().await else { return };
+    let s = Server::new(&url, false).await;
+    let setup = s.db.init_admin("admin@example.com", "Ada").await.unwrap();
+    let me = s.join(&setup, "", "").await;
+    let submit = |key: Option<&'static str>| {
+        let mut r = req("POST", &format!("/api/drills/{DRILL}/attempts"), Some(&me), Some(model_answers()));
+        if let Some(k) = key {
+            r.headers_mut().insert("idempotency-key", k.parse().unwrap());
+        }
+        s.send(r)
+    };
+    let first = submit(Some("k-1")).await;
+    assert_eq!(first.status, StatusCode::CREATED, "{}", first.body);
+    let again = submit(Some("k-1")).await;
+    assert_eq!(again.status, StatusCode::OK, "the same submission again: {}", again.body);
+    assert_eq!(again.json()["attempt"], first.json()["attempt"]);
+    assert_eq!(again.json()["score"], first.json()["score"]);
+    assert_eq!(submit(Some("k-2")).await.status, StatusCode::CREATED, "another key is another attempt");
+    assert_eq!(submit(None).await.status, StatusCode::CREATED);
+    assert_eq!(submit(None).await.status, StatusCode::CREATED, "without a key every POST is an attempt");
+    let rows: i64 = s.db.client().await.unwrap().query_one("SELECT count(*) FROM attempts", &[]).await.unwrap().get(0);
+    assert_eq!(rows, 4);
+    let bad = submit(Some("has space")).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
 }

@@ -2,7 +2,7 @@
 //! attempts, read one attempt; disputes and the mentor's queue.
 
 use axum::extract::{Path, State};
-use axum::http::{StatusCode, Uri};
+use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -30,6 +30,16 @@ pub fn router() -> Router<TeamState> {
         .route("/api/team/disputes/{id}/resolution", post(resolve))
 }
 
+/// The optional `Idempotency-Key` header: 1-100 visible ASCII characters.
+fn submission_key(h: &HeaderMap) -> Result<Option<String>, TeamError> {
+    let Some(v) = h.get("idempotency-key") else { return Ok(None) };
+    let k = v.to_str().unwrap_or("");
+    if k.is_empty() || k.len() > 100 || !k.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(TeamError::invalid("Idempotency-Key", "1-100 visible ASCII characters", "1-100 个可见 ASCII 字符"));
+    }
+    Ok(Some(k.to_string()))
+}
+
 /// Reads an answers body for the drill `id` (the same format as the local app's).
 fn parse(st: &TeamState, id: &str, body: &str) -> Result<AnswerSet, TeamError> {
     parse_answers("body", body, Some(st.drill(id)?)).map_err(|errs| {
@@ -43,15 +53,18 @@ fn parse(st: &TeamState, id: &str, body: &str) -> Result<AnswerSet, TeamError> {
 
 /// `POST /api/drills/{id}/attempts`: grades the signed-in user's answers and stores the attempt
 /// whole (answers, report, categories: one transaction); `201 {attempt, score, report}`. The
-/// body is the local app's answers JSON.
+/// body is the local app's answers JSON. With an `Idempotency-Key` header the user sent before,
+/// nothing is stored again: `200` with the attempt stored the first time.
 async fn submit(
     State(st): State<TeamState>,
     me: CurrentUser,
     Path(id): Path<String>,
     ReqLang(lang): ReqLang,
+    headers: HeaderMap,
     JsonText(text): JsonText,
 ) -> Result<Response, TeamError> {
     let drill_id = st.drill(&id)?.id.clone();
+    let key = submission_key(&headers)?;
     let pid = drill_id.clone();
     let (answers, answers_json) = st
         .cpu(move |st| {
@@ -73,7 +86,15 @@ async fn submit(
             Ok((report, graded))
         })
         .await?;
-    let attempt = st.db().record_attempt(me.user.id, &id, lang.code(), &answers_json, &graded).await?;
+    let (attempt, new) = st.db().record_attempt(me.user.id, &id, lang.code(), &answers_json, &graded, key.as_deref()).await?;
+    if !new {
+        // The same submission again: the attempt stored the first time, as it was graded then.
+        let stored = st.db().own_attempt(me.user.id, attempt).await?.ok_or(TeamError::NotFound)?;
+        let report: Report = serde_json::from_str(stored.report_json.as_deref().unwrap_or("null"))
+            .map_err(|e| TeamError::Internal(format!("attempt #{attempt}: stored report: {e}")))?;
+        let body = json!({ "attempt": attempt, "score": report.score, "report": report.to_json(lang) });
+        return Ok((StatusCode::OK, Json(body)).into_response());
+    }
     let body = json!({ "attempt": attempt, "score": report.score, "report": report.to_json(lang) });
     Ok((StatusCode::CREATED, Json(body)).into_response())
 }
