@@ -92,9 +92,14 @@ impl<'t> Checker<'t> {
         }
     }
 
-    /// The summaries of this file's functions, computed once.
+    /// The summaries of this file's functions: the package's, when it was collected from this
+    /// very text (the usual case), else computed here once.
     pub(crate) fn units(&self) -> &[crate::summary::Unit] {
-        self.units.get_or_init(|| crate::summary::units(self.src, self.root, &self.package.fields))
+        self.units.get_or_init(|| {
+            let file = self.src.as_ptr() as usize;
+            let mine: Vec<crate::summary::Unit> = self.package.units.iter().filter(|u| u.file == file).cloned().collect();
+            if mine.is_empty() { crate::summary::units(self.src, self.root, &self.package.fields) } else { mine }
+        })
     }
 
     /// Records a finding spanning `node`.
@@ -318,10 +323,12 @@ fn imports<'t>(root: Node<'t>, src: &'t str) -> HashSet<&'t str> {
     out
 }
 
-/// `_test.go` files and files in well-known test-helper folders.
+/// `_test.go` files, the usual test-helper file names, and files in well-known test-helper
+/// folders.
 fn is_test_path(path: &str) -> bool {
     let mut parts = path.rsplit('/');
     let file = parts.next().unwrap_or("");
     file.ends_with("_test.go")
+        || matches!(file, "testing.go" | "testutil.go" | "testhelpers.go")
         || parts.any(|d| matches!(d, "testutil" | "testutils" | "testsuite" | "testhelper" | "testhelpers" | "tartest"))
 }

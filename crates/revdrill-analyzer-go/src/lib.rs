@@ -234,6 +234,9 @@ pub(crate) fn check_tree(
     if src.contains("revdrill:ignore") {
         out.retain(|d| !suppressed(src, d));
     }
+    if src.contains("nolint") {
+        out.retain(|d| !nolint(src, d));
+    }
     drop_subsumed(&mut out);
     Ok(out)
 }
@@ -248,6 +251,23 @@ fn suppressed(src: &str, d: &Diagnostic) -> bool {
             codes.is_empty() || codes.iter().any(|c| c.eq_ignore_ascii_case(d.code))
         })
     })
+}
+
+/// A golangci-lint `//nolint` on the finding's first line (or alone on the line above): bare, it silences every rule; with
+/// linter names (`//nolint:errcheck,gosec`), the rules that report what one of them reports
+/// ([`RuleInfo::nolint`]). The author already judged that line.
+fn nolint(src: &str, d: &Diagnostic) -> bool {
+    let at = (d.line as usize).saturating_sub(1);
+    let mut lines = src.lines().skip(at.saturating_sub(1));
+    let above = if at > 0 { lines.next().filter(|l| l.trim_start().starts_with("//nolint")) } else { None };
+    let Some(line) = lines.next() else { return false };
+    // On the line itself, or alone on the line above (golangci-lint applies it to the next
+    // statement).
+    let Some((_, rest)) = line.split_once("//nolint").or_else(|| above?.split_once("//nolint")) else { return false };
+    let Some(names) = rest.strip_prefix(':') else { return true };
+    let names = names.split(|c: char| c.is_whitespace() || c == '/').next().unwrap_or("");
+    let same = rule(d.code).map_or(&[][..], |r| r.nolint);
+    names.split(',').any(|n| n.eq_ignore_ascii_case("all") || same.iter().any(|s| s.eq_ignore_ascii_case(n)))
 }
 
 /// Sorts findings and drops exact duplicates (same rule, same place).

@@ -45,6 +45,17 @@ pub(crate) struct Package {
     pub vars: HashMap<String, Option<String>>,
     /// Summaries of every function, method and function literal of the package.
     pub units: Vec<crate::summary::Unit>,
+    /// Names passed as the wrapped error of `fmt.Errorf("...%w", x)` or `errors.Wrap(x, ...)`
+    /// somewhere in the package (`ErrNotFound`, `err`).
+    pub wrapped: HashSet<String>,
+    /// Functions and methods (`open`, `Store.Get`) that wrap an error they did not make
+    /// (`%w` of an `err` variable): what they return may hold a sentinel wrapped. With each,
+    /// the sentinel-like names (`ErrX`, `errX`) it mentions itself: those it returns as they
+    /// are, so a caller comparing with them by `==` is right.
+    pub wrapping: HashMap<String, HashSet<String>>,
+    /// Unexported channel fields of the package's structs (`Type.field`), with how they are
+    /// made, sent on and received from (GO022).
+    pub chans: HashMap<String, ChanFacts>,
     /// Lock orders of the whole package (GO019), computed once for all its files.
     pub lock_edges: std::sync::OnceLock<Vec<crate::summary::LockEdge>>,
 }
@@ -80,6 +91,12 @@ impl Package {
     }
 
     fn add_file(&mut self, src: &str, root: Node) {
+        if src.contains("%w") || src.contains("Wrap") || src.contains("WithStack") || src.contains("WithMessage") {
+            self.add_wraps(src, root);
+        }
+        if src.contains("chan") || src.contains("<-") {
+            self.add_chans(src, root);
+        }
         let mut c = root.walk();
         for decl in root.named_children(&mut c) {
             match decl.kind() {
@@ -106,6 +123,41 @@ impl Package {
                     }
                 }
                 _ => {}
+            }
+        }
+    }
+
+    /// Records what the file's wrapping calls wrap, and which functions wrap a received error.
+    fn add_wraps(&mut self, src: &str, root: Node) {
+        let mut c = root.walk();
+        for top in root.named_children(&mut c) {
+            if !matches!(top.kind(), "function_declaration" | "method_declaration" | "var_declaration") {
+                continue;
+            }
+            let t = text(top, src);
+            if !(t.contains("%w") || t.contains("Wrap") || t.contains("WithStack") || t.contains("WithMessage")) {
+                continue; // most declarations wrap nothing: skip the walk
+            }
+            let unit = match top.kind() {
+                "method_declaration" => format!("{}.{}", receiver_type(top, src), ast::function_name(top, src)),
+                _ => ast::function_name(top, src).to_string(),
+            };
+            let mut wraps_received = false;
+            let mut mentioned = HashSet::new();
+            ast::walk(top, true, &mut |n| {
+                if n.kind() == "identifier" && is_sentinel_name(text(n, src)) {
+                    mentioned.insert(text(n, src).to_string());
+                }
+                let Some(call) = ast::call(n, src) else { return true };
+                for arg in wrapped_args(&call, src) {
+                    let name = text(arg, src);
+                    wraps_received |= ast::is_err_name(name) && !is_sentinel_name(name);
+                    self.wrapped.insert(name.to_string());
+                }
+                true
+            });
+            if wraps_received && !unit.is_empty() {
+                self.wrapping.insert(unit, mentioned);
             }
         }
     }
@@ -142,6 +194,178 @@ impl Package {
                 _ => {}
             }
         }
+    }
+}
+
+/// `ErrNotFound`, `errSkip`: `Err`/`err` followed by an upper-case letter.
+pub(crate) fn is_sentinel_name(name: &str) -> bool {
+    name.len() > 3
+        && (name.starts_with("Err") || name.starts_with("err"))
+        && name[3..].starts_with(|c: char| c.is_ascii_uppercase())
+}
+
+/// What the package does with one channel field.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct ChanFacts {
+    /// `make(chan T)` stored in the field (literal or assignment).
+    pub unbuffered_makes: u32,
+    /// `make(chan T, n)` stored in the field (`n` not a literal 0).
+    pub buffered_makes: u32,
+    /// Receives and `range` loops on the field.
+    pub receives: u32,
+    /// A receive that is a case of a `select` with another case that returns: the function
+    /// it is in (`Type.method`), once it may have left without receiving.
+    pub abandoned_by: Option<String>,
+    /// Used any other way (passed, returned, copied, closed): the rule stays quiet.
+    pub escapes: bool,
+}
+
+impl Package {
+    /// Collects [`ChanFacts`] from the methods of one file (fields reached through the
+    /// receiver) and the struct literals of the package's types.
+    fn add_chans(&mut self, src: &str, root: Node) {
+        let mut c = root.walk();
+        for top in root.named_children(&mut c) {
+            let t = text(top, src);
+            if !(t.contains("<-") || t.contains("chan")) {
+                continue; // no channel in sight: skip the walk
+            }
+            let recv = if top.kind() == "method_declaration" { receiver_name(top, src) } else { None };
+            let (ty, method) = (receiver_type(top, src), ast::function_name(top, src));
+            ast::walk(top, true, &mut |n| {
+                match n.kind() {
+                    "keyed_element" => self.literal_make(src, n),
+                    "selector_expression" => {
+                        let (Some(r), Some(op)) = (recv, n.child_by_field_name("operand")) else { return true };
+                        let Some(field) = n.child_by_field_name("field").map(|f| text(f, src)) else { return true };
+                        if text(op, src) != r || !field.starts_with(|ch: char| ch.is_ascii_lowercase()) {
+                            return true;
+                        }
+                        let key = format!("{ty}.{field}");
+                        let use_kind = chan_use(n, src);
+                        if matches!(use_kind, ChanUse::Other) && !self.chans.contains_key(&key) {
+                            return true; // most fields are no channels: only note uses of known ones
+                        }
+                        let facts = self.chans.entry(key).or_default();
+                        match use_kind {
+                            ChanUse::Send | ChanUse::Field => {}
+                            ChanUse::Make(buffered) => {
+                                if buffered {
+                                    facts.buffered_makes += 1
+                                } else {
+                                    facts.unbuffered_makes += 1
+                                }
+                            }
+                            ChanUse::Receive(abandoned) => {
+                                facts.receives += 1;
+                                if abandoned {
+                                    facts.abandoned_by = Some(format!("{ty}.{method}"));
+                                }
+                            }
+                            ChanUse::Other => facts.escapes = true,
+                        }
+                    }
+                    _ => {}
+                }
+                true
+            });
+        }
+    }
+
+    /// `field: make(chan T[, n])` in a literal of a package struct.
+    fn literal_make(&mut self, src: &str, n: Node) {
+        let (Some(k), Some(v)) = (n.named_child(0), n.named_child(1)) else { return };
+        let Some(lit) = n.parent().and_then(|p| p.parent()).filter(|p| p.kind() == "composite_literal") else { return };
+        let Some(ty) = literal_type(lit, src) else { return };
+        let v = if v.kind() == "literal_element" { v.named_child(0).unwrap_or(v) } else { v };
+        if let Some(buffered) = make_chan(v, src) {
+            let facts = self.chans.entry(format!("{ty}.{}", text(k, src))).or_default();
+            if buffered { facts.buffered_makes += 1 } else { facts.unbuffered_makes += 1 }
+        }
+    }
+}
+
+/// How a `recv.field` selector is used.
+enum ChanUse {
+    Send,
+    /// Assigned `make(chan T[, n])`: whether with a buffer.
+    Make(bool),
+    /// Received from; true when in a `select` case next to a case that returns.
+    Receive(bool),
+    /// Read as the operand of a longer path (`s.ch.x`) or a method call: not the channel.
+    Field,
+    Other,
+}
+
+fn chan_use(sel: Node, src: &str) -> ChanUse {
+    let Some(parent) = sel.parent() else { return ChanUse::Other };
+    match parent.kind() {
+        "send_statement" if parent.child_by_field_name("channel").is_some_and(|c| c.id() == sel.id()) => ChanUse::Send,
+        "unary_expression" if parent.child_by_field_name("operator").is_some_and(|o| o.kind() == "<-") => {
+            ChanUse::Receive(abandoned_receive(parent))
+        }
+        "range_clause" => ChanUse::Receive(false),
+        "selector_expression" | "call_expression" => ChanUse::Field,
+        "expression_list" => {
+            let assign = parent.parent().filter(|a| a.kind() == "assignment_statement");
+            let Some(assign) = assign.filter(|a| a.child_by_field_name("left").is_some_and(|l| l.id() == parent.id())) else {
+                return ChanUse::Other;
+            };
+            let value = ast::assigned_values(assign).into_iter().next();
+            value.and_then(|v| make_chan(v, src)).map_or(ChanUse::Other, ChanUse::Make)
+        }
+        _ => ChanUse::Other,
+    }
+}
+
+/// `make(chan T[, n])`: `Some(buffered)`.
+fn make_chan(v: Node, src: &str) -> Option<bool> {
+    let call = ast::call(v, src).filter(|k| k.name == "make" && k.receiver.is_none())?;
+    (call.args.first()?.kind() == "channel_type").then(|| call.args.get(1).is_some_and(|n| text(*n, src) != "0"))
+}
+
+/// The receive `<-x` is the communication of a `select` case outside any loop (a one-shot
+/// wait, not a serving loop), and another case of that `select` returns: the function may
+/// leave without ever receiving.
+fn abandoned_receive(recv: Node) -> bool {
+    let mut n = recv;
+    for _ in 0..3 {
+        let Some(p) = n.parent() else { return false };
+        if p.kind() == "communication_case" {
+            let Some(select) = p.parent() else { return false };
+            let looped = ast::ancestors(select, None)
+                .iter()
+                .take_while(|a| !matches!(a.kind(), "function_declaration" | "method_declaration" | "func_literal"))
+                .any(|a| a.kind() == "for_statement");
+            if looped {
+                return false;
+            }
+            let mut c = select.walk();
+            return select.named_children(&mut c).any(|case| {
+                case.id() != p.id()
+                    && matches!(case.kind(), "communication_case" | "default_case")
+                    && ast::statements(case).iter().any(|s| s.kind() == "return_statement")
+            });
+        }
+        n = p;
+    }
+    false
+}
+
+/// The identifiers a call wraps as an error: the arguments after a format with `%w`
+/// (`fmt.Errorf`), or the first argument of `errors.Wrap`/`Wrapf`/`WithStack`/`WithMessage`
+/// and friends (pkg/errors, cockroachdb/errors).
+pub(crate) fn wrapped_args<'t>(call: &ast::Call<'t>, src: &str) -> Vec<Node<'t>> {
+    let idents = |args: &[Node<'t>]| args.iter().copied().filter(|a| a.kind() == "identifier").collect::<Vec<_>>();
+    match call.name {
+        "Errorf" | "Newf" | "NewWithDepthf" => {
+            let Some(i) = call.args.iter().position(|a| a.kind().ends_with("string_literal")) else { return Vec::new() };
+            if text(call.args[i], src).contains("%w") { idents(&call.args[i + 1..]) } else { Vec::new() }
+        }
+        "Wrap" | "Wrapf" | "WithStack" | "WithMessage" | "WithMessagef" | "Mark" | "WithDetail" | "WithHint" => {
+            idents(&call.args[..call.args.len().min(1)])
+        }
+        _ => Vec::new(),
     }
 }
 

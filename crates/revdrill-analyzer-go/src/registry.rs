@@ -23,6 +23,9 @@ pub struct RuleInfo {
     pub diff_only: bool,
     /// The words a reviewer uses for what this rule finds: drafted answer keys grade with them.
     pub vocabulary: Vocabulary,
+    /// golangci-lint linter names that report the same thing: `//nolint:NAME` on the line
+    /// silences this rule too (a bare `//nolint` silences every rule).
+    pub nolint: &'static [&'static str],
     /// The raw doc comment (lines carry the leading space of `/// `); see [`RuleInfo::doc`].
     #[serde(skip)]
     pub raw_doc: &'static str,
@@ -75,6 +78,7 @@ macro_rules! declare_rule {
             level: $level:ident,
             summary: ($en:literal, $zh:literal) $(,)?
             $(diff_only: $diff_only:literal $(,)?)?
+            $(nolint: [$($nolint:literal),* $(,)?] $(,)?)?
             vocabulary: {
                 category: $cat:literal,
                 item: $item:literal,
@@ -95,6 +99,7 @@ macro_rules! declare_rule {
                 summary_en: $en,
                 summary_zh: $zh,
                 diff_only: false $(|| $diff_only)?,
+                nolint: &[$($($nolint),*)?],
                 vocabulary: $crate::registry::Vocabulary { category: $cat, item: $item, general: $general, en: $ven, zh: $vzh },
                 raw_doc: concat!($($doc, "\n"),+),
             };

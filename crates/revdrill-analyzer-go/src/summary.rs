@@ -29,6 +29,8 @@ pub(crate) enum Op {
     Close,
     Wait,
     Done,
+    /// `Signal()` or `Broadcast()` of a `sync.Cond`: what a `Wait` on it waits for.
+    Signal,
     /// A call to the unit named by the key (`Server.flush`, `flush`).
     Call,
 }
@@ -41,6 +43,9 @@ pub(crate) struct Event {
     pub range: (usize, usize),
     /// Inside a `defer`: runs at return, not here.
     pub deferred: bool,
+    /// Under `if flag { ... }` with a plain boolean name (`if needLock { mu.Lock() }`): taken
+    /// only when the caller asks, so a caller holding the lock is not deadlocked by it.
+    pub conditional: bool,
 }
 
 /// `held` is held while `taken` is locked, at `range` of the unit starting at `unit`,
@@ -54,6 +59,9 @@ pub(crate) struct Unit {
     pub name: String,
     /// Start byte of the unit (unique within its file).
     pub start: usize,
+    /// Which file of the package the unit is in: the address of that file's source text,
+    /// which stays put while the package is analysed (see [`crate::checker::Checker::units`]).
+    pub file: usize,
     pub events: Vec<Event>,
 }
 
@@ -65,8 +73,8 @@ impl Unit {
             match e.op {
                 // Lets the caller's lock go first: made to be called with it held.
                 Op::Unlock if e.key == mutex => return None,
-                Op::Lock if e.key == mutex => return Some(Vec::new()),
-                Op::RLock if shared_too && e.key == mutex => return Some(Vec::new()),
+                Op::Lock if e.key == mutex && !e.conditional => return Some(Vec::new()),
+                Op::RLock if shared_too && e.key == mutex && !e.conditional => return Some(Vec::new()),
                 Op::Call if depth > 0 => {
                     for u in units.iter().filter(|u| u.name == e.key && u.name != self.name) {
                         if let Some(mut chain) = u.lock_chain(mutex, shared_too, units, depth - 1) {
@@ -96,6 +104,22 @@ impl Unit {
         }
     }
 
+    /// True when the unit, called with `mutex` held, returns with it released: it unlocks
+    /// what its caller locked (`tryGrantLockedAndUnlock`, a `defer mu.Unlock()` it did not
+    /// pair with a lock of its own).
+    pub(crate) fn releases(&self, mutex: &str) -> bool {
+        let mut held = true;
+        for e in self.events.iter().filter(|e| e.key == mutex && !e.deferred) {
+            match e.op {
+                Op::Unlock => held = false,
+                Op::Lock | Op::RLock => held = true,
+                _ => {}
+            }
+        }
+        let deferred_unlock = self.events.iter().any(|e| e.deferred && e.op == Op::Unlock && e.key == mutex);
+        !held || deferred_unlock
+    }
+
     /// True when the unit (or, `depth` calls deep, a unit it calls) locks `mutex`.
     pub(crate) fn locks(&self, mutex: &str, units: &[Unit], depth: usize) -> bool {
         self.events.iter().any(|e| match e.op {
@@ -117,25 +141,33 @@ pub(crate) fn units(src: &str, root: Node, fields: &HashMap<(String, String), St
         if !matches!(top.kind(), "function_declaration" | "method_declaration") {
             continue;
         }
+        let t = text(top, src);
+        // Locals only name what a unit locks, waits on, sends on or closes; a declaration that
+        // does none of that yields calls only, whose keys need no locals.
+        let (locals, buffered) =
+            if NAMED_OPS.iter().any(|w| t.contains(w)) { locals_of(top, src) } else { (Vec::new(), Vec::new()) };
         let ctx = Ctx {
             src,
             recv: receiver_name(top, src),
             recv_type: receiver_type(top, src),
             top: top.start_byte(),
-            locals: local_names(top, src),
+            locals,
             fields,
-            buffered: buffered_locals(top, src),
+            buffered,
         };
-        for func in
+        let funcs = if t.get(4..).is_some_and(|rest| rest.contains("func")) {
             ast::collect(top, true, &mut |n| matches!(n.kind(), "function_declaration" | "method_declaration" | "func_literal"))
-        {
+        } else {
+            vec![top]
+        };
+        for func in funcs {
             let name = match func.kind() {
                 "method_declaration" => format!("{}.{}", ctx.recv_type, ast::function_name(func, src)),
                 "function_declaration" => ast::function_name(func, src).to_string(),
                 _ => String::new(),
             };
             let Some(body) = ast::body(func) else { continue };
-            out.push(Unit { name, start: func.start_byte(), events: events(&ctx, body) });
+            out.push(Unit { name, start: func.start_byte(), file: src.as_ptr() as usize, events: events(&ctx, body) });
         }
     }
     out
@@ -173,43 +205,41 @@ impl Ctx<'_> {
     }
 }
 
-/// Locals assigned `make(chan T, n)`.
-fn buffered_locals<'s>(top: Node<'s>, src: &'s str) -> Vec<&'s str> {
-    let mut out = Vec::new();
-    ast::walk(top, true, &mut |n| {
-        if n.kind() == "short_var_declaration" || n.kind() == "assignment_statement" {
-            let names = ast::assigned_names(n, src);
-            for (name, value) in names.iter().zip(ast::assigned_values(n)) {
-                let make = ast::call(value, src).filter(|k| k.name == "make" && k.receiver.is_none() && k.args.len() == 2);
-                if make.is_some_and(|k| text(k.args[0], src).starts_with("chan")) {
-                    out.push(*name);
-                }
-            }
-        }
-        true
-    });
-    out
-}
+/// Text that shows a declaration acts on a named lock, channel or wait group.
+const NAMED_OPS: &[&str] = &["Lock", "Wait", "<-", "close(", "Done()", "Signal", "Broadcast"];
 
-/// Parameters and variables declared anywhere under a top-level declaration.
-fn local_names<'s>(top: Node, src: &'s str) -> Vec<&'s str> {
-    let mut out = Vec::new();
+/// Parameters and variables declared anywhere under a top-level declaration, and the locals
+/// among them assigned `make(chan T, n)`, in one walk.
+fn locals_of<'s>(top: Node<'s>, src: &'s str) -> (Vec<&'s str>, Vec<&'s str>) {
+    let (mut locals, mut buffered) = (Vec::new(), Vec::new());
     ast::walk(top, true, &mut |n| {
         match n.kind() {
             "parameter_declaration" | "var_spec" => {
                 let mut c = n.walk();
-                out.extend(n.children_by_field_name("name", &mut c).map(|x| text(x, src)));
+                locals.extend(n.children_by_field_name("name", &mut c).map(|x| text(x, src)));
             }
-            "short_var_declaration" | "range_clause" => {
-                if let Some(l) = n.child_by_field_name("left") {
-                    out.extend(ast::list_items(l).into_iter().map(|x| text(x, src)));
+            "short_var_declaration" | "range_clause" | "assignment_statement" => {
+                if n.kind() != "assignment_statement"
+                    && let Some(l) = n.child_by_field_name("left")
+                {
+                    locals.extend(ast::list_items(l).into_iter().map(|x| text(x, src)));
+                }
+                if n.kind() != "range_clause" {
+                    let names = ast::assigned_names(n, src);
+                    for (name, value) in names.iter().zip(ast::assigned_values(n)) {
+                        let make =
+                            ast::call(value, src).filter(|k| k.name == "make" && k.receiver.is_none() && k.args.len() == 2);
+                        if make.is_some_and(|k| text(k.args[0], src).starts_with("chan")) {
+                            buffered.push(*name);
+                        }
+                    }
                 }
             }
             _ => {}
         }
         true
     });
-    out
+    (locals, buffered)
 }
 
 /// The events of one body, closures left out; operations in a `select` with a `default` do
@@ -219,7 +249,16 @@ fn events(ctx: &Ctx, body: Node) -> Vec<Event> {
     // The statement kind each call or expression sits directly in, noted when the statement is
     // visited (before its child): `Node::parent` would cost the depth of the node.
     let mut stmt_of: std::collections::HashMap<usize, &'static str> = std::collections::HashMap::new();
+    // Byte ranges of `if flag { ... }` bodies (see [`Event::conditional`]).
+    let mut flagged: Vec<(usize, usize)> = Vec::new();
     ast::walk(body, false, &mut |n| {
+        if n.kind() == "if_statement"
+            && n.child_by_field_name("condition").is_some_and(|c| c.kind() == "identifier")
+            && let Some(then) = n.child_by_field_name("consequence")
+        {
+            flagged.push((then.start_byte(), then.end_byte()));
+        }
+        let conditional = flagged.iter().any(|&(a, b)| a <= n.start_byte() && n.end_byte() <= b);
         if n.kind() == "select_statement" && has_default(n) {
             return false;
         }
@@ -232,7 +271,7 @@ fn events(ctx: &Ctx, body: Node) -> Vec<Event> {
         let push = |out: &mut Vec<Event>, op: Op, key: Option<String>| {
             if let Some(key) = key {
                 let deferred = in_stmt == Some("defer_statement");
-                out.push(Event { op, key, range: (n.start_byte(), n.end_byte()), deferred });
+                out.push(Event { op, key, range: (n.start_byte(), n.end_byte()), deferred, conditional });
             }
         };
         match n.kind() {
@@ -265,6 +304,7 @@ fn events(ctx: &Ctx, body: Node) -> Vec<Event> {
                         ("Unlock" | "RUnlock", 0, Some(_)) => push(&mut out, Op::Unlock, on),
                         ("Wait", 0, Some(_)) => push(&mut out, Op::Wait, on),
                         ("Done", 0, Some(_)) if in_stmt.is_some() => push(&mut out, Op::Done, on),
+                        ("Signal" | "Broadcast", 0, Some(_)) if in_stmt.is_some() => push(&mut out, Op::Signal, on),
                         ("close", 1, None) => push(&mut out, Op::Close, ctx.key(call.args[0])),
                         (name, _, Some(r)) if ctx.recv == Some(text(r, ctx.src)) => {
                             push(&mut out, Op::Call, Some(format!("{}.{name}", ctx.recv_type)))

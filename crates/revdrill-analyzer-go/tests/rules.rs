@@ -38,6 +38,7 @@ macro_rules! fixture_tests {
 
 fixture_tests! {
     go001: "GO001_goroutine_blocked_forever.go";
+    go001_test_file: "GO001_goroutine_blocked_forever_test.go";
     go002: "GO002_goroutine_waits_only_on_context.go";
     go003: "GO003_cancelled_context_use.go";
     go004: "GO004_check_then_act.go";
@@ -57,6 +58,7 @@ fixture_tests! {
     go019: "GO019_lock_order_inversion.go";
     go020: "GO020_blocked_while_locked.go";
     go021: "GO021_timer_drain_after_receive.go";
+    go022: "GO022_send_after_receiver_gone.go";
 }
 
 /// Version-gated rules stay quiet on modules that already have the fix.
@@ -129,4 +131,26 @@ fn test_files_get_only_the_rules_that_matter_there() {
     let locked = count("GO020_blocked_while_locked.go", "p/x.go");
     assert!(locked > 0);
     assert_eq!(count("GO020_blocked_while_locked.go", "p/x_test.go"), locked);
+}
+
+/// The failure-path exemption is for test code only: the same fixture outside a test file
+/// reports the three leaks that only a failing test reaches as well.
+#[test]
+fn failure_paths_count_outside_tests() {
+    let fixture = "GO001_goroutine_blocked_forever_test.go";
+    let source = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(fixture)).unwrap();
+    let options = Options { select: vec!["GO001".into()], ..Options::default() };
+    assert_eq!(analyze_source("p/blocked.go", &source, &options).len(), 5);
+    assert_eq!(analyze_source("p/blocked_test.go", &source, &options).len(), 2);
+}
+
+/// `//nolint` (bare, or naming a linter that reports the same thing as the rule) silences the
+/// rule on that line, or on the next one when it stands alone; naming an unrelated linter
+/// does not.
+#[test]
+fn nolint_comments() {
+    let src = "package p\n\nimport \"sync\"\n\nfunc f(mus []*sync.Mutex) {\n\tfor _, mu := range mus {\n\t\tmu.Lock()\n\t\tdefer mu.Unlock() //nolint:deferloop // held until return on purpose\n\t}\n\tfor _, mu := range mus {\n\t\tmu.Lock()\n\t\tdefer mu.Unlock() //nolint:gosec\n\t}\n\tfor _, mu := range mus {\n\t\tmu.Lock()\n\t\tdefer mu.Unlock() //nolint\n\t}\n\tfor _, mu := range mus {\n\t\tmu.Lock()\n\t\t//nolint:deferloop // alone on the line above\n\t\tdefer mu.Unlock()\n\t}\n}\n";
+    let options = Options { select: vec!["GO015".into()], ..Options::default() };
+    let lines: Vec<u32> = analyze_source("p.go", src.as_bytes(), &options).iter().map(|d| d.line).collect();
+    assert_eq!(lines, vec![12]);
 }

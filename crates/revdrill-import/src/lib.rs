@@ -191,6 +191,9 @@ impl Imported {
     }
 
     /// Writes `DIR/<id>/drill.toml` and `change.diff`; refuses to overwrite an existing drill.
+    /// All or nothing: both files are written in a new hidden folder beside it, then moved in
+    /// (the folder renamed, or into an existing folder that has no `drill.toml` yet, the diff
+    /// first and `drill.toml` last); a failure (a full disk) removes what was written.
     pub fn write(&self, dir: &Path) -> Result<PathBuf, ImportError> {
         let folder = dir.join(&self.id);
         if folder.join("drill.toml").exists() {
@@ -200,12 +203,33 @@ impl Imported {
             let path = path.to_path_buf();
             move |source| ImportError::Io { path, source }
         };
-        std::fs::create_dir_all(&folder).map_err(io(&folder))?;
-        let diff_path = folder.join("change.diff");
-        std::fs::write(&diff_path, &self.diff).map_err(io(&diff_path))?;
-        let toml_path = folder.join("drill.toml");
-        std::fs::write(&toml_path, &self.drill_toml).map_err(io(&toml_path))?;
-        Ok(folder)
+        std::fs::create_dir_all(dir).map_err(io(dir))?;
+        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
+        let tmp = dir.join(format!(".{}.import-{}-{nanos}", self.id, std::process::id()));
+        std::fs::create_dir(&tmp).map_err(io(&tmp))?;
+        let r = self.write_into(&tmp, &folder);
+        let _ = std::fs::remove_dir_all(&tmp);
+        r.map(|()| folder)
+    }
+
+    /// Writes both files in `tmp`, then moves them to `folder`. Errors name the final paths.
+    fn write_into(&self, tmp: &Path, folder: &Path) -> Result<(), ImportError> {
+        let io = |path: PathBuf| move |source| ImportError::Io { path, source };
+        for (name, text) in [("change.diff", &self.diff), ("drill.toml", &self.drill_toml)] {
+            let file = std::fs::File::create(tmp.join(name)).map_err(io(folder.join(name)))?;
+            let mut w = std::io::BufWriter::new(file);
+            std::io::Write::write_all(&mut w, text.as_bytes()).map_err(io(folder.join(name)))?;
+            let file = w.into_inner().map_err(|e| io(folder.join(name))(e.into_error()))?;
+            file.sync_all().map_err(io(folder.join(name)))?;
+        }
+        if std::fs::rename(tmp, folder).is_ok() {
+            return Ok(());
+        }
+        // The folder exists (without a drill.toml): move the files in, drill.toml last.
+        for name in ["change.diff", "drill.toml"] {
+            std::fs::rename(tmp.join(name), folder.join(name)).map_err(io(folder.join(name)))?;
+        }
+        Ok(())
     }
 }
 

@@ -80,6 +80,13 @@ pub fn parse_answers(file: &str, text: &str, drill: Option<&Drill>) -> Result<An
         let message = "expected an object {\"line\": N, \"body\": \"…\"}".to_string();
         errs.push(|| err(Some(lines.line(c.start)), format!("comments[{i}]"), message));
     }
+    for (key, first, again) in &at.repeated {
+        errs.push(|| {
+            let message =
+                format!("given twice (first on line {}); only one answer per item is kept, so merge them", lines.line(*first));
+            err(Some(lines.line(*again)), format!("answers.{key}"), message)
+        });
+    }
     let Some(drill) = drill else { return errs.into_result(file, set) };
     if set.drill.is_empty() {
         set.drill = drill.id.clone();
@@ -168,6 +175,9 @@ struct Locations<'a> {
     drill: Option<usize>,
     /// Each key of `answers` (escaped keys are decoded), at its first occurrence.
     answers: HashMap<std::borrow::Cow<'a, str>, usize>,
+    /// Keys of `answers` given again: (key, first offset, repeated offset). The parser keeps
+    /// only the last value, so each is an error rather than a silently dropped answer.
+    repeated: Vec<(std::borrow::Cow<'a, str>, usize, usize)>,
     /// Each element of `comments`, in order.
     comments: Vec<CommentAt>,
 }
@@ -189,7 +199,12 @@ impl<'a> Locations<'a> {
                 s.skip_value();
             }
             "answers" if s.peek() == Some(b'{') => s.object(&mut |s, k, k_at| {
-                at.answers.entry(k).or_insert(k_at);
+                match at.answers.get(&k) {
+                    Some(&first) => at.repeated.push((k, first, k_at)),
+                    None => {
+                        at.answers.insert(k, k_at);
+                    }
+                }
                 s.skip_value();
             }),
             "comments" if s.peek() == Some(b'[') => s.array(&mut |s| {

@@ -90,3 +90,23 @@ fn text_over_the_size_cap_is_refused_before_parsing() {
     assert_eq!(errs.len(), 1);
     assert_eq!(errs[0].to_string(), "huge.json: answers file is larger than 4 MiB");
 }
+
+/// Hostile probe: an item given twice. JSON parsers keep the last value, so the first answer
+/// (here the long one) was silently dropped and graded as if never written. Now both places
+/// are named, with or without a drill to check against (the escaped spelling is the same key).
+#[test]
+fn an_item_given_twice_is_refused_naming_both_lines() {
+    check(
+        "{\"answers\": {\n \"concurrency\": \"a long careful answer\",\n \"testing\": \"t\",\n \"concurrency\": \"\"\n}}",
+        "a.json:4: answers.concurrency: given twice (first on line 2); only one answer per item is kept, so merge them",
+    );
+    check(
+        "{\"answers\": {\"concurrency\": \"a\",\n\"concurr\\u0065ncy\": \"b\"}}",
+        "a.json:2: answers.concurrency: given twice (first on line 1); only one answer per item is kept, so merge them",
+    );
+    let err = parse_answers("b.json", "{\"answers\": {\"x\": \"1\", \"x\": \"2\"}}", None).unwrap_err();
+    assert_eq!(
+        err[0].to_string(),
+        "b.json:1: answers.x: given twice (first on line 1); only one answer per item is kept, so merge them"
+    );
+}

@@ -52,6 +52,13 @@ pub enum ApiError {
     /// 415 Unsupported Media Type: a POST body that is not `application/json`.
     #[error("send the body as `content-type: application/json`")]
     NotJson,
+    /// 503 Service Unavailable: a submitted review could not be stored (the database failed:
+    /// read-only, full, damaged). Said as such, so that the page keeps the draft and the
+    /// learner knows why, instead of a bare "internal error".
+    #[error(
+        "your review was not saved: the attempts database failed ({0}); it is still on this page, submit it again once the database works"
+    )]
+    NotSaved(String),
     /// 503 Service Unavailable: another process holds the database lock; try again.
     #[error("the database is locked by another process; try again")]
     Busy,
@@ -83,7 +90,7 @@ impl ApiError {
             ApiError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::BodyTimeout(_) => StatusCode::REQUEST_TIMEOUT,
             ApiError::NotJson => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            ApiError::Busy => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Busy | ApiError::NotSaved(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -105,6 +112,7 @@ impl ApiError {
             ApiError::BodyTimeout(_) => "body_timeout",
             ApiError::NotJson => "not_json",
             ApiError::Busy => "busy",
+            ApiError::NotSaved(_) => "not_saved",
             ApiError::Internal(_) => "internal",
         }
     }
@@ -126,6 +134,7 @@ impl ApiError {
             ApiError::BodyTimeout(n) => format!("请求体未在 {n} 秒内发送完"),
             ApiError::NotJson => "请以 `content-type: application/json` 发送请求体".into(),
             ApiError::Busy => "数据库被其他进程锁定，请稍后重试".into(),
+            ApiError::NotSaved(d) => format!("你的评审未保存：作答数据库出错（{d}）；内容仍在此页面上，数据库恢复后请重新提交"),
             ApiError::Internal(_) => "服务器内部错误".into(),
         }
     }
@@ -133,8 +142,8 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        if let ApiError::Internal(detail) = &self {
-            eprintln!("revdrill serve: internal error: {detail}");
+        if let ApiError::Internal(detail) | ApiError::NotSaved(detail) = &self {
+            eprintln!("revdrill serve: {}: {detail}", self.code());
         }
         let body = json!({"error": self.code(), "message": self.to_string(), "message_zh": self.message_zh()});
         let mut r = (self.status(), axum::Json(body)).into_response();

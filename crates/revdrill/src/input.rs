@@ -10,51 +10,232 @@ use revdrill_pack::{Drill, Lang, LineComment, MAX_ANSWERS_BYTES, Severity};
 
 use crate::i18n::t;
 
-/// Reads answer blocks from `input`: lines up to an empty line or end of input.
+/// The most `drill` reads from stdin in one run, in bytes (as much as the web app's body
+/// limit): `drill < /dev/zero` or `yes | revdrill drill` stops here instead of filling memory,
+/// and the answers' JSON (at most 6 bytes per byte typed) stays under [`MAX_ANSWERS_BYTES`],
+/// so a backup of them can always be graded again with `grade --answers`.
+pub const MAX_TYPED_BYTES: u64 = 256 * 1024;
+
+/// The longest line a Linux terminal in canonical mode passes on, in bytes (its line buffer
+/// holds 4096 with the line feed): what is typed past it is dropped by the kernel, silently.
+/// A line this long from a terminal is taken as cut, and the learner is told at once.
+pub const TERMINAL_LINE_MAX: usize = 4095;
+
+/// At most this many lines that were not UTF-8 are remembered (by number); the rest are counted.
+const MAX_NOT_UTF8_LINES: usize = 20;
+
+/// Why the reader stopped before the end of its input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Stop {
+    /// [`MAX_TYPED_BYTES`] were read.
+    Cap,
+    /// A signal was caught (see [`crate::interrupt`]).
+    Signal(i32),
+    /// Reading failed (what the system said).
+    Error(String),
+}
+
+/// Reads answer blocks from `input`: lines up to an empty line or end of input. Reading is
+/// bounded ([`MAX_TYPED_BYTES`]); bytes that are not UTF-8 are kept as U+FFFD and their lines
+/// remembered; a read error or a caught signal ends the input like end of file, keeping the
+/// lines read so far. [`AnswerReader::stop`] says which.
 pub struct AnswerReader<R> {
     input: R,
     eof: bool,
     /// The editor a line `e` opens; `None` when the input is not a terminal (on a pipe the
     /// editor would read the pipe and swallow the rest of the answers).
     editor: Option<String>,
+    left: u64,
+    stop: Option<Stop>,
+    line_no: usize,
+    not_utf8: Vec<usize>,
+    not_utf8_more: usize,
+    not_utf8_told: usize,
+    lang: Lang,
+    terminal: bool,
 }
 
 impl<R: BufRead> AnswerReader<R> {
     /// A reader over `input`; `editor` is the command a line `e` opens (see [`editor_command`]),
     /// `None` to treat `e` as text.
     pub fn new(input: R, editor: Option<String>) -> Self {
-        AnswerReader { input, eof: false, editor }
+        AnswerReader {
+            input,
+            eof: false,
+            editor,
+            left: MAX_TYPED_BYTES,
+            stop: None,
+            line_no: 0,
+            not_utf8: Vec::new(),
+            not_utf8_more: 0,
+            not_utf8_told: 0,
+            lang: Lang::En,
+            terminal: false,
+        }
     }
 
-    /// Whether the input has ended.
+    /// Marks the input as a terminal: a line of [`TERMINAL_LINE_MAX`] bytes was cut by it,
+    /// and the learner is told at once to type the rest on the next line.
+    pub fn terminal(mut self, yes: bool) -> Self {
+        self.terminal = yes;
+        self
+    }
+
+    /// The language of the reader's own messages (an editor that failed).
+    pub fn with_lang(mut self, lang: Lang) -> Self {
+        self.lang = lang;
+        self
+    }
+
+    /// Whether the input has ended (or reading stopped: see [`AnswerReader::stop`]).
     pub fn at_eof(&self) -> bool {
         self.eof
     }
 
+    /// Why reading stopped before the end of the input, if it did.
+    pub fn stop(&self) -> Option<&Stop> {
+        self.stop.as_ref()
+    }
+
+    /// The signal that ended the input, if one did.
+    pub fn interrupted(&self) -> Option<i32> {
+        match self.stop {
+            Some(Stop::Signal(sig)) => Some(sig),
+            _ => None,
+        }
+    }
+
+    /// Lines (1-based) that were not UTF-8, not yet returned by this call (the first
+    /// [`MAX_NOT_UTF8_LINES`] are remembered).
+    pub fn new_not_utf8_lines(&mut self) -> Vec<usize> {
+        let new = self.not_utf8[self.not_utf8_told..].to_vec();
+        self.not_utf8_told = self.not_utf8.len();
+        new
+    }
+
+    /// How many lines were not UTF-8.
+    pub fn not_utf8_total(&self) -> usize {
+        self.not_utf8.len() + self.not_utf8_more
+    }
+
     /// The next line without its line ending; `None` at the end of input.
     pub fn read_line(&mut self) -> Result<Option<String>> {
-        let mut line = String::new();
-        if self.input.read_line(&mut line).context("cannot read from stdin")? == 0 {
-            self.eof = true;
-            return Ok(None);
+        Ok(self.next_line())
+    }
+
+    fn end(&mut self, why: Option<Stop>) {
+        self.eof = true;
+        if self.stop.is_none() {
+            self.stop = why;
         }
-        Ok(Some(line.trim_end_matches(['\n', '\r']).to_string()))
+    }
+
+    /// The next line, read within the byte budget; `None` once the input has ended. A line cut
+    /// short by the end, the cap, an error or a signal is still returned.
+    fn next_line(&mut self) -> Option<String> {
+        if self.eof {
+            return None;
+        }
+        let mut buf = Vec::new();
+        loop {
+            if let Some(sig) = crate::interrupt::caught() {
+                self.end(Some(Stop::Signal(sig)));
+                break;
+            }
+            if self.left == 0 {
+                self.end(Some(Stop::Cap));
+                break;
+            }
+            let chunk = match self.input.fill_buf() {
+                Ok(c) => c,
+                // A signal: the check above decides (EINTR without one of ours: read again).
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(_) if crate::interrupt::caught().is_some() => continue,
+                Err(e) => {
+                    self.end(Some(Stop::Error(e.to_string())));
+                    break;
+                }
+            };
+            if chunk.is_empty() {
+                self.end(None);
+                break;
+            }
+            let room = chunk.len().min(usize::try_from(self.left).unwrap_or(usize::MAX));
+            let (n, done) = match chunk[..room].iter().position(|&b| b == b'\n') {
+                Some(i) => (i + 1, true),
+                None => (room, false),
+            };
+            buf.extend_from_slice(&chunk[..n]);
+            self.input.consume(n);
+            self.left -= n as u64;
+            if done {
+                break;
+            }
+        }
+        if buf.is_empty() && self.eof {
+            return None;
+        }
+        self.line_no += 1;
+        if self.terminal && buf.strip_suffix(b"\n").unwrap_or(&buf).len() >= TERMINAL_LINE_MAX {
+            self.say_cut();
+        }
+        let text = match String::from_utf8(buf) {
+            Ok(s) => s,
+            Err(e) => {
+                if self.not_utf8.len() < MAX_NOT_UTF8_LINES {
+                    self.not_utf8.push(self.line_no);
+                } else {
+                    self.not_utf8_more += 1;
+                }
+                String::from_utf8_lossy(e.as_bytes()).into_owned()
+            }
+        };
+        Some(text.trim_end_matches(['\n', '\r']).to_string())
+    }
+
+    /// Tells the learner that the terminal cut the line just read.
+    fn say_cut(&self) {
+        let mut err = crate::render::stderr();
+        let _ = writeln!(
+            err,
+            "{} {}",
+            t(self.lang, "error:", "错误："),
+            match self.lang {
+                Lang::En => format!(
+                    "this line reached the terminal's limit of {TERMINAL_LINE_MAX} bytes: what was typed past it was dropped by the terminal. \
+                     Type the rest on the next line (the answer goes on until an empty line), or use `e` for your editor."
+                ),
+                Lang::Zh => format!(
+                    "这一行达到了终端的 {TERMINAL_LINE_MAX} 字节上限：超出部分已被终端丢弃。请在下一行继续输入其余内容（回答直到空行才结束），或用 `e` 打开编辑器。"
+                ),
+            }
+        );
     }
 
     /// The next block (possibly empty). A first line of just `e` opens `$EDITOR` instead, when
-    /// allowed; otherwise it is text like any other.
+    /// allowed (if the editor fails, the learner is told and types the answer here instead);
+    /// otherwise it is text like any other.
     pub fn read_block(&mut self, editor_header: &str) -> Result<String> {
         let mut lines: Vec<String> = Vec::new();
-        loop {
-            let mut line = String::new();
-            let n = self.input.read_line(&mut line).context("cannot read the answer from stdin")?;
-            if n == 0 {
-                self.eof = true;
-                break;
-            }
-            let line = line.trim_end_matches(['\n', '\r']).to_string();
+        while let Some(line) = self.next_line() {
             if let (Some(editor), true) = (&self.editor, lines.is_empty() && line.trim() == "e") {
-                return edit(editor, editor_header);
+                match edit(editor, editor_header) {
+                    Ok(text) => return Ok(text),
+                    Err(e) => {
+                        let mut err = crate::render::stderr();
+                        let _ = writeln!(
+                            err,
+                            "{} {e:#}: {}",
+                            t(self.lang, "error:", "错误："),
+                            t(
+                                self.lang,
+                                "type the answer here instead (end it with an empty line).",
+                                "请直接在这里输入回答（以空行结束）。"
+                            )
+                        );
+                        continue;
+                    }
+                }
             }
             if line.trim().is_empty() {
                 if lines.is_empty() {
@@ -74,7 +255,9 @@ pub fn editor_command() -> String {
     std::env::var("VISUAL").or_else(|_| std::env::var("EDITOR")).unwrap_or_else(|_| "vi".into())
 }
 
-/// Opens `editor` on a temporary file and returns what was written below the header.
+/// Opens `editor` on a temporary file and returns what was written, without the header lines
+/// it wrote (only those: a line of the learner's own that starts with `#`, a Markdown heading
+/// or `#258 races`, is kept).
 fn edit(editor: &str, header: &str) -> Result<String> {
     let mut file = tempfile::Builder::new().prefix("revdrill-answer-").suffix(".md").tempfile()?;
     for l in header.lines() {
@@ -87,12 +270,17 @@ fn edit(editor: &str, header: &str) -> Result<String> {
         .args(parts)
         .arg(file.path())
         .status()
-        .with_context(|| format!("cannot start the editor `{editor}`"))?;
+        .with_context(|| format!("cannot start the editor `{editor}`"));
+    // A Ctrl-C typed in the editor reached `revdrill` too: it was the editor's.
+    crate::interrupt::forget_interrupt();
+    let status = status?;
     if !status.success() {
         anyhow::bail!("the editor `{editor}` exited with {status}");
     }
     let text = read_bounded(std::fs::File::open(file.path())?, &file.path().display().to_string(), Lang::En)?;
-    Ok(text.lines().filter(|l| !l.starts_with('#')).collect::<Vec<_>>().join("\n").trim().to_string())
+    let written: Vec<String> = header.lines().map(|l| format!("# {l}").trim_end().to_string()).collect();
+    let kept: Vec<&str> = text.lines().filter(|l| !written.iter().any(|h| h == l.trim_end())).collect();
+    Ok(kept.join("\n").trim().to_string())
 }
 
 /// Splits `@LINE [severity]: text` lines out of an answer: (the rest of the answer, comments).
@@ -231,6 +419,28 @@ mod tests {
         let mut r = AnswerReader::new(&b"e\nafter\n"[..], Some(script.display().to_string()));
         assert_eq!(r.read_block("header").unwrap(), "typed in the editor");
         assert_eq!(r.read_block("").unwrap(), "after");
+    }
+
+    /// Hostile probe 2: lines of the learner's own that start with `#` are kept (before: every
+    /// such line was dropped with the header, silently); only the header lines go.
+    #[test]
+    fn the_editor_keeps_the_learners_own_hash_lines() {
+        let dir = tempfile::tempdir().unwrap();
+        let script = dir.path().join("editor.sh");
+        std::fs::write(&script, "#!/bin/sh\nprintf '# Summary\\n#258 races with Delete\\nplain text\\n' >> \"$1\"\n").unwrap();
+        std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+        let mut r = AnswerReader::new(&b"e\n"[..], Some(script.display().to_string()));
+        let got = r.read_block("Concurrency: can this leak?\nSecond line").unwrap();
+        assert_eq!(got, "# Summary\n#258 races with Delete\nplain text");
+    }
+
+    /// Hostile probe 2: an editor that cannot start (or fails) no longer ends the drill with an
+    /// error: the learner is told and types the answer at the prompt instead.
+    #[test]
+    fn a_failing_editor_falls_back_to_typing() {
+        let mut r = AnswerReader::new(&b"e\ntyped instead\n\nnext\n"[..], Some("/nonexistent/editor".into()));
+        assert_eq!(r.read_block("header").unwrap(), "typed instead");
+        assert_eq!(r.read_block("").unwrap(), "next");
     }
 
     /// Issue 9, item 10: reading stops at the cap (an endless reader ends with an error).

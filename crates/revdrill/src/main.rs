@@ -9,6 +9,7 @@ mod commands;
 mod highlight;
 mod i18n;
 mod input;
+mod interrupt;
 mod render;
 mod saver;
 

@@ -42,6 +42,7 @@ pub struct Saver {
     /// "Now" for the review cards the graded attempt's misses become (`REVDRILL_NOW`, checked
     /// when the app starts, else the system clock).
     clock: revdrill_review::Clock,
+    db: Option<PathBuf>,
 }
 
 impl Saver {
@@ -49,13 +50,28 @@ impl Saver {
     /// at once that the answers will go to a file).
     pub fn new(opened: Result<SqliteStore, StoreError>, drill_id: &str, lang: Lang) -> Saver {
         let clock = revdrill_review::Clock::from_env().unwrap_or_default();
-        let mut s =
-            Saver { store: None, attempt: None, backup: None, backup_error: None, drill_id: drill_id.to_string(), lang, clock };
+        let mut s = Saver {
+            store: None,
+            attempt: None,
+            backup: None,
+            backup_error: None,
+            drill_id: drill_id.to_string(),
+            lang,
+            clock,
+            db: None,
+        };
         match opened {
             Ok(store) => s.store = Some(store),
             Err(e) => s.fail(&e),
         }
         s
+    }
+
+    /// Names the database in the recovery command (`--db PATH`), so that the answers go back
+    /// to the database that failed, whatever `--db` or `REVDRILL_DB` said.
+    pub fn with_db(mut self, db: &Path) -> Saver {
+        self.db = Some(db.to_path_buf());
+        self
     }
 
     /// The store, while it works.
@@ -157,10 +173,12 @@ impl Saver {
                 let p = path.display();
                 writeln!(
                     out,
-                    "{} {p}\n{} revdrill grade --drill {} --answers {p} --save",
+                    "{} {p}\n{} revdrill grade --drill {} --answers {} --save{}",
                     t(self.lang, "The database failed; your answers are saved in", "数据库出错；你的回答已保存到"),
                     t(self.lang, "When the database works again, store them with:", "数据库恢复后，可用以下命令补存："),
                     self.drill_id,
+                    shell_quoted(&p.to_string()),
+                    db_flag(self.db.as_deref()),
                 )
             }
             Saved::Nowhere(why) => {
@@ -181,6 +199,19 @@ impl Saver {
             Saved::Db(..) | Saved::Nothing => Ok(()),
         }
     }
+}
+
+/// `s` as one shell word: as is when it holds only characters no shell treats specially, else
+/// in single quotes (a working folder named `My Reviews` or `评审 2` still gives a command that
+/// can be pasted).
+pub fn shell_quoted(s: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "_-./:@%+=,".contains(c);
+    if !s.is_empty() && s.chars().all(plain) { s.to_string() } else { format!("'{}'", s.replace('\'', "'\\''")) }
+}
+
+/// ` --db PATH` (shell-quoted) for a command the learner is told to run, or nothing.
+pub fn db_flag(db: Option<&Path>) -> String {
+    db.map(|p| format!(" --db {}", shell_quoted(&p.display().to_string()))).unwrap_or_default()
 }
 
 /// The folders a backup may go to, in order, and whether each must be private: the working
@@ -242,6 +273,24 @@ fn replace(path: &Path, json: &str) -> std::io::Result<PathBuf> {
     file.as_file().sync_all()?;
     file.persist(path).map_err(|e| e.error)?;
     Ok(path.to_path_buf())
+}
+
+/// Writes `bytes` to `path` all or nothing: a new exclusive file in the same folder, synced,
+/// then renamed over `path`. A failure (a full disk, a file size limit) removes the new file
+/// and leaves an earlier `path` as it was, never half written. The file keeps the permissions
+/// of the one it replaces (0644 for a new one). `export`, `template` and `disputes export`
+/// write their `--output` through it.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let mut file = tempfile::Builder::new().prefix(&format!(".{name}.")).suffix(".tmp").rand_bytes(6).tempfile_in(dir)?;
+    file.write_all(bytes)?;
+    let perms = std::fs::metadata(path).map(|m| m.permissions()).unwrap_or_else(|_| std::fs::Permissions::from_mode(0o644));
+    file.as_file().set_permissions(perms)?;
+    file.as_file().sync_all()?;
+    file.persist(path).map_err(|e| e.error)?;
+    Ok(())
 }
 
 /// Makes sure `dir` is a real folder (not a symlink) that only its owner can enter.

@@ -8,9 +8,9 @@ use crate::summary::{Event, Op, Unit};
 
 declare_rule! {
     /// ## What it does
-    /// Checks for a channel send, a channel receive or a `WaitGroup.Wait()` made while a mutex
-    /// is held, when the function on the other side (the receiver, the sender or closer, the
-    /// goroutine calling `Done()`) locks the same mutex itself or through a function of the
+    /// Checks for a channel send, a channel receive, a `WaitGroup.Wait()` or a `cond.Wait()`
+    /// made while a mutex is held, when the function on the other side (the receiver, the
+    /// sender or closer, the goroutine calling `Done()`, `Signal()` or `Broadcast()`) locks the same mutex itself or through a function of the
     /// same package it calls. Calls are followed: holding the mutex while calling a method that
     /// blocks this way is reported at the call.
     ///
@@ -52,7 +52,9 @@ declare_rule! {
     /// Calls are resolved by name and receiver type within the package; channels and mutexes
     /// match by their path from the receiver (`p.jobs`, `p.mu`), a package variable, or a local
     /// shared by a function and its closures. A buffered channel that never fills is reported
-    /// all the same. `Cond.Wait` is not followed (it releases its own lock).
+    /// all the same. `cond.Wait()` releases the cond's own lock: the lock taken last before it
+    /// is taken to be that one, and only the others held around the wait count (a `Signal` or
+    /// `Broadcast` anywhere in the package marks the name as a cond).
     ///
     /// ## References
     /// - [Tu et al., Understanding Real-World Concurrency Bugs in Go (ASPLOS 2019)](https://songlh.github.io/paper/go-study.pdf)
@@ -89,16 +91,28 @@ pub(crate) fn check(c: &Checker, out: &mut Vec<Diagnostic>) {
                 Op::Unlock => held.retain(|m| *m != e.key),
                 _ if held.is_empty() => {}
                 Op::Send | Op::Recv | Op::Wait => {
-                    if let Some((mutex, other)) = held.iter().find_map(|m| other_side(units, unit, e, m).map(|o| (*m, o))) {
+                    // `cond.Wait()` lets go of the cond's own lock, the one taken last.
+                    let kept = if is_cond(units, &e.key) { &held[..held.len() - 1] } else { &held[..] };
+                    if let Some((mutex, other)) = kept.iter().find_map(|m| other_side(units, unit, e, m).map(|o| (*m, o))) {
                         report(c, out, e, mutex, other, None);
                     }
+                }
+                Op::Call if releases_held(units, e, &held) => {
+                    let callees: Vec<&Unit> = units.iter().filter(|u| u.name == e.key).collect();
+                    held.retain(|m| {
+                        !(callees.iter().any(|u| u.releases(m)) || (callees.is_empty() && e.key.ends_with("AndUnlock")))
+                    });
                 }
                 Op::Call => {
                     for callee in units.iter().filter(|u| u.name == e.key && u.start != unit.start) {
                         let blocking =
                             callee.events.iter().filter(|b| matches!(b.op, Op::Send | Op::Recv | Op::Wait) && !b.deferred);
+                        let held = &held;
                         let found = blocking
-                            .flat_map(|b| held.iter().map(move |m| (b, *m)))
+                            .flat_map(|b| {
+                                let kept = if is_cond(units, &b.key) { &held[..held.len() - 1] } else { &held[..] };
+                                kept.iter().map(move |m| (b, *m))
+                            })
                             .find_map(|(b, m)| other_side(units, callee, b, m).map(|o| (m, o)));
                         if let Some((mutex, other)) = found {
                             report(c, out, e, mutex, other, Some(&callee.name));
@@ -112,13 +126,28 @@ pub(crate) fn check(c: &Checker, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// Something in the package signals `key`: it is a `sync.Cond`.
+fn is_cond(units: &[Unit], key: &str) -> bool {
+    units.iter().any(|u| u.events.iter().any(|e| e.op == Op::Signal && e.key == key))
+}
+
+/// The call hands a held mutex back: the callee unlocks it (`tryGrantLockedAndUnlock`), or,
+/// when the callee is not in the package, its name says so (`...AndUnlock`).
+fn releases_held(units: &[Unit], e: &Event, held: &[&str]) -> bool {
+    let callees: Vec<&Unit> = units.iter().filter(|u| u.name == e.key).collect();
+    if callees.is_empty() {
+        return e.key.ends_with("AndUnlock");
+    }
+    held.iter().any(|m| callees.iter().any(|u| u.releases(m)))
+}
+
 /// A unit other than `unit` that performs the operation `e` waits for, on the same name, and
 /// locks `mutex` (itself or through its calls): its name, empty for a function literal.
 fn other_side<'u>(units: &'u [Unit], unit: &Unit, e: &Event, mutex: &str) -> Option<&'u str> {
     let wanted: &[Op] = match e.op {
         Op::Send => &[Op::Recv],
         Op::Recv => &[Op::Send, Op::Close],
-        Op::Wait => &[Op::Done],
+        Op::Wait => &[Op::Done, Op::Signal],
         _ => return None,
     };
     units

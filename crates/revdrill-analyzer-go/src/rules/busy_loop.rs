@@ -7,7 +7,7 @@ use crate::registry::declare_rule;
 
 declare_rule! {
     /// ## What it does
-    /// Checks for `select {}` outside `func main`, for `for { select { ... default: } }` where
+    /// Checks for `select {}` outside `func main` and command entry points, for `for { select { ... default: } }` where
     /// the `default` case is empty, and for empty `for {}` loops.
     ///
     /// ## Why is this bad?
@@ -34,7 +34,10 @@ declare_rule! {
     /// ```
     ///
     /// ## Known problems
-    /// A `default` that is empty because the loop body does other work after the `select` is
+    /// A final `select {}` in a top-level function named like a command's entry point (`main`,
+    /// `cmdRun`, `runServer`, `serveForever`: `main`, `cmd...`, `run...`, `serve...`) is taken as
+    /// the intended "serve until killed" of a program and not flagged. Test code is not checked:
+    /// a spin in a test or benchmark costs CPU, not correctness. A `default` that is empty because the loop body does other work after the `select` is
     /// flagged only when the `select` is the whole loop body.
     ///
     /// ## References
@@ -60,8 +63,7 @@ pub(crate) fn check(c: &Checker, out: &mut Vec<Diagnostic>) {
         let mut cur = site.node.walk();
         let cases: Vec<_> = site.node.named_children(&mut cur).filter(|n| n.kind() != "comment").collect();
         if cases.is_empty() {
-            let in_main = site.func.is_some_and(|f| f.kind() == "function_declaration" && ast::function_name(f, c.src) == "main");
-            if !in_main && !site.node.has_error() {
+            if !serves_forever(c, site) && !site.node.has_error() {
                 c.report(
                     out,
                     &BusyLoop::INFO,
@@ -81,6 +83,12 @@ pub(crate) fn check(c: &Checker, out: &mut Vec<Diagnostic>) {
             && ast::contains(body, site.node)
             && site.node.parent().and_then(|p| p.parent()).is_some_and(|b| b.id() == body.id());
         let empty_default = cases.iter().find(|n| n.kind() == "default_case" && ast::statements(**n).is_empty());
+        // `for cond { select { case <-timeout: return; default: } }` spins on other state
+        // (an atomic, a flag): there is no channel it could block on instead.
+        let polls_state = lp.named_child(0).is_some_and(|h| h.kind() != "block");
+        if polls_state {
+            continue;
+        }
         if let (true, Some(default)) = (whole_body, empty_default) {
             c.report(
                 out,
@@ -115,4 +123,16 @@ pub(crate) fn check(c: &Checker, out: &mut Vec<Diagnostic>) {
             );
         }
     }
+}
+
+/// Name prefixes (lower case) of functions that are a program's entry point: a final
+/// `select {}` there keeps the program serving until it is killed.
+const ENTRY_POINT_PREFIXES: &[&str] = &["main", "cmd", "run", "serve"];
+
+/// `select {}` is the last statement of a top-level function named like an entry point.
+fn serves_forever(c: &Checker, site: &crate::checker::Site) -> bool {
+    let Some(f) = site.func.filter(|f| f.kind() == "function_declaration") else { return false };
+    let name = ast::function_name(f, c.src).to_ascii_lowercase();
+    let last = ast::body(f).and_then(|b| ast::statements(b).last().copied());
+    ENTRY_POINT_PREFIXES.iter().any(|p| name.starts_with(p)) && last.is_some_and(|l| l.id() == site.node.id())
 }

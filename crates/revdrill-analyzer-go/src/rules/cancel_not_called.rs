@@ -36,6 +36,9 @@ declare_rule! {
     /// ```
     ///
     /// ## Known problems
+    /// A cancel func assigned (`=`) to a variable the function does not declare (a package
+    /// variable, an enclosing closure's) belongs to whoever owns that variable and is not
+    /// followed.
     /// A cancel func that is deferred, stored, passed, returned or used in a closure is assumed
     /// to be handled. Paths are approximated by blocks: a call in an earlier enclosing block
     /// counts for every later `return`.
@@ -49,6 +52,7 @@ declare_rule! {
         level: Error,
         summary: ("cancel func of `context.WithCancel/Timeout/Deadline` not called on every path",
                   "`context.WithCancel/Timeout/Deadline` 返回的 cancel 函数没有在所有路径上被调用"),
+        nolint: ["govet", "lostcancel"],
         vocabulary: {
             category: "resource-leak",
             item: "concurrency",
@@ -80,6 +84,11 @@ pub(crate) fn check(c: &Checker, out: &mut Vec<Diagnostic>) {
             continue; // stored in a field or slice: released elsewhere
         }
         let decl = site.node;
+        // `ctx, stop = context.WithCancel(ctx)` into a variable not declared in this function:
+        // a package variable or an outer closure's, called by whoever owns it.
+        if decl.kind() == "assignment_statement" && cancel != "_" && !declared_in(c, func, cancel) {
+            continue;
+        }
         if cancel == "_" {
             report(
                 c,
@@ -196,4 +205,19 @@ fn report(c: &Checker, out: &mut Vec<Diagnostic>, start: Node, end: Node, cancel
             format!("创建 context 之后立即 `defer {name}()`"),
         ),
     );
+}
+
+/// `name` is a parameter of `func` or declared in its body (`:=`, `var`).
+fn declared_in(c: &Checker, func: Node, name: &str) -> bool {
+    ast::parameter_names(func, c.src).contains(&name)
+        || c.index.short_vars.iter().any(|s| {
+            s.func.is_some_and(|f| f.id() == func.id())
+                && s.node.kind() == "short_var_declaration"
+                && ast::assigned_names(s.node, c.src).contains(&name)
+        })
+        || ast::body(func).is_some_and(|b| {
+            ast::any(b, false, &mut |n| {
+                n.kind() == "var_spec" && n.child_by_field_name("name").is_some_and(|x| text(x, c.src) == name)
+            })
+        })
 }

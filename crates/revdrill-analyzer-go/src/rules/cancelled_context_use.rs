@@ -38,8 +38,10 @@ declare_rule! {
     ///
     /// ## Known problems
     /// Calls that only read values from the context (loggers, tracing) are fine and are
-    /// skipped by name (`log.G`, `...FromContext`), as are `cleanup.*` helpers that detach the
-    /// context themselves; other value-only helpers may be flagged.
+    /// skipped by name (`log.G`, `log.Ctx`, `...FromContext`, span `SetStatus...`), as are
+    /// `cleanup.*` helpers that detach the context themselves and functions of the package that
+    /// return no error (they cannot act on a cancellation); other value-only helpers of other
+    /// packages may be flagged.
     ///
     /// ## References
     /// - [`context.WithoutCancel`](https://pkg.go.dev/context#WithoutCancel)
@@ -87,7 +89,7 @@ pub(crate) fn check(c: &Checker, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn scan(c: &Checker, out: &mut Vec<Diagnostic>, ctx: &str, stmts: Vec<Node>) {
+fn scan<'t>(c: &Checker<'t>, out: &mut Vec<Diagnostic>, ctx: &str, stmts: Vec<Node<'t>>) {
     for stmt in stmts {
         if reassigns(stmt, c.src, ctx) {
             return;
@@ -96,7 +98,7 @@ fn scan(c: &Checker, out: &mut Vec<Diagnostic>, ctx: &str, stmts: Vec<Node>) {
             let Some(parts) = ast::call(call, c.src) else { continue };
             let passes_ctx = parts.args.iter().any(|a| a.kind() == "identifier" && text(*a, c.src) == ctx);
             let detaches = parts.receiver.is_some_and(|r| text(r, c.src) == "cleanup");
-            if !passes_ctx || value_only(parts.name) || detaches {
+            if !passes_ctx || value_only(parts.name) || detaches || cannot_fail(c, &parts) {
                 continue;
             }
             let callee = call.child_by_field_name("function").map(|f| text(f, c.src)).unwrap_or("");
@@ -122,9 +124,21 @@ fn reassigns(stmt: Node, src: &str, ctx: &str) -> bool {
     matches!(stmt.kind(), "short_var_declaration" | "assignment_statement") && ast::assigned_names(stmt, src).contains(&ctx)
 }
 
-/// Callees that only read values (loggers, tracing), or derive a detached context.
+/// A function or method of the package that returns no error: it has no way to report the
+/// cancellation, so it does not act on it (a logger, a span helper, a setter).
+fn cannot_fail<'t>(c: &Checker<'t>, call: &ast::Call<'t>) -> bool {
+    let sig = match call.receiver {
+        None => c.package.funcs.get(call.name),
+        Some(r) => c.type_of(r).and_then(|t| c.package.methods.get(&(t, call.name.to_string()))),
+    };
+    sig.is_some_and(|s| !s.returns_error())
+}
+
+/// Callees that only read values (loggers, tracing, span status), or derive a detached context.
 fn value_only(name: &str) -> bool {
-    matches!(name, "G" | "L" | "WithoutCancel" | "WithValue" | "Value" | "Err" | "Cause" | "Deadline")
+    matches!(name, "G" | "L" | "Ctx" | "WithoutCancel" | "WithValue" | "Value" | "Err" | "Cause" | "Deadline")
+        || name.starts_with("SetStatus")
+        || name.starts_with("Record")
         || name.ends_with("FromContext")
         || name.contains("Log")
         || name.contains("log")

@@ -34,7 +34,9 @@ declare_rule! {
     /// ```
     ///
     /// ## Known problems
-    /// Channels are matched by their text (`w.results`), within one file.
+    /// Channels are matched by their text (`w.results`), within one file. A `close` after a
+    /// `Wait()` (wait group, errgroup) in the same function comes after the senders it waited
+    /// for and is not flagged.
     ///
     /// ## References
     /// - [Go blog: Pipelines and cancellation](https://go.dev/blog/pipelines)
@@ -78,7 +80,7 @@ pub(crate) fn check(c: &Checker, out: &mut Vec<Diagnostic>) {
                 && n.child_by_field_name("operand").is_some_and(|o| text(o, c.src) == ch))
                 || (n.kind() == "range_clause" && n.child_by_field_name("right").is_some_and(|r| text(r, c.src) == ch))
         });
-        if !receives || sends(c, body, ch) {
+        if !receives || sends(c, body, ch) || waited_before(c, body, node) {
             continue;
         }
         let sent_elsewhere = ast::any(c.root, true, &mut |n| {
@@ -108,5 +110,14 @@ pub(crate) fn check(c: &Checker, out: &mut Vec<Diagnostic>) {
 fn sends(c: &Checker, body: tree_sitter::Node, ch: &str) -> bool {
     ast::any(body, false, &mut |n| {
         n.kind() == "send_statement" && n.child_by_field_name("channel").is_some_and(|x| text(x, c.src) == ch)
+    })
+}
+
+/// A `X.Wait()` (wait group, errgroup) before the `close` in the same function: the senders
+/// it waits for are done, and closing after them is the usual, safe order.
+fn waited_before(c: &Checker, body: tree_sitter::Node, close: tree_sitter::Node) -> bool {
+    ast::any(body, false, &mut |n| {
+        n.end_byte() <= close.start_byte()
+            && ast::call(n, c.src).is_some_and(|k| k.name == "Wait" && k.receiver.is_some() && k.args.is_empty())
     })
 }

@@ -6,6 +6,7 @@ use crate::ast::{self, text};
 use crate::checker::Checker;
 use crate::diagnostic::{Diagnostic, Text};
 use crate::registry::declare_rule;
+use crate::summary::Op;
 
 declare_rule! {
     /// ## What it does
@@ -36,7 +37,9 @@ declare_rule! {
     /// Without types the rule cannot tell shared from local objects; it only looks at fields
     /// (`x.y.Get`), skips package calls (`os.Getenv`), headers and query values, and functions
     /// that call `Lock()` first or whose name ends in `Locked`. A lock taken by the caller is
-    /// not seen. Only receivers (`s.tasks` in a method of `s`) and package variables count as
+    /// seen when every call of the function in the package holds one, or when the type offers
+    /// `Lock()` to its users; a cache filled with a value computed from the key alone is left
+    /// alone (racing fills store the same value). Only receivers (`s.tasks` in a method of `s`) and package variables count as
     /// shared; values whose type is a builder or buffer do not.
     ///
     /// ## References
@@ -87,7 +90,12 @@ pub(crate) fn check(c: &Checker, out: &mut Vec<Diagnostic>) {
         }
         let Some(func) = func else { continue };
         let name = ast::function_name(func, c.src);
-        if name.ends_with("Locked") || name.ends_with("locked") || !shared_root(c, &act, func, &path) {
+        if name.ends_with("Locked")
+            || name.ends_with("locked")
+            || !shared_root(c, &act, func, &path)
+            || locked_by_callers(c, func)
+            || memo_fill(c, &act)
+        {
             continue;
         }
         for if_node in ifs {
@@ -102,6 +110,68 @@ pub(crate) fn check(c: &Checker, out: &mut Vec<Diagnostic>) {
             report(c, out, &chk, &act);
         }
     }
+}
+
+/// The lock is the caller's: the method's type offers `Lock()` itself (its users lock it
+/// around calls), or every call of the function in the package is made with a lock held.
+fn locked_by_callers(c: &Checker, func: Node) -> bool {
+    let name = match func.kind() {
+        "method_declaration" => {
+            let ty = crate::package::receiver_type(func, c.src);
+            if ["Lock", "RLock"].iter().any(|m| c.package.methods.contains_key(&(ty.to_string(), m.to_string()))) {
+                return true;
+            }
+            format!("{ty}.{}", ast::function_name(func, c.src))
+        }
+        "function_declaration" => ast::function_name(func, c.src).to_string(),
+        _ => return false,
+    };
+    let mut calls = 0;
+    for unit in &c.package.units {
+        let mut held: Vec<&str> = Vec::new();
+        for e in unit.events.iter().filter(|e| !e.deferred) {
+            match e.op {
+                Op::Lock | Op::RLock => held.push(&e.key),
+                Op::Unlock => held.retain(|m| *m != e.key),
+                Op::Call if e.key == name => {
+                    if held.is_empty() {
+                        return false;
+                    }
+                    calls += 1;
+                }
+                _ => {}
+            }
+        }
+    }
+    calls > 0
+}
+
+/// A cache filled with a value derived from the key alone (`v = strings.Split(key, ".")`
+/// then `Store(key, v)`): two racing fills store equal values, so the race is harmless.
+fn memo_fill<'t>(c: &Checker<'t>, act: &ast::Call<'t>) -> bool {
+    let (Some(key), Some(value)) = (act.args.first(), act.args.get(1).filter(|_| act.args.len() == 2)) else { return false };
+    let key = text(*key, c.src);
+    let Some(assign) = act
+        .node
+        .parent()
+        .and_then(ast::previous)
+        .filter(|p| matches!(p.kind(), "assignment_statement" | "short_var_declaration"))
+        .filter(|p| ast::assigned_names(*p, c.src) == [text(*value, c.src)])
+    else {
+        return false;
+    };
+    let Some(derived) = ast::assigned_values(assign).first().copied().filter(|v| v.kind() == "call_expression") else {
+        return false;
+    };
+    let mut pure = true;
+    ast::walk(derived, false, &mut |n| {
+        if n.kind() == "identifier" {
+            let t = text(n, c.src);
+            pure &= t == key || c.imports.contains(t) || c.package.funcs.contains_key(t);
+        }
+        n.kind() != "func_literal"
+    });
+    pure
 }
 
 /// The object acted on is shared: its root is the receiver of the enclosing method (or of the

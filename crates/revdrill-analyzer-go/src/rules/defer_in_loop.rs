@@ -38,6 +38,8 @@ declare_rule! {
     /// `Release` or `Stop` of a value made in the loop body and not kept after it.
     ///
     /// ## Known problems
+    /// A `defer` guarded by a flag that makes it run once per call (`if !locked { mu.Lock();
+    /// defer mu.Unlock(); locked = true }`) is intended and not flagged.
     /// A loop that always runs once is flagged too; a `defer` followed by `return` in the
     /// same block, and test files (short loops over cases), are skipped.
     ///
@@ -49,6 +51,7 @@ declare_rule! {
         level: Warning,
         summary: ("`defer` inside a loop runs at function exit, not per iteration",
                   "循环中的 `defer` 在函数返回时才执行，而不是每次迭代结束时"),
+        nolint: ["deferloop", "gocritic", "revive"],
         vocabulary: {
             category: "resource-leak",
             item: "error-paths",
@@ -69,7 +72,7 @@ pub(crate) fn check(c: &Checker, out: &mut Vec<Diagnostic>) {
         if crate::ast::following(site.node).last().is_some_and(|s| crate::ast::is_terminating(*s, c.src)) {
             continue;
         }
-        if !holds_per_iteration(c, site.node, lp) {
+        if !holds_per_iteration(c, site.node, lp) || once_only(c, site.node) {
             continue;
         }
         c.report(
@@ -133,5 +136,21 @@ fn escapes(c: &Checker, body: tree_sitter::Node, name: &str) -> bool {
             "keyed_element" | "literal_element" => crate::ast::mentions(n, c.src, name, false),
             _ => false,
         }
+    })
+}
+
+/// `if !done { mu.Lock(); defer mu.Unlock(); done = true }`: a flag makes the `defer` run at
+/// most once per call, so it is meant to hold until the function returns.
+fn once_only(c: &Checker, defer: tree_sitter::Node) -> bool {
+    let Some(block) = defer.parent().and_then(|l| l.parent()) else { return false };
+    let Some(if_node) = block.parent().filter(|p| p.kind() == "if_statement") else { return false };
+    let Some(flag) = if_node.child_by_field_name("condition").and_then(|cnd| crate::ast::text(cnd, c.src).strip_prefix('!'))
+    else {
+        return false;
+    };
+    crate::ast::statements(block).iter().any(|s| {
+        s.kind() == "assignment_statement"
+            && crate::ast::assigned_names(*s, c.src) == [flag.trim()]
+            && crate::ast::assigned_values(*s).first().is_some_and(|v| crate::ast::text(*v, c.src) == "true")
     })
 }

@@ -37,7 +37,8 @@ declare_rule! {
     ///
     /// ## Known problems
     /// Locks taken inside called functions are seen only for methods of the same file on the
-    /// same receiver that lock at the top of their body.
+    /// same receiver that lock at the top of their body. A lock a callee takes only under a
+    /// flag (`if needLock { mu.Lock() }`) is taken to be skipped by a caller that holds it.
     ///
     /// ## References
     /// - [`sync.RWMutex`: recursive read locking is prohibited](https://pkg.go.dev/sync#RWMutex)

@@ -3,7 +3,7 @@
 use tree_sitter::Node;
 
 use crate::ast::{self, text};
-use crate::checker::Checker;
+use crate::checker::{Checker, Site};
 use crate::diagnostic::{Diagnostic, Text};
 use crate::registry::declare_rule;
 
@@ -34,6 +34,11 @@ declare_rule! {
     /// ## Known problems
     /// Only sentinels of the package itself (`ErrX`, not `pkg.ErrX`) are checked: other
     /// libraries often document that they return theirs unwrapped (`io.EOF`, bbolt's errors).
+    /// A sentinel the package never wraps is compared safely with `==`, so `==` is reported only
+    /// when the package wraps that sentinel somewhere (`fmt.Errorf("...: %w", ErrX)`,
+    /// `errors.Wrap(ErrX, ...)`), or when the error compared comes straight from a function of
+    /// the package that wraps the errors it passes on and does not return that sentinel itself
+    /// (one that does returns it as is); wrapping done in other packages is not seen.
     /// Comparisons inside an `Is(target error) bool` method, which is how `errors.Is` is
     /// implemented, and test files are skipped.
     ///
@@ -46,6 +51,7 @@ declare_rule! {
         level: Warning,
         summary: ("error compared with `==` or by message instead of `errors.Is`",
                   "用 `==` 或错误消息比较 error，而不是用 `errors.Is`"),
+        nolint: ["errorlint", "err113"],
         vocabulary: {
             category: "error-handling",
             item: "error-paths",
@@ -68,9 +74,10 @@ pub(crate) fn check(c: &Checker, out: &mut Vec<Diagnostic>) {
             continue;
         };
         let (l, r) = (ast::strip_parens(l), ast::strip_parens(r));
-        let sentinel = [(l, r), (r, l)]
-            .into_iter()
-            .find_map(|(a, b)| (a.kind() == "identifier" && ast::is_err_name(text(a, c.src)) && is_sentinel(c, b)).then_some(b));
+        let sentinel = [(l, r), (r, l)].into_iter().find_map(|(a, b)| {
+            (a.kind() == "identifier" && ast::is_err_name(text(a, c.src)) && is_sentinel(c, b) && may_be_wrapped(c, site, a, b))
+                .then_some(b)
+        });
         let by_message =
             [(l, r), (r, l)].into_iter().any(|(a, b)| is_error_message(c, a) && b.kind().ends_with("string_literal"));
         let (en, zh) = if let Some(s) = sentinel {
@@ -107,9 +114,42 @@ fn is_sentinel(c: &Checker, n: Node) -> bool {
         "identifier" => text(n, c.src),
         _ => return false,
     };
-    name.len() > 3
-        && (name.starts_with("Err") || name.starts_with("err"))
-        && name[3..].starts_with(|ch: char| ch.is_ascii_uppercase())
+    crate::package::is_sentinel_name(name)
+}
+
+/// The package wraps `sentinel` somewhere, or `err` was last set from a call to a function of
+/// the package that wraps the errors it passes on.
+fn may_be_wrapped<'t>(c: &Checker<'t>, site: &Site<'t>, err: Node<'t>, sentinel: Node<'t>) -> bool {
+    if c.package.wrapped.contains(text(sentinel, c.src)) {
+        return true;
+    }
+    let name = text(err, c.src);
+    let at = site.node.start_byte();
+    let Some(assign) = c
+        .index
+        .short_vars
+        .iter()
+        .filter(|s| s.func.map(|f| f.id()) == site.func.map(|f| f.id()) && s.node.start_byte() < at)
+        .filter(|s| ast::assigned_names(s.node, c.src).contains(&name))
+        .max_by_key(|s| s.node.start_byte())
+    else {
+        return false;
+    };
+    let values = ast::assigned_values(assign.node);
+    let i = ast::assigned_names(assign.node, c.src).iter().position(|n| *n == name).unwrap_or(0);
+    let Some(value) = values.get(i).or(values.first()) else { return false };
+    let sentinel = text(sentinel, c.src);
+    callee_unit(c, *value).and_then(|u| c.package.wrapping.get(&u)).is_some_and(|named| !named.contains(sentinel))
+}
+
+/// The package unit a call resolves to: `open` for `open(p)`, `Store.get` for `s.get(k)` when
+/// the type of `s` is known.
+fn callee_unit<'t>(c: &Checker<'t>, value: Node<'t>) -> Option<String> {
+    let call = ast::call(ast::strip_parens(value), c.src)?;
+    match call.receiver {
+        None => Some(call.name.to_string()),
+        Some(r) => Some(format!("{}.{}", c.type_of(r)?, call.name)),
+    }
 }
 
 /// `err.Error()`.

@@ -41,7 +41,10 @@ declare_rule! {
     ///
     /// ## Known problems
     /// Only channels made with `make` in the same function are followed; a channel that is
-    /// passed to other functions, returned or stored is assumed to be served elsewhere.
+    /// passed to other functions, returned or stored is assumed to be served elsewhere. In test
+    /// code, a way out that reports a failure (`t.Fatal`, `t.Errorf`, `require`) is not counted,
+    /// nor is a send that reports an error to the test (`errCh <- fmt.Errorf(...)`, a send
+    /// under `if err != nil`): the goroutine then leaks only from a test that already failed.
     ///
     /// ## References
     /// - [Go blog: Go Concurrency Patterns: Pipelines and cancellation](https://go.dev/blog/pipelines)
@@ -76,6 +79,7 @@ pub(crate) fn check(c: &Checker, out: &mut Vec<Diagnostic>) {
                 return false;
             }
             if let Some((ch, op)) = channel_op(n, c.src)
+                && !(c.is_test && op == Op::Send && reports_failure(c, n, lit))
                 && let Some(why) = leak_reason(c, func, site.node, lit, ch, op)
             {
                 report(c, out, n, ch, op, why);
@@ -218,14 +222,46 @@ fn has_other_exit(c: &Checker, select: Node, receive: Node, must_return: bool) -
         !ast::contains(*case, receive)
             && matches!(case.kind(), "communication_case" | "default_case")
             && (!must_return || ast::any(*case, false, &mut |n| ast::is_terminating(n, c.src)))
+            && !(c.is_test && fails_test(c, *case))
     })
 }
 
-/// A `return` in the function's own code between the `go` statement and the first receive.
-fn returns_between(_c: &Checker, func: Node, go: Node, receive: Node) -> bool {
+/// A `return` in the function's own code between the `go` statement and the first receive
+/// (in a test, one that follows a reported failure does not count).
+fn returns_between(c: &Checker, func: Node, go: Node, receive: Node) -> bool {
     let Some(body) = ast::body(func) else { return false };
     ast::any(body, false, &mut |n| {
-        n.kind() == "return_statement" && n.start_byte() > go.end_byte() && n.end_byte() < receive.start_byte()
+        n.kind() == "return_statement"
+            && n.start_byte() > go.end_byte()
+            && n.end_byte() < receive.start_byte()
+            && !(c.is_test && n.parent().is_some_and(|list| fails_test(c, list)))
+    })
+}
+
+/// In a test goroutine, a send of an error (`errCh <- fmt.Errorf(...)`) or a send under
+/// `if err != nil`: the goroutine reports a failure, and blocks only when the test fails.
+fn reports_failure(c: &Checker, send: Node, lit: Node) -> bool {
+    let value = send.child_by_field_name("value").map_or("", |v| text(v, c.src));
+    value.contains("Errorf(")
+        || value.starts_with("errors.New(")
+        || ast::ancestors(send, Some(lit)).iter().any(|a| {
+            a.kind() == "if_statement"
+                && a.child_by_field_name("condition").is_some_and(|cond| text(cond, c.src).contains("err != nil"))
+        })
+}
+
+/// The code reports a test failure (`t.Fatal`, `t.Errorf`, `require.NoError`): a goroutine left
+/// blocked on that path leaks only from a test that already failed.
+fn fails_test(c: &Checker, node: Node) -> bool {
+    ast::any(node, false, &mut |n| {
+        ast::call(n, c.src).is_some_and(|k| {
+            k.name.starts_with("Fatal")
+                || k.name.starts_with("Error")
+                || k.name.starts_with("Fail")
+                || k.name.starts_with("Skip")
+                || k.receiver.is_some_and(|r| matches!(text(r, c.src), "require" | "assert" | "must" | "check" | "test"))
+                || (k.name == "New" && k.receiver.is_some_and(|r| text(r, c.src) == "errors"))
+        })
     })
 }
 

@@ -43,7 +43,10 @@ declare_rule! {
     ///
     /// ## Known problems
     /// Without seeing the callers the rule cannot know whether the context is always
-    /// cancelled; a context created and cancelled in the same function is not flagged, and one
+    /// cancelled. A goroutine that holds nothing of the call but its context, started by a
+    /// function named for it (`Start`, `Run`, `Serve`, `Listen...`) or whose doc comment speaks
+    /// of the context ("stops when the context is done"), ties an object's lifetime to the
+    /// context on purpose and is not flagged; a context created and cancelled in the same function is not flagged, and one
     /// read from a struct field is assumed to be the owner's lifetime and not flagged either.
     ///
     /// ## References
@@ -75,7 +78,10 @@ pub(crate) fn check(c: &Checker, out: &mut Vec<Diagnostic>) {
         for stmt in ast::statements(body) {
             let Some(ctx) = only_done_wait(stmt, c.src) else { continue };
             let ctx_name = text(ctx, c.src);
-            if ctx.kind() != "identifier" || !origin_is_uncancelled(c, site.func, lit, &call, ctx_name) {
+            if ctx.kind() != "identifier"
+                || !origin_is_uncancelled(c, site.func, lit, &call, ctx_name)
+                || site.func.is_some_and(|f| ties_lifetime(c, f, lit, ctx_name))
+            {
                 continue;
             }
             c.report_span(
@@ -95,6 +101,40 @@ pub(crate) fn check(c: &Checker, out: &mut Vec<Diagnostic>) {
             break;
         }
     }
+}
+
+/// Words in a function's doc comment that show it states what its context governs ("stops
+/// when the context is done", "until ctx is cancelled"): the contract is then written down.
+const CONTEXT_WORDS: &[&str] = &["context", "ctx", "cancel"];
+
+/// Names of functions that start something meant to live as long as their context.
+const LIFECYCLE_PREFIXES: &[&str] = &["Start", "Run", "Serve", "Listen", "WithContext"];
+
+/// `func` ties an object's lifetime to its context on purpose: it is named for it (`Start`,
+/// `Serve`) or its doc speaks of the context, and the goroutine holds nothing of the call but
+/// the context (so it is one per object, not one per request carrying that request's data).
+fn ties_lifetime<'t>(c: &Checker<'t>, func: tree_sitter::Node<'t>, lit: tree_sitter::Node<'t>, ctx: &str) -> bool {
+    let top = c.top_decl(func).unwrap_or(func);
+    let named = LIFECYCLE_PREFIXES.iter().any(|p| ast::function_name(top, c.src).starts_with(p));
+    let holds_call_data = ast::parameter_names(top, c.src)
+        .iter()
+        .skip(usize::from(crate::package::receiver_name(top, c.src).is_some()))
+        .any(|p| *p != ctx && ast::mentions(lit, c.src, p, true));
+    !holds_call_data && (named || documents_context(c, top))
+}
+
+/// The doc comment right above `func` mentions its context: the caller was told.
+fn documents_context<'t>(c: &Checker<'t>, func: tree_sitter::Node<'t>) -> bool {
+    let top = c.top_decl(func).unwrap_or(func);
+    let mut doc = String::new();
+    let mut prev = top.prev_named_sibling();
+    let mut row = top.start_position().row;
+    while let Some(p) = prev.filter(|p| p.kind() == "comment" && p.end_position().row + 1 >= row) {
+        doc.push_str(&text(p, c.src).to_ascii_lowercase());
+        row = p.start_position().row;
+        prev = p.prev_named_sibling();
+    }
+    CONTEXT_WORDS.iter().any(|w| doc.contains(w))
 }
 
 /// For `<-ctx.Done()` as a statement, or `select` whose only case is it, the `ctx` node.

@@ -41,7 +41,9 @@ declare_rule! {
     /// reported, so some dropped errors are missed. `Close` is flagged only after a write to the
     /// same value, since closing what was only read cannot lose data. Cleanup inside an
     /// `if err != nil` block, in deferred closures or right before returning another error,
-    /// writes to in-memory buffers and hashes, lines marked `//nolint:errcheck`, and test code
+    /// writes to in-memory buffers and hashes, calls on a type of the package that keeps its
+    /// error in an `err` field (it comes back later), loops releasing many things in a
+    /// `Close`/`Stop`/`Shutdown` method, writers built over `os.Stdout`/`os.Stderr`, lines marked `//nolint:errcheck`, and test code
     /// are skipped. A callee whose error the file drops in four or more statements is
     /// taken to be dropped by convention and is not reported (counted per file).
     ///
@@ -52,6 +54,7 @@ declare_rule! {
         name: "ignored-error",
         level: Warning,
         summary: ("an error result is ignored", "函数返回的错误被忽略了"),
+        nolint: ["errcheck"],
         vocabulary: {
             category: "error-handling",
             item: "error-paths",
@@ -75,6 +78,9 @@ pub(crate) fn check(c: &Checker, out: &mut Vec<Diagnostic>) {
         if (call.name == "Close" && !written_before_close(c, &call, site.func))
             || nolint(c, site.node)
             || in_memory_writer(c, &call)
+            || terminal_writer(c, &call, site.func)
+            || sticky_error(c, &call)
+            || teardown_loop(c, site.node, site.func)
             || in_cleanup(c, site.node, site.func)
             || before_failure(c, site.node)
         {
@@ -238,12 +244,46 @@ fn in_memory_writer(c: &Checker, call: &ast::Call) -> bool {
         || ["buf", "builder", "hash", "digest", "sha", "md5", "crc"].iter().any(|s| r.contains(s))
 }
 
-/// Inside an error path (`if err != nil { ... }`) or a deferred/`go` closure: best-effort cleanup.
+/// The receiver's type (of this package) keeps the error in a field `err` of type `error`,
+/// like `bufio.Writer`: a dropped error comes back from the next call or `Close`.
+fn sticky_error<'t>(c: &Checker<'t>, call: &ast::Call<'t>) -> bool {
+    let Some(ty) = call.receiver.and_then(|r| c.type_of(r)) else { return false };
+    c.package.fields.get(&(ty, "err".to_string())).is_some_and(|t| t == "error")
+}
+
+/// A loop in a `Close`/`Stop`/`Shutdown` method releasing many things: one failure must not
+/// stop the rest, and there is nobody left to tell.
+fn teardown_loop(c: &Checker, stmt: Node, func: Option<Node>) -> bool {
+    let Some(func) = func.filter(|f| f.kind() == "method_declaration") else { return false };
+    matches!(ast::function_name(func, c.src), "Close" | "Stop" | "Shutdown")
+        && ast::ancestors(stmt, Some(func)).iter().any(|a| a.kind() == "for_statement")
+}
+
+/// `w.Flush()` / `w.Write(...)` on a writer the function built over the terminal
+/// (`tabwriter.NewWriter(os.Stdout, ...)`): like `fmt.Println`, nobody checks those.
+fn terminal_writer(c: &Checker, call: &ast::Call, func: Option<Node>) -> bool {
+    if !(call.name == "Flush" || call.name.starts_with("Write")) {
+        return false;
+    }
+    let Some(recv) = call.receiver.filter(|r| r.kind() == "identifier").map(|r| text(r, c.src)) else { return false };
+    c.index.short_vars.iter().filter(|s| s.func.map(|f| f.id()) == func.map(|f| f.id())).any(|s| {
+        ast::assigned_names(s.node, c.src).contains(&recv)
+            && ast::assigned_values(s.node).iter().any(|v| {
+                let t = text(*v, c.src);
+                t.contains("os.Stdout") || t.contains("os.Stderr")
+            })
+    })
+}
+
+/// Inside an error path (`if err != nil { ... }`), a deferred closure, or a test's
+/// `t.Cleanup(func() { ... })`: best-effort cleanup.
 fn in_cleanup(c: &Checker, stmt: Node, func: Option<Node>) -> bool {
     if func.is_some_and(|f| {
         f.kind() == "func_literal"
-            && f.parent()
-                .is_some_and(|p| p.kind() == "call_expression" && p.parent().is_some_and(|g| g.kind() == "defer_statement"))
+            && f.parent().is_some_and(|p| {
+                (p.kind() == "call_expression" && p.parent().is_some_and(|g| g.kind() == "defer_statement"))
+                    || (p.kind() == "argument_list" && p.parent().is_some_and(|g| ast::callee_name(g, c.src) == "Cleanup"))
+            })
     }) {
         return true;
     }

@@ -292,7 +292,10 @@ fn follow<'t>(c: &Checker<'t>, held: &Held<'_, 't>, events: &mut Vec<Event<'t>>)
     // End of the block with the lock held: a leak only at the end of a loop body.
     let list = lock.parent();
     let is_loop_body = list.and_then(|l| l.parent()).and_then(|b| b.parent()).is_some_and(|f| f.kind() == "for_statement");
-    if is_loop_body && in_loop.is_some() {
+    // Locked once per iteration and unlocked as many times after the loop: counted on purpose.
+    let unlocked_after = in_loop
+        .is_some_and(|lp| ast::following(lp).iter().any(|s| ast::any(*s, false, &mut |n| is_call_on(c, n, mutex, &unlocks))));
+    if is_loop_body && in_loop.is_some() && !unlocked_after {
         let end = list.and_then(|l| l.parent()).unwrap_or(lock);
         events.push(Event::Leak { lock, mutex, at: end, exit: None });
     }

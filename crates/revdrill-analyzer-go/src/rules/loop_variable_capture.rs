@@ -47,6 +47,7 @@ declare_rule! {
         level: Error,
         summary: ("loop variable captured by a goroutine or defer closure (module `go` < 1.22)",
                   "goroutine 或 defer 闭包捕获了循环变量（模块 `go` 版本 < 1.22）"),
+        nolint: ["govet", "loopclosure", "copyloopvar"],
         vocabulary: {
             category: "concurrency",
             item: "concurrency",

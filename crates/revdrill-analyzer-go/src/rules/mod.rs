@@ -22,6 +22,7 @@ pub(crate) use lock_without_unlock::Event as LockEvent;
 mod loop_variable_capture;
 pub(crate) mod package_without_test;
 mod partial_error_handling;
+mod send_after_receiver_gone;
 mod time_after_in_loop;
 mod timer_drain_after_receive;
 mod waitgroup_add_in_goroutine;
@@ -50,14 +51,15 @@ pub(crate) static RULES: &[Rule] = &[
     Rule { info: lock_without_unlock::LockWithoutUnlock::INFO, check: lock_without_unlock::check, tests: true },
     Rule { info: double_lock::DoubleLock::INFO, check: double_lock::check, tests: true },
     Rule { info: waitgroup_add_in_goroutine::WaitGroupAddInGoroutine::INFO, check: waitgroup_add_in_goroutine::check, tests: true },
-    Rule { info: waitgroup_wait_in_loop::WaitGroupWaitInLoop::INFO, check: waitgroup_wait_in_loop::check, tests: true },
+    Rule { info: waitgroup_wait_in_loop::WaitGroupWaitInLoop::INFO, check: waitgroup_wait_in_loop::check, tests: false },
     Rule { info: loop_variable_capture::LoopVariableCapture::INFO, check: loop_variable_capture::check, tests: true },
     Rule { info: time_after_in_loop::TimeAfterInLoop::INFO, check: time_after_in_loop::check, tests: false },
     Rule { info: defer_in_loop::DeferInLoop::INFO, check: defer_in_loop::check, tests: false },
-    Rule { info: busy_loop::BusyLoop::INFO, check: busy_loop::check, tests: true },
-    Rule { info: channel_closed_by_receiver::ChannelClosedByReceiver::INFO, check: channel_closed_by_receiver::check, tests: true },
+    Rule { info: busy_loop::BusyLoop::INFO, check: busy_loop::check, tests: false },
+    Rule { info: channel_closed_by_receiver::ChannelClosedByReceiver::INFO, check: channel_closed_by_receiver::check, tests: false },
     Rule { info: package_without_test::PackageWithoutTest::INFO, check: package_without_test::check, tests: false },
     Rule { info: lock_order_inversion::LockOrderInversion::INFO, check: lock_order_inversion::check, tests: true },
     Rule { info: blocked_while_locked::BlockedWhileLocked::INFO, check: blocked_while_locked::check, tests: true },
     Rule { info: timer_drain_after_receive::TimerDrainAfterReceive::INFO, check: timer_drain_after_receive::check, tests: true },
+    Rule { info: send_after_receiver_gone::SendAfterReceiverGone::INFO, check: send_after_receiver_gone::check, tests: false },
 ];

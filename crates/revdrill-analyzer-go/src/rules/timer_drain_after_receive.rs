@@ -1,5 +1,7 @@
 //! GO021: draining `t.C` after `t.Stop()` when the function may already have received it.
 
+use tree_sitter::Node;
+
 use crate::ast::{self, text};
 use crate::checker::Checker;
 use crate::diagnostic::{Diagnostic, Text};
@@ -43,7 +45,9 @@ declare_rule! {
     ///
     /// ## Known problems
     /// The timer is matched by its text (`t`, `s.timer`); a receive in another function is not
-    /// seen. Since Go 1.23 `Stop` and `Reset` discard a pending value, and the drain is not
+    /// seen. A receive followed on every path by `t.Reset(...)` (or a return) re-arms the timer,
+    /// and a timer made or reset at the top of each loop iteration is fresh, so neither is
+    /// reported; a `continue` that skips the `Reset` is. Since Go 1.23 `Stop` and `Reset` discard a pending value, and the drain is not
     /// needed at all.
     ///
     /// ## References
@@ -72,7 +76,7 @@ pub(crate) fn check(c: &Checker, out: &mut Vec<Diagnostic>) {
         let Some(timer) = text(cond, c.src).strip_prefix('!').and_then(|t| t.strip_suffix(".Stop()")) else { continue };
         let Some(body) = site.node.child_by_field_name("consequence") else { continue };
         let channel = format!("{timer}.C");
-        let is_recv = |n: tree_sitter::Node| ast::receive_operand(n).is_some_and(|o| text(o, c.src) == channel);
+        let is_recv = |n: Node| ast::receive_operand(n).is_some_and(|o| text(o, c.src) == channel);
         let Some(drain) = ast::statements(body)
             .into_iter()
             .find(|s| s.kind() == "expression_statement" && s.named_child(0).is_some_and(is_recv))
@@ -83,21 +87,27 @@ pub(crate) fn check(c: &Checker, out: &mut Vec<Diagnostic>) {
         // select again.
         let up = ast::ancestors(site.node, Some(func));
         let select = up.iter().take(4).find(|a| a.kind() == "communication_case").and_then(|cc| cc.parent());
-        let in_loop = up.iter().any(|a| a.kind() == "for_statement");
-        let exclusive = |n: tree_sitter::Node| !in_loop && select.is_some_and(|s| ast::contains(s, n));
-        let elsewhere = ast::any(func, false, &mut |n| {
-            n.kind() == "unary_expression" && !ast::contains(site.node, n) && is_recv(n) && !exclusive(n)
-        });
-        if !elsewhere {
+        let in_loop = up.iter().find(|a| a.kind() == "for_statement").copied();
+        if in_loop.is_some_and(|lp| rearmed_each_iteration(c, lp, site.node, timer)) {
             continue;
         }
+        // Without a loop around both, only a receive that comes first can have taken the value.
+        let exclusive = |n: Node| {
+            in_loop.is_none_or(|lp| !ast::contains(lp, n))
+                && (select.is_some_and(|s| ast::contains(s, n)) || n.start_byte() > site.node.start_byte())
+        };
+        let taken = ast::collect(func, false, &mut |n| {
+            n.kind() == "unary_expression" && !ast::contains(site.node, n) && is_recv(n) && !exclusive(n)
+        });
+        let Some(other) = taken.into_iter().find(|r| reaches_without_rearm(c, *r, timer)) else { continue };
+        let line = other.start_position().row + 1;
         c.report(
             out,
             &TimerDrainAfterReceive::INFO,
             drain,
             Text::new(
-                format!("`<-{channel}` blocks forever when this function already received the timer's value elsewhere: `Stop` returns false then too"),
-                format!("如果本函数其他地方已经取走了定时器的值，`<-{channel}` 会永远阻塞：这种情况下 `Stop` 同样返回 false"),
+                format!("`<-{channel}` blocks forever when the receive on line {line} already took the timer's value and no `Reset` followed: `Stop` returns false then too"),
+                format!("如果第 {line} 行的接收已经取走了定时器的值且之后没有 `Reset`，`<-{channel}` 会永远阻塞：这种情况下 `Stop` 同样返回 false"),
             ),
             Text::new(
                 format!("drain without blocking: `select {{ case <-{channel}: default: }}` (or rely on Go 1.23 timers, which need no drain)"),
@@ -105,4 +115,88 @@ pub(crate) fn check(c: &Checker, out: &mut Vec<Diagnostic>) {
             ),
         );
     }
+}
+
+/// The loop body re-arms the timer before the statement holding the drain: a new timer per
+/// iteration (`t := time.NewTimer(d)`) or a `t.Reset(d)` at the top.
+fn rearmed_each_iteration(c: &Checker, lp: Node, drain_if: Node, timer: &str) -> bool {
+    let Some(body) = lp.child_by_field_name("body") else { return false };
+    ast::statements(body).into_iter().take_while(|s| !ast::contains(*s, drain_if)).any(|s| rearms(c, s, timer))
+}
+
+/// A `t.Reset(...)` statement, or `t = ...` / `t := ...`.
+fn rearms(c: &Checker, stmt: Node, timer: &str) -> bool {
+    match stmt.kind() {
+        "expression_statement" => {
+            ast::stmt_call(stmt, c.src).is_some_and(|k| k.name == "Reset" && k.receiver.is_some_and(|r| text(r, c.src) == timer))
+        }
+        "short_var_declaration" | "assignment_statement" => ast::assigned_names(stmt, c.src).contains(&timer),
+        _ => false,
+    }
+}
+
+/// Some path from the receive `recv` leaves its `select` case (or its statement list) without
+/// re-arming the timer: by `continue`, `break` or falling off the end. A path that returns
+/// or fails the test ends there and never reaches a drain.
+fn reaches_without_rearm(c: &Checker, recv: Node, timer: &str) -> bool {
+    let mut stmt = recv;
+    for a in ast::ancestors(recv, None).into_iter().take(6) {
+        let rest = match a.kind() {
+            "communication_case" => ast::statements(a),
+            "statement_list" => ast::following(stmt),
+            _ => {
+                stmt = a;
+                continue;
+            }
+        };
+        return matches!(walk(c, &rest, timer), Path::Jumps | Path::FallsThrough);
+    }
+    true
+}
+
+/// How the paths through a statement list end, as far as re-arming goes.
+#[derive(PartialEq)]
+enum Path {
+    /// Every path re-arms the timer or leaves the function first.
+    Safe,
+    /// Some path jumps out (`continue`, `break`, `goto`) before re-arming.
+    Jumps,
+    /// Some path reaches the end of the list before re-arming.
+    FallsThrough,
+}
+
+fn walk(c: &Checker, stmts: &[Node], timer: &str) -> Path {
+    for &s in stmts {
+        if rearms(c, s, timer) || ast::is_terminating(s, c.src) {
+            return Path::Safe;
+        }
+        match s.kind() {
+            "continue_statement" | "break_statement" | "goto_statement" => return Path::Jumps,
+            "if_statement" => {
+                let (then, other) = (s.child_by_field_name("consequence"), s.child_by_field_name("alternative"));
+                let paths: Vec<Path> = [then, other]
+                    .into_iter()
+                    .flatten()
+                    .map(|b| if b.kind() == "if_statement" { walk(c, &[b], timer) } else { walk(c, &ast::statements(b), timer) })
+                    .collect();
+                if paths.contains(&Path::Jumps) {
+                    return Path::Jumps;
+                }
+                if other.is_some() && paths.iter().all(|p| *p == Path::Safe) {
+                    return Path::Safe;
+                }
+            }
+            _ => {
+                // A `continue` of this loop buried in another statement (a `switch` case).
+                let leaves = ast::any(s, false, &mut |n| {
+                    n.kind() == "continue_statement"
+                        && !ast::ancestors(n, Some(s)).iter().any(|a| matches!(a.kind(), "for_statement" | "func_literal"))
+                });
+                if leaves {
+                    return Path::Jumps;
+                }
+            }
+        }
+    }
+    Path::FallsThrough
 }

@@ -35,7 +35,9 @@ declare_rule! {
     ///
     /// ## Known problems
     /// Deliberate batching (start N, wait, repeat) looks the same; such loops usually start
-    /// the goroutines in an inner loop, which is not flagged.
+    /// the goroutines in an inner loop, which is not flagged. Neither is a loop that starts two
+    /// goroutines before the wait or works while its goroutine runs (they overlap on purpose),
+    /// nor test code, where a serial loop costs only time.
     ///
     /// ## References
     /// - [`sync.WaitGroup`](https://pkg.go.dev/sync#WaitGroup)
@@ -68,9 +70,14 @@ pub(crate) fn check(c: &Checker, out: &mut Vec<Diagnostic>) {
         if !is_wait_group(c, recv) {
             continue;
         }
-        // A `go` statement directly in this loop body (not a nested loop), before the wait.
-        let starts = ast::statements(body).iter().any(|s| s.kind() == "go_statement" && s.end_byte() <= site.node.start_byte());
-        if !starts {
+        // Exactly one `go` statement directly in this loop body (not a nested loop) before the
+        // wait, and nothing but bookkeeping between them: the goroutine then overlaps with no
+        // other work. Two goroutines started together, or work done while the goroutine runs,
+        // are concurrency on purpose (race tests, a pipeline stage per iteration).
+        let before: Vec<_> = ast::statements(body).into_iter().filter(|s| s.end_byte() <= site.node.start_byte()).collect();
+        let gos: Vec<usize> = before.iter().enumerate().filter(|(_, s)| s.kind() == "go_statement").map(|(i, _)| i).collect();
+        let [go] = gos[..] else { continue };
+        if before[go + 1..].iter().any(|s| !is_bookkeeping(c, *s)) {
             continue;
         }
         c.report(
@@ -84,4 +91,11 @@ pub(crate) fn check(c: &Checker, out: &mut Vec<Diagnostic>) {
             Text::new(format!("move `{recv}.Wait()` after the loop"), format!("把 `{recv}.Wait()` 移到循环之后")),
         );
     }
+}
+
+/// `wg.Add(1)`, a log line, a comment-free no-op: statements that do no work of their own.
+fn is_bookkeeping(c: &Checker, stmt: tree_sitter::Node) -> bool {
+    ast::stmt_call(stmt, c.src).filter(|_| stmt.kind() == "expression_statement").is_some_and(|k| {
+        matches!(k.name, "Add" | "Done") || k.receiver.is_some_and(|r| matches!(text(r, c.src), "log" | "t" | "b" | "logger"))
+    })
 }

@@ -88,7 +88,8 @@
       }
       var ta = el('textarea', 'dispute-note');
       ta.rows = 2;
-      ta.maxLength = 2000;
+      // No maxLength: it cuts a paste silently. The server refuses a note over 2,000
+      // characters with a message, and the form keeps the text.
       ta.placeholder = str('disputeNote');
       f.appendChild(ta);
       var actions = el('div', 'actions');
@@ -115,6 +116,13 @@
       });
       ta.focus();
     }
+    // Whether an open dispute form may go: a note typed in it is only dropped when the learner
+    // says so (it was dropped without a word when another dispute was opened).
+    function mayClose() {
+      var typed = Array.prototype.some.call(document.querySelectorAll('form.dispute-form textarea'),
+        function (ta) { return ta.value.trim() !== ''; });
+      return !typed || window.confirm(str('disputeDrop'));
+    }
     function closeForms() {
       document.querySelectorAll('form.dispute-form').forEach(function (f) { f.remove(); });
       document.querySelectorAll('.stmt.chosen').forEach(function (s) { s.classList.remove('chosen'); });
@@ -122,6 +130,7 @@
     }
     document.querySelectorAll('.dispute-ctl').forEach(function (ctl) {
       ctl.querySelector('.dispute-open').addEventListener('click', function () {
+        if (!mayClose()) return;
         closeForms();
         if (ctl.dataset.credited === 'true') { openForm(ctl, null); return; }
         picking = ctl;
@@ -180,9 +189,22 @@
       } catch (e) { /* a broken draft starts over */ }
       return { answers: {}, comments: [], next: 1 };
     }
+    // When the browser cannot keep the draft (storage full or turned off), the learner is told
+    // at once, and leaving the page asks first: the text exists only on this page.
+    var unkept = false;
     function save() {
-      try { localStorage.setItem(key, JSON.stringify(wip)); } catch (e) { /* full or disabled */ }
+      try {
+        localStorage.setItem(key, JSON.stringify(wip));
+        if (unkept) say('');
+        unkept = false;
+      } catch (e) {
+        if (!unkept) say(str('nostore'), true);
+        unkept = true;
+      }
     }
+    window.addEventListener('beforeunload', function (ev) {
+      if (unkept) { ev.preventDefault(); ev.returnValue = ''; }
+    });
     function say(text, isError) {
       status.textContent = text;
       status.className = isError ? 'error' : '';
@@ -304,8 +326,16 @@
       markRange(null);
     }
 
-    function openForm(file, start, end, editing) {
+    // Keeps what is typed in an open comment form as a comment (or the edit), so that opening
+    // another line or submitting never drops it. An explicit Cancel or Escape still discards.
+    function keepPending() {
+      if (form && form.keep) form.keep();
       closeForm();
+    }
+
+    function openForm(file, start, end, editing) {
+      keepPending();
+      renderComments();
       var t = tableFor(file);
       var row = t && rowFor(t, end);
       if (!row) return;
@@ -344,11 +374,9 @@
       td.appendChild(box);
       tr.appendChild(td);
       insertAfterComments(row, tr);
-      form = { row: tr };
-      f.addEventListener('submit', function (ev) {
-        ev.preventDefault();
+      function keep() {
         var body = ta.value.trim();
-        if (!body) { ta.focus(); return; }
+        if (!body) return false;
         if (editing) {
           editing.body = body;
           editing.severity = sel.value;
@@ -356,6 +384,12 @@
           wip.comments.push({ id: wip.next++, file: file, start: start, end: end, severity: sel.value, body: body });
         }
         save();
+        return true;
+      }
+      form = { row: tr, keep: keep };
+      f.addEventListener('submit', function (ev) {
+        ev.preventDefault();
+        if (!keep()) { ta.focus(); return; }
         closeForm();
         renderComments();
       });
@@ -431,12 +465,14 @@
       textareas.forEach(function (ta) { ta.value = ''; });
       closeForm();
       renderComments();
+      unkept = false;
       say('');
     });
 
     // One submit: the answers and the comments, graded and stored by the server.
     var submit = document.getElementById('submit');
     submit.addEventListener('click', function () {
+      if (form) { keepPending(); renderComments(); }
       var answers = {};
       textareas.forEach(function (ta) { if (ta.value.trim()) answers[ta.dataset.item] = ta.value; });
       var comments = wip.comments.map(function (c) {
@@ -458,6 +494,7 @@
       }).then(function (res) {
         if (!res.ok) throw new Error(document.body.dataset.lang === 'zh' ? res.body.message_zh : res.body.message);
         try { localStorage.removeItem(key); } catch (e) { /* ignore */ }
+        unkept = false; // stored by the server: nothing left to lose
         window.location.href = res.body.url;
       }).catch(function (e) {
         submit.disabled = false;

@@ -51,7 +51,7 @@ async fn submit(
         .await?;
     // The answers are written before grading, so nothing typed is lost if grading fails.
     let start_id = drill_id.clone();
-    let attempt = st.with_store(move |s| s.start_attempt(&start_id, lang.code(), &answers_json)).await?;
+    let attempt = st.with_store(move |s| s.start_attempt(&start_id, lang.code(), &answers_json)).await.map_err(not_saved)?;
     let (report, graded) = st
         .cpu(move |st| {
             let report = st.grader(st.drill(&drill_id)?).grade(&answers);
@@ -71,10 +71,19 @@ async fn submit(
         let _ = revdrill_review::record(s, attempt, &recorded, now);
         Ok(())
     })
-    .await?;
+    .await
+    .map_err(not_saved)?;
     let body =
         json!({"attempt": attempt, "score": report.score, "url": format!("/attempts/{attempt}"), "report": report.to_json(lang)});
     Ok((StatusCode::CREATED, Json(body)).into_response())
+}
+
+/// A database failure while storing a submission is said as "not saved", with the reason.
+fn not_saved(e: ApiError) -> ApiError {
+    match e {
+        ApiError::Internal(detail) => ApiError::NotSaved(detail),
+        other => other,
+    }
 }
 
 /// `GET /api/attempts?limit=N`: past attempts, newest first (as `revdrill history --format json`).

@@ -68,7 +68,7 @@ async fn grade(
 
 /// The strings the page's script shows, as `data-s-*` attributes of `<body>`.
 fn script_strings(l: Lang) -> String {
-    let pairs: [(&str, &str, &str); 20] = [
+    let pairs: [(&str, &str, &str); 21] = [
         ("comment", "Comment", "评论"),
         ("edit", "Edit", "编辑"),
         ("delete", "Delete", "删除"),
@@ -89,6 +89,11 @@ fn script_strings(l: Lang) -> String {
         ("nit", Severity::Nit.label(Lang::En), Severity::Nit.label(Lang::Zh)),
         ("severity", "Severity", "严重程度"),
         ("discard", "Discard the draft?", "放弃草稿？"),
+        (
+            "nostore",
+            "This browser cannot keep a draft (storage full or turned off): submit before you leave this page, or the text is lost.",
+            "此浏览器无法保存草稿（存储已满或已关闭）：请在离开此页面前提交，否则内容会丢失。",
+        ),
     ];
     let mut s = String::new();
     for (k, en, zh) in pairs {

@@ -41,6 +41,7 @@ pub fn script_strings(l: Lang) -> String {
         ("cancel", t(l, "Cancel", "取消")),
         ("failed", t(l, "Could not save:", "保存失败：")),
         ("chosen", t(l, "Your statement:", "你的陈述：")),
+        ("drop", t(l, "Discard the note you typed for the other dispute?", "放弃你为另一条异议写的理由？")),
     ];
     pairs.iter().map(|(k, v)| format!(" data-s-dispute-{k}=\"{}\"", esc(v))).collect()
 }

@@ -98,9 +98,9 @@ pub fn prompt(
     attempt: AttemptId,
     view: &FeedbackView,
     lang: Lang,
-) -> Result<usize> {
+) -> Result<Prompted> {
     help(out, view, lang)?;
-    let mut recorded = 0;
+    let mut refused = 0;
     loop {
         write!(out, "{} ", t(lang, "dispute>", "异议>"))?;
         out.flush()?;
@@ -114,7 +114,6 @@ pub fn prompt(
         match d {
             Ok(d) => {
                 store.add_dispute(&d)?;
-                recorded += 1;
                 let msg = match lang {
                     Lang::En => format!(
                         "Recorded your dispute of `{}` (the score is unchanged until a pack author reviews it)",
@@ -125,12 +124,43 @@ pub fn prompt(
                 writeln!(out, "{msg}")?;
             }
             Err(msg) => {
+                refused += 1;
                 writeln!(out, "{}{}{} {msg}", render::ERROR.render(), t(lang, "error:", "错误："), render::ERROR.render_reset())?
             }
         }
     }
     writeln!(out)?;
-    Ok(recorded)
+    Ok(Prompted { refused })
+}
+
+/// What [`prompt`] did: how many lines it refused (each was said at once).
+pub struct Prompted {
+    /// Lines that were not a valid dispute.
+    pub refused: usize,
+}
+
+impl Prompted {
+    /// Whether the run must end with exit code 2: dispute lines were refused and stdin is not a
+    /// terminal (a script piping disputes would not see the errors; at a terminal the learner
+    /// saw each and could type it again). Says so on stderr.
+    pub fn refused_on_a_pipe(&self, lang: Lang) -> bool {
+        use std::io::IsTerminal;
+        if self.refused == 0 || std::io::stdin().is_terminal() {
+            return false;
+        }
+        let msg = match lang {
+            Lang::En => format!("<stdin>: {} dispute line(s) refused (see above); the others were recorded", self.refused),
+            Lang::Zh => format!("<stdin>：有 {} 行异议被拒绝（见上文）；其余已记录", self.refused),
+        };
+        let _ = writeln!(
+            crate::render::stderr(),
+            "{}{}{} {msg}",
+            render::ERROR.render(),
+            t(lang, "error:", "错误："),
+            render::ERROR.render_reset()
+        );
+        true
+    }
 }
 
 /// `revdrill disputes` and `revdrill disputes export`.
@@ -198,9 +228,7 @@ fn export(app: &App, store: &SqliteStore, output: Option<&Path>, drill: Option<&
     match output {
         None => write!(crate::render::stdout(), "{text}")?,
         Some(path) => {
-            let tmp = path.with_extension("toml.tmp");
-            std::fs::write(&tmp, &text).with_context(|| format!("cannot write {}", tmp.display()))?;
-            std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))?;
+            crate::saver::write_atomically(path, text.as_bytes()).with_context(|| format!("cannot write {}", path.display()))?;
             writeln!(
                 crate::render::stderr(),
                 "{} {} → {}",

@@ -14,12 +14,15 @@ use crate::app::App;
 use crate::cli::DrillArgs;
 use crate::commands::disputes;
 use crate::i18n::t;
-use crate::input::{AnswerReader, editor_command, shown_ranges, split_inline_comments};
+use crate::input::{AnswerReader, MAX_TYPED_BYTES, Stop, editor_command, shown_ranges, split_inline_comments};
 use crate::render;
 use crate::saver::{Saved, Saver};
 
 pub fn run(app: &App, args: DrillArgs) -> Result<ExitCode> {
     let lang = app.lang;
+    // Ctrl-C, SIGTERM and a closed terminal end the input instead of the process, so that the
+    // lines typed so far are saved first (see `interrupt`).
+    crate::interrupt::catch();
     let mut out = crate::render::stdout();
     let mut opened = app.open_store();
     let drill = match (&args.id, &args.track) {
@@ -45,7 +48,7 @@ pub fn run(app: &App, args: DrillArgs) -> Result<ExitCode> {
             next_drill(app, opened.as_ref().ok())
         }
     };
-    let mut saver = Saver::new(opened, &drill.id, lang);
+    let mut saver = Saver::new(opened, &drill.id, lang).with_db(&app.db_path);
 
     render::drill_header(&mut out, drill, lang)?;
     let interactive = std::io::stdin().is_terminal();
@@ -64,12 +67,20 @@ pub fn run(app: &App, args: DrillArgs) -> Result<ExitCode> {
 
     let grader = Grader::new(drill);
     let mut answers = AnswerSet { drill: drill.id.clone(), ..Default::default() };
-    let mut reader = AnswerReader::new(std::io::stdin().lock(), interactive.then(editor_command));
+    let mut reader =
+        AnswerReader::new(std::io::stdin().lock(), interactive.then(editor_command)).with_lang(lang).terminal(interactive);
     let n = drill.checklist.len();
     for (i, item) in drill.checklist.iter().enumerate() {
         writeln!(out, "\n{}", render_bold(&format!("[{}/{n}] {}", i + 1, item.prompt.get(lang))))?;
         out.flush()?;
         let text = if reader.at_eof() { String::new() } else { reader.read_block(item.prompt.get(lang))? };
+        if let Some(sig) = reader.interrupted() {
+            if !text.trim().is_empty() {
+                answers.answers.insert(item.id.clone(), text);
+            }
+            return interrupted(&mut saver, &answers, sig, lang, &app.db_path);
+        }
+        warn_not_utf8(&mut reader, lang)?;
         if reader.at_eof() && text.trim().is_empty() && answers.is_empty() {
             // The input ended before anything was typed: nothing to grade or record.
             break;
@@ -86,6 +97,7 @@ pub fn run(app: &App, args: DrillArgs) -> Result<ExitCode> {
     }
 
     if answers.is_empty() {
+        input_problems(&reader, lang)?;
         let mut err = crate::render::stderr();
         writeln!(
             err,
@@ -104,13 +116,16 @@ pub fn run(app: &App, args: DrillArgs) -> Result<ExitCode> {
     render::final_report(&mut out, &view, lang)?;
     writeln!(out)?;
     saver.tell_backup(&mut out, &answers)?;
+    out.flush()?;
+    let mut bad_input = input_problems(&reader, lang)?;
     match saver.where_saved() {
         Saved::Db(id, path) => {
             writeln!(out, "{} #{id} → {}", t(lang, "Saved as attempt", "已保存为第"), path.display())?;
             // Disputes: asked at a terminal, or read from what is left of piped input.
             if interactive || !reader.at_eof() {
                 if let Ok(mut store) = app.open_store() {
-                    disputes::prompt(&mut out, &mut || reader.read_line(), &mut store, id, &view, lang)?;
+                    let p = disputes::prompt(&mut out, &mut || reader.read_line(), &mut store, id, &view, lang)?;
+                    bad_input |= p.refused_on_a_pipe(lang);
                 }
             }
             if let Some(store) = saver.store() {
@@ -125,10 +140,106 @@ pub fn run(app: &App, args: DrillArgs) -> Result<ExitCode> {
                     next.id
                 )?;
             }
-            Ok(ExitCode::SUCCESS)
+            Ok(if bad_input { ExitCode::from(2) } else { ExitCode::SUCCESS })
         }
         Saved::File(_) | Saved::Nowhere(_) | Saved::Nothing => Ok(ExitCode::from(2)),
     }
+}
+
+/// A signal ended the input: saves what was typed (the database, else a backup file), says
+/// where, and exits `128 + signal`. Nothing is graded. The terminal may be gone (SIGHUP), so
+/// the answers are saved before anything is written, and failed writes are ignored.
+fn interrupted(saver: &mut Saver, answers: &AnswerSet, sig: i32, lang: Lang, db: &std::path::Path) -> Result<ExitCode> {
+    if !answers.is_empty() {
+        saver.save_answers(answers)?;
+    }
+    let mut err = crate::render::stderr();
+    let _ = match saver.where_saved() {
+        Saved::Db(id, path) => writeln!(
+            err,
+            "\n{} #{id} ({}). {}",
+            t(lang, "Interrupted: your answers so far are saved as unfinished attempt", "已中断：目前的回答已保存为未完成的第"),
+            path.display(),
+            match lang {
+                Lang::En =>
+                    format!("`revdrill history {id}{}` shows them and how to grade them.", crate::saver::db_flag(Some(db))),
+                Lang::Zh =>
+                    format!("次作答。`revdrill history {id}{}` 可查看这些回答以及如何评分。", crate::saver::db_flag(Some(db))),
+            }
+        ),
+        Saved::Nothing => writeln!(
+            err,
+            "\n{}",
+            t(lang, "Interrupted: nothing was typed, nothing was recorded.", "已中断：没有输入任何内容，未记录。")
+        ),
+        Saved::File(_) | Saved::Nowhere(_) => {
+            let _ = writeln!(err, "\n{}", t(lang, "Interrupted.", "已中断。"));
+            saver.tell_backup(&mut err, answers)
+        }
+    };
+    let _ = err.flush();
+    Ok(ExitCode::from(128u8.saturating_add(u8::try_from(sig).unwrap_or(0))))
+}
+
+/// Warns at once about lines just read that were not UTF-8 (their bad bytes are kept as �).
+fn warn_not_utf8<R: std::io::BufRead>(reader: &mut AnswerReader<R>, lang: Lang) -> Result<()> {
+    let new = reader.new_not_utf8_lines();
+    if new.is_empty() {
+        return Ok(());
+    }
+    let lines: Vec<String> = new.iter().map(|n| n.to_string()).collect();
+    let mut err = crate::render::stderr();
+    writeln!(
+        err,
+        "{}{}{} <stdin> {} {}: {}",
+        render::ERROR.render(),
+        t(lang, "error:", "错误："),
+        render::ERROR.render_reset(),
+        t(lang, "line", "第"),
+        lines.join(", "),
+        t(
+            lang,
+            "not UTF-8 text; the bad bytes are kept as � (is the terminal set to UTF-8?)",
+            "行不是 UTF-8 文本；无效字节已保留为 �（终端是否设置为 UTF-8？）"
+        )
+    )?;
+    Ok(())
+}
+
+/// Says on stderr why reading stopped early or what was wrong with the input; whether anything
+/// was (the exit code is then 2, after the answers are saved).
+fn input_problems<R: std::io::BufRead>(reader: &AnswerReader<R>, lang: Lang) -> Result<bool> {
+    let mut err = crate::render::stderr();
+    let e = || format!("{}{}{}", render::ERROR.render(), t(lang, "error:", "错误："), render::ERROR.render_reset());
+    let mut bad = false;
+    match reader.stop() {
+        Some(Stop::Cap) => {
+            let kib = MAX_TYPED_BYTES >> 10;
+            let msg = match lang {
+                Lang::En => format!(
+                    "<stdin>: more than {kib} KiB of answers, the limit; the rest was not read (what came before it is kept)"
+                ),
+                Lang::Zh => format!("<stdin>：回答超过 {kib} KiB 上限；其余部分未读取（之前的内容已保留）"),
+            };
+            writeln!(err, "{} {msg}", e())?;
+            bad = true;
+        }
+        Some(Stop::Error(why)) => {
+            writeln!(err, "{} {} {why}", e(), t(lang, "cannot read the answers from <stdin>:", "无法从 <stdin> 读取回答："))?;
+            bad = true;
+        }
+        Some(Stop::Signal(_)) | None => {}
+    }
+    let not_utf8 = reader.not_utf8_total();
+    if not_utf8 > 0 {
+        let msg = match lang {
+            Lang::En => format!("<stdin>: {not_utf8} line(s) were not UTF-8 text; their bad bytes were kept as �"),
+            Lang::Zh => format!("<stdin>：有 {not_utf8} 行不是 UTF-8 文本；无效字节已保留为 �"),
+        };
+        writeln!(err, "{} {msg}", e())?;
+        bad = true;
+    }
+    Ok(bad)
 }
 
 /// Splits the inline comments out of an answer and keeps only those on lines the diff shows.

@@ -39,10 +39,25 @@ pub fn run(app: &App, args: ExportArgs) -> Result<ExitCode> {
     let text = export::render(&review, format);
     match args.output {
         Some(path) => {
-            std::fs::write(&path, text).with_context(|| format!("{} {}", t(lang, "cannot write", "无法写入"), path.display()))?;
+            crate::saver::write_atomically(&path, text.as_bytes())
+                .with_context(|| format!("{} {}", t(lang, "cannot write", "无法写入"), path.display()))?;
             eprintln!("{} {}", t(lang, "Export written to", "导出已写入"), path.display());
         }
-        None => anstream::stdout().write_all(text.as_bytes())?,
+        None => crate::render::stdout().write_all(shown(&text, format).as_bytes())?,
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The export as it may reach a terminal: the learner's words can hold control sequences (a
+/// pasted escape, a backup from elsewhere). Markdown shows them escaped (`\x1b`); the JSON
+/// formats write the control characters `serde_json` leaves raw (DEL, C1 such as `\u{9b}`) as
+/// `\u00XX` escapes, so the JSON means the same and stays valid.
+fn shown(text: &str, format: Format) -> String {
+    match format {
+        Format::Github | Format::Sarif => text
+            .chars()
+            .map(|c| if c.is_control() && c != '\n' { format!("\\u{:04x}", c as u32) } else { c.to_string() })
+            .collect(),
+        _ => crate::render::safe(text).to_string(),
+    }
 }

@@ -63,6 +63,7 @@ pub fn run(app: &App, args: GradeArgs) -> Result<ExitCode> {
             render::final_report(&mut out, &view, lang)?;
         }
     }
+    let mut refused = false;
     if let (true, Some(Saved::Db(id, _))) = (args.dispute, saver.as_ref().map(Saver::where_saved)) {
         let mut store = app.open_store().map_err(|e| app.store_error(e))?;
         let view = FeedbackView::build(&report, Some(drill), &answers, &[], lang);
@@ -70,14 +71,16 @@ pub fn run(app: &App, args: GradeArgs) -> Result<ExitCode> {
         let mut lines = stdin.lock().lines();
         let mut next = || lines.next().transpose().map_err(anyhow::Error::from);
         // With --format json the prompt goes to stderr, so stdout stays one JSON document.
-        if args.format == Format::Json {
-            disputes::prompt(&mut crate::render::stderr(), &mut next, &mut store, id, &view, lang)?;
+        let p = if args.format == Format::Json {
+            disputes::prompt(&mut crate::render::stderr(), &mut next, &mut store, id, &view, lang)?
         } else {
-            disputes::prompt(&mut out, &mut next, &mut store, id, &view, lang)?;
-        }
+            disputes::prompt(&mut out, &mut next, &mut store, id, &view, lang)?
+        };
+        refused = p.refused_on_a_pipe(lang);
     }
     out.flush()?;
     match saver {
+        _ if refused => Ok(ExitCode::from(2)),
         None => Ok(ExitCode::SUCCESS),
         Some(s) if matches!(s.where_saved(), Saved::Db(..)) => Ok(ExitCode::SUCCESS),
         Some(s) => {
@@ -89,7 +92,7 @@ pub fn run(app: &App, args: GradeArgs) -> Result<ExitCode> {
 
 /// Stores the graded answers through the same [`Saver`] as `drill`.
 fn save(app: &App, answers: &AnswerSet, report: &Report) -> Result<Saver> {
-    let mut saver = Saver::new(app.open_store(), &answers.drill, app.lang);
+    let mut saver = Saver::new(app.open_store(), &answers.drill, app.lang).with_db(&app.db_path);
     saver.finish(answers, report)?;
     Ok(saver)
 }

@@ -67,6 +67,12 @@ pub fn history(app: &App, args: HistoryArgs) -> Result<ExitCode> {
 /// One attempt's feedback as it was given: the stored report, never graded again.
 fn show(app: &App, store: &mut SqliteStore, id: i64, dispute: bool, format: Format) -> Result<ExitCode> {
     let lang = app.lang;
+    if !dispute {
+        let a = store.attempt(id).map_err(|e| app.store_error(e))?;
+        if a.report_json.is_none() {
+            return unfinished(app, &a, format);
+        }
+    }
     let (a, view) = disputes::stored_view(app, store, id)?;
     let mut out = crate::render::stdout();
     if format == Format::Json {
@@ -84,8 +90,51 @@ fn show(app: &App, store: &mut SqliteStore, id: i64, dispute: bool, format: Form
         let stdin = std::io::stdin();
         let mut lines = stdin.lock().lines();
         let mut next = || lines.next().transpose().map_err(anyhow::Error::from);
-        disputes::prompt(&mut out, &mut next, store, id, &view, lang)?;
+        if disputes::prompt(&mut out, &mut next, store, id, &view, lang)?.refused_on_a_pipe(lang) {
+            return Ok(ExitCode::from(2));
+        }
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// An attempt that was never graded (the drill was interrupted, or the database failed before
+/// the grade was stored): its answers are all there is, so they are shown as an answers file
+/// on stdout (text) or as `answers` with a `null` report (JSON), with the command that grades
+/// and stores them on stderr. Before, it was only "was not finished": what was typed could not
+/// be reached.
+fn unfinished(app: &App, a: &revdrill_store::Attempt, format: Format) -> Result<ExitCode> {
+    let lang = app.lang;
+    let answers: serde_json::Value = serde_json::from_str(&a.answers_json).map_err(|e| {
+        anyhow::anyhow!(
+            "{} #{}: {} ({e})",
+            t(lang, "attempt", "作答"),
+            a.summary.id,
+            t(lang, "the stored answers cannot be read", "存储的回答无法读取")
+        )
+    })?;
+    let mut out = crate::render::stdout();
+    if format == Format::Json {
+        let v = json!({"attempt": a.summary, "answers": answers, "report": null, "statements": [], "disputes": []});
+        writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let (id, drill) = (a.summary.id, &a.summary.drill_id);
+    let mut err = crate::render::stderr();
+    writeln!(
+        err,
+        "{} #{id} ({drill}) {}",
+        t(lang, "Attempt", "第"),
+        t(
+            lang,
+            "was not finished, so it has no feedback. Its answers, as an answers file, follow on stdout. To grade and store them:",
+            "次作答没有完成，因此没有反馈。它的回答以回答文件格式输出在标准输出上。评分并保存："
+        )
+    )?;
+    writeln!(
+        err,
+        "  revdrill history {id} > attempt-{id}.json && revdrill grade --drill {drill} --answers attempt-{id}.json --save"
+    )?;
+    writeln!(out, "{}", serde_json::to_string_pretty(&answers)?)?;
     Ok(ExitCode::SUCCESS)
 }
 

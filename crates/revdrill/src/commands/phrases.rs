@@ -35,7 +35,7 @@ pub fn run(app: &App, args: PhrasesArgs) -> Result<ExitCode> {
     // The phrasebook works without a database; the learner's own comments need one.
     let reports = app.open_store().ok().and_then(|s| stored_reports(&s).ok()).unwrap_or_default();
     let own = best_comments(reports.iter().map(|(a, d, r)| (*a, d.as_str(), r.as_str())), args.top);
-    let mut out = anstream::stdout();
+    let mut out = crate::render::stdout();
     if args.format == Format::Json {
         let v = json!({"phrases": list, "own": own});
         writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
@@ -62,7 +62,7 @@ pub fn run(app: &App, args: PhrasesArgs) -> Result<ExitCode> {
         )?;
     }
     for c in &own {
-        writeln!(out, "  [{}] {} (#{} {})", c.score, c.text, c.attempt, c.drill)?;
+        writeln!(out, "  [{}] {} (#{} {})", c.score, crate::render::safe(&c.text), c.attempt, c.drill)?;
     }
     Ok(ExitCode::SUCCESS)
 }

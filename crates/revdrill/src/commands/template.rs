@@ -26,7 +26,7 @@ pub fn run(app: &App, args: TemplateArgs) -> Result<ExitCode> {
     };
     match args.output {
         Some(path) => {
-            std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
+            crate::saver::write_atomically(&path, text.as_bytes()).with_context(|| format!("cannot write {}", path.display()))?;
             eprintln!("{} {}", t(app.lang, "Template written to", "模板已写入"), path.display());
         }
         None => crate::render::stdout().write_all(text.as_bytes())?,

@@ -23,7 +23,7 @@ pub fn run(app: &App, format: Format) -> Result<ExitCode> {
     let lang = app.lang;
     let store = app.open_store().map_err(|e| app.store_error(e))?;
     let done = done_drills(&store).map_err(|e| app.store_error(e))?;
-    let mut out = anstream::stdout();
+    let mut out = crate::render::stdout();
     if format == Format::Json {
         let rows: Vec<_> = app.catalog.tracks().iter().map(|tr| tr.view(lang, &done)).collect();
         writeln!(out, "{}", serde_json::to_string_pretty(&rows)?)?;
