@@ -26,6 +26,7 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
 use tokio::sync::{Semaphore, watch};
+use tower::ServiceExt;
 
 pub use error::ApiError;
 pub use http::{BODY_LIMIT, router};
@@ -105,7 +106,13 @@ pub fn run(addr: SocketAddr, state: AppState, ready: impl FnOnce(SocketAddr)) ->
 /// hand, so connections beyond the cap wait in the kernel's listen queue.
 pub async fn serve(listener: TcpListener, state: AppState, limits: Limits, shutdown: impl Future<Output = ()>) {
     state.set_body_timeout(limits.body_timeout);
-    let app = router(state);
+    serve_router(listener, router(state), limits, shutdown).await;
+}
+
+/// The connection loop of [`serve`] for any router (the team server's too): the same header
+/// timeout, connection cap and graceful stop. Each request carries the peer's address as
+/// `axum::extract::ConnectInfo<SocketAddr>`.
+pub async fn serve_router(listener: TcpListener, app: axum::Router, limits: Limits, shutdown: impl Future<Output = ()>) {
     let permits = Arc::new(Semaphore::new(limits.max_connections));
     let (stop_tx, stop_rx) = watch::channel(false);
     let mut shutdown = std::pin::pin!(shutdown);
@@ -114,9 +121,9 @@ pub async fn serve(listener: TcpListener, state: AppState, limits: Limits, shutd
             p = permits.clone().acquire_owned() => p.expect("the semaphore is never closed"),
             _ = &mut shutdown => break,
         };
-        let stream = tokio::select! {
+        let (stream, peer) = tokio::select! {
             r = listener.accept() => match r {
-                Ok((stream, _)) => stream,
+                Ok(accepted) => accepted,
                 // Out of file descriptors, or a connection reset before it was accepted: wait a
                 // little rather than spin, and go on.
                 Err(_) => {
@@ -126,7 +133,12 @@ pub async fn serve(listener: TcpListener, state: AppState, limits: Limits, shutd
             },
             _ = &mut shutdown => break,
         };
-        let service = TowerToHyperService::new(app.clone());
+        let with_peer = app.clone().map_request(move |req: hyper::Request<hyper::body::Incoming>| {
+            let mut req = req.map(axum::body::Body::new);
+            req.extensions_mut().insert(axum::extract::ConnectInfo(peer));
+            req
+        });
+        let service = TowerToHyperService::new(with_peer);
         let mut stop = stop_rx.clone();
         tokio::spawn(async move {
             let mut builder = hyper::server::conn::http1::Builder::new();

@@ -92,8 +92,11 @@ pub enum Command {
     Disputes(DisputesArgs),
     /// Work with drill packs on disk.
     Packs(PacksArgs),
-    /// Serve the local web app: review drills in the browser, like a pull request.
+    /// Serve the local web app: review drills in the browser, like a pull request. With
+    /// `--database-url`, the team server on PostgreSQL instead (docs/team-server.md).
     Serve(ServeArgs),
+    /// The team server's administration (docs/team-server.md).
+    Team(TeamArgs),
     /// Analyze Go files, folders or a unified diff for leaks, races, context and error-path
     /// problems. Exits 1 when it finds something, 0 when not, 2 on error.
     Analyze(crate::commands::analyze::AnalyzeArgs),
@@ -313,9 +316,46 @@ pub enum DisputesCommand {
 /// `revdrill serve`.
 #[derive(Debug, Args)]
 pub struct ServeArgs {
-    /// Address to listen on; loopback unless you say otherwise (the app has no login).
+    /// Address to listen on; loopback unless you say otherwise (the local app has no login).
     #[arg(long, default_value = "127.0.0.1:7878", value_name = "IP:PORT")]
     pub addr: std::net::SocketAddr,
+    /// Team mode: serve the team server on this PostgreSQL database (`postgres://user:password@host/db`)
+    /// instead of the local app on SQLite; migrations run on start. See docs/team-server.md.
+    #[arg(long, env = "REVDRILL_DATABASE_URL", value_name = "URL", hide_env_values = true)]
+    pub database_url: Option<String>,
+    /// Team mode behind a reverse proxy: believe its X-Forwarded-For (client address for rate
+    /// limiting), X-Forwarded-Proto (Secure cookies) and X-Forwarded-Host. Only behind a proxy
+    /// that sets them.
+    #[arg(long, requires = "database_url")]
+    pub trust_proxy: bool,
+}
+
+/// `revdrill team`.
+#[derive(Debug, Args)]
+pub struct TeamArgs {
+    #[command(subcommand)]
+    pub command: TeamCommand,
+}
+
+/// `revdrill team ...`.
+#[derive(Debug, Subcommand)]
+pub enum TeamCommand {
+    /// Prepare a team database (migrations) and create its first admin; prints a one-time setup
+    /// link (valid 7 days) where they choose a password. Refused once the database has accounts.
+    Init {
+        /// The PostgreSQL database (`postgres://user:password@host/db`).
+        #[arg(long, env = "REVDRILL_DATABASE_URL", value_name = "URL", hide_env_values = true)]
+        database_url: String,
+        /// The admin's email (their login name).
+        #[arg(long)]
+        email: String,
+        /// The admin's display name.
+        #[arg(long, default_value = "Admin")]
+        name: String,
+        /// The server's public address, to print the setup link with.
+        #[arg(long, default_value = "http://127.0.0.1:7878", value_name = "URL")]
+        url: String,
+    },
 }
 
 /// `revdrill packs`.

@@ -15,6 +15,7 @@ mod review;
 pub mod rules;
 mod scaffold;
 mod serve;
+mod team;
 mod template;
 mod tracks;
 
@@ -38,6 +39,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Stats(a) => history::stats(&app, a.format),
         Command::Disputes(a) => disputes::run(&app, a),
         Command::Serve(a) => serve::run(&app, a),
+        Command::Team(a) => team::run(&app, a),
         Command::Analyze(a) => analyze::run(&app, a),
         Command::Rules(a) => rules::run(&app, a),
         Command::Import(a) => import::run(&app, a),

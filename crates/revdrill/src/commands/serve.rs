@@ -1,4 +1,5 @@
-//! `revdrill serve`: the local web app, on the same catalog and attempts database as the CLI.
+//! `revdrill serve`: the local web app, on the same catalog and attempts database as the CLI
+//! (with `--database-url`, the team server: `team.rs`).
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -12,6 +13,9 @@ use crate::i18n::t;
 
 pub fn run(app: &App, args: ServeArgs) -> Result<ExitCode> {
     let lang = app.lang;
+    if let Some(url) = args.database_url {
+        return super::team::serve(app, url, args.addr, args.trust_proxy);
+    }
     let state = AppState::new(app.catalog.clone(), &app.db_path, lang)?;
     state.set_clock(app.clock);
     if !args.addr.ip().is_loopback() {
