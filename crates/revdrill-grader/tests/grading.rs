@@ -417,3 +417,14 @@ fn a_dismissal_does_not_hide_a_misconception() {
         "goroutine-lifetime=hit",
     );
 }
+
+#[test]
+fn a_bare_closing_sentence_dismisses_the_claim_before_it() {
+    // new4: a short closing sentence that only says "leave it" or "fine as written" is a verdict
+    // on the statement before it.
+    check("Get and Delete are not atomic, so it may race. Fine as written.", "nothing");
+    check("Get and Delete are not atomic, so it may race. So I'd leave it.", "nothing");
+    check("Get and Delete are not atomic, so it may race. I would leave it as is.", "nothing");
+    // Leaving something else as it is keeps the claim.
+    check("Get and Delete are not atomic, so it may race. Leave the timeout as is.", "check-then-act-race=hit");
+}
