@@ -428,3 +428,11 @@ fn a_bare_closing_sentence_dismisses_the_claim_before_it() {
     // Leaving something else as it is keeps the claim.
     check("Get and Delete are not atomic, so it may race. Leave the timeout as is.", "check-then-act-race=hit");
 }
+
+#[test]
+fn chinese_verdicts_of_reason_and_practice_dismiss() {
+    // new4: "也算合理" (reasonable enough) and "实际不会发生" (cannot happen in practice) judge the claim.
+    check("Get 和 Delete 之间不是原子的，会有竞态，不过也算合理", "nothing");
+    check("Get 和 Delete 之间理论上可能有竞态，但是实际不会发生", "nothing");
+    check("Get 和 Delete 之间不是原子的，会有竞态。实际上不会发生。", "nothing");
+}

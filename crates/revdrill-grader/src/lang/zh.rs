@@ -83,6 +83,10 @@ pub(crate) const DISMISS: &[&str] = &[
     "不需要担心",
     "不需要再担心",
     "不用再担心",
+    // Reasonable enough, cannot happen in practice ("不过 int pipe 截断也算合理", "实际不会发生").
+    "算合理",
+    "实际不会发生",
+    "实际上不会发生",
 ];
 
 /// Dismissals that say "no need to ...": a judgement on the claim only when nothing or a worry
