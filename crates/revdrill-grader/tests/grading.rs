@@ -435,4 +435,14 @@ fn chinese_verdicts_of_reason_and_practice_dismiss() {
     check("Get 和 Delete 之间不是原子的，会有竞态，不过也算合理", "nothing");
     check("Get 和 Delete 之间理论上可能有竞态，但是实际不会发生", "nothing");
     check("Get 和 Delete 之间不是原子的，会有竞态。实际上不会发生。", "nothing");
+    check("Get 和 Delete 之间不是原子的，会有竞态，不过应该是故意的，没事。", "nothing");
+}
+
+#[test]
+fn a_chain_of_short_clauses_is_not_a_list_of_names() {
+    // new4: short clauses with a negation or an aspect word state a sequence of events.
+    check("Get 报错了，Delete 没执行，task 还在，不会被清理", "task-still-present=partial");
+    // Names stay a list, "no" before a noun included.
+    check("goroutine 泄漏、竞态、错误被吞、no test", "nothing");
+    check("goroutine leak, race condition, swallowed errors, no-cors fetch", "nothing");
 }

@@ -87,6 +87,7 @@ pub(crate) const DISMISS: &[&str] = &[
     "算合理",
     "实际不会发生",
     "实际上不会发生",
+    "没事",
 ];
 
 /// Dismissals that say "no need to ...": a judgement on the claim only when nothing or a worry
