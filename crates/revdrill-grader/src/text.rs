@@ -621,12 +621,18 @@ pub(crate) fn final_verdict(s: &Statement, cues: &[Cue]) -> bool {
                 if t.cjk {
                     !t.text.chars().next().is_some_and(|c| zh::VERDICT_FILLER.contains(&c) || zh::NEG.contains(&c))
                 } else {
-                    !en::VERDICT_FILLER.contains(&t.text.as_str()) && !en::NEG.contains(&t.text.as_str())
+                    !en::VERDICT_FILLER.contains(&t.text.as_str()) && !en::NEG.contains(&t.text.as_str()) && !restates(s, last, t)
                 }
             })
             .count()
     };
     content(false) + content(true).div_ceil(2) <= VERDICT_MAX_CONTENT
+}
+
+/// Whether the English word `t` of clause `last` restates the claim: its stem stands in an earlier
+/// clause ("the agents aren't shut down, … so leaking a few agents is too minor to worry about").
+fn restates(s: &Statement, last: usize, t: &Token) -> bool {
+    s.tokens.iter().any(|p| p.clause < last && !p.cjk && p.stem == t.stem)
 }
 
 /// Whether clause `k` of `s` opens with a reason connective ("because", "since", "因为").

@@ -446,3 +446,14 @@ fn a_chain_of_short_clauses_is_not_a_list_of_names() {
     check("goroutine 泄漏、竞态、错误被吞、no test", "nothing");
     check("goroutine leak, race condition, swallowed errors, no-cors fetch", "nothing");
 }
+
+#[test]
+fn a_closing_verdict_on_the_claim_restated_dismisses_it() {
+    // new4: the verdict's subject repeats the claim's words ("leaking a few agents").
+    check(
+        "The goroutine leaks if ctx is never cancelled, but it's a test, so leaking a few goroutines is too minor to worry about.",
+        "nothing",
+    );
+    // A subject of its own is still judged alone.
+    check("The goroutine leaks if ctx is never cancelled, so adding a timeout to the select is fine.", "goroutine-lifetime=hit");
+}
