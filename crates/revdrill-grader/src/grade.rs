@@ -1001,19 +1001,34 @@ fn enumeration(s: &Statement) -> bool {
     }
     // Code in backticks is one item whatever it holds.
     let prose: String = s.text.split('`').enumerate().map(|(i, part)| if i % 2 == 1 { "code" } else { part }).collect();
-    let items: Vec<usize> = prose
+    let items: Vec<(usize, bool)> = prose
         .split(['、', '，', ';', '；'])
         .flat_map(|chunk| chunk.split(", "))
         .map(|item| {
             let words = item.split_whitespace().filter(|w| w.chars().any(|c| c.is_ascii_alphanumeric())).count();
             let cjk = item.chars().filter(|&c| crate::text::is_cjk(c)).count();
-            words + cjk.div_ceil(2)
+            (words + cjk.div_ceil(2), states_event(item))
         })
-        .filter(|&n| n > 0)
+        .filter(|&(n, _)| n > 0)
         .collect();
-    let short = items.iter().filter(|&&n| n <= ENUMERATION_ITEM_WORDS).count();
+    // Short clauses that negate or mark a change ("Delete 没执行", "task is not removed") are a
+    // chain of events, not names.
+    let short = items.iter().filter(|&&(n, event)| n <= ENUMERATION_ITEM_WORDS && !event).count();
     items.len() >= ENUMERATION_MIN_ITEMS && short as f64 >= ENUMERATION_SHORT_SHARE * items.len() as f64
 }
+
+/// Whether a list item is a clause stating that something does not happen: a verbal negation
+/// ("Delete 没执行", "不会清理", "task is not removed", "never runs"); "no-cors" names a mode.
+fn states_event(item: &str) -> bool {
+    let lower = item.to_lowercase();
+    item.chars().any(|c| ENUMERATION_NEGATION_ZH.contains(&c))
+        || lower.split_whitespace().any(|w| ENUMERATION_NEGATION_EN.contains(&w.trim_end_matches(['.', '!'])))
+}
+
+/// Chinese verbal negations that make a short list item a clause.
+const ENUMERATION_NEGATION_ZH: &[char] = &['没', '不', '未'];
+/// English verbal negations that make a short list item a clause.
+const ENUMERATION_NEGATION_EN: &[&str] = &["not", "never", "isn't", "doesn't", "don't", "won't", "can't", "didn't"];
 
 /// Words that make a sentence a sentence: a keyword list has almost none of them.
 fn is_function_word(w: &str) -> bool {

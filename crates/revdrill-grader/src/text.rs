@@ -116,7 +116,7 @@ pub fn statements(answer: &str) -> Vec<Statement> {
             }
             let next = chars.get(k + 1).map(|&(_, c)| c);
             let ends = matches!(c, '。' | '！' | '？')
-                || (matches!(c, '!' | '?') && closes_sentence(next))
+                || (matches!(c, '!' | '?') && closes_sentence(next) && !(c == '!' && ends_with_macro_name(&line[start..i])))
                 || (c == '.' && next.is_none_or(|n| n.is_whitespace()) && !ends_with_abbrev(&line[start..i]));
             if ends {
                 let end = i + c.len_utf8();
@@ -158,6 +158,47 @@ fn inline_number_at(chars: &[(usize, char)], k: usize) -> bool {
     let close = at(first + digits);
     let closed = matches!(close, Some(')' | '）'));
     closed && (open == 1 || at(first + digits + 1).is_none_or(|c| c.is_whitespace() || is_cjk(c) || c.is_alphabetic()))
+}
+
+/// Rust macro names a review writes without backticks ("the warn! prints the raw key"): their `!`
+/// is part of the name, not the end of a sentence.
+const MACRO_NAMES: &[&str] = &[
+    "println",
+    "eprintln",
+    "print",
+    "eprint",
+    "warn",
+    "info",
+    "debug",
+    "trace",
+    "error",
+    "panic",
+    "assert",
+    "assert_eq",
+    "assert_ne",
+    "debug_assert",
+    "format",
+    "vec",
+    "todo",
+    "unimplemented",
+    "unreachable",
+    "write",
+    "writeln",
+    "dbg",
+    "bail",
+    "ensure",
+    "anyhow",
+    "matches",
+    "select",
+    "join",
+    "spawn",
+];
+
+/// Whether `s` ends with a bare [`MACRO_NAMES`] entry written in lower case (a `!` after it is the macro's).
+fn ends_with_macro_name(s: &str) -> bool {
+    let last = s.rsplit(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == ':')).next().unwrap_or("");
+    let name = last.rsplit("::").next().unwrap_or(last);
+    MACRO_NAMES.contains(&name)
 }
 
 fn ends_with_abbrev(s: &str) -> bool {
@@ -480,11 +521,24 @@ pub(crate) fn negation_cues(s: &Statement) -> Vec<Cue> {
                 i += w.len();
                 continue;
             }
+            if ends_not_neg_word(c, i) {
+                i += 1;
+                continue;
+            }
             cues.push(Cue { pos: i, width: 1, forward: true, backward: true, clause_wide: false });
         }
         i += 1;
     }
     cues
+}
+
+/// Whether the negating character at `c[i]` ends a word of [`zh::NOT_NEG_ENDING`] ("特别是",
+/// "区别"): part of that word, not a negation.
+fn ends_not_neg_word(c: &[char], i: usize) -> bool {
+    zh::NOT_NEG_ENDING.iter().any(|w| {
+        let w: Vec<char> = w.chars().collect();
+        i + 1 >= w.len() && c[i + 1 - w.len()..=i] == w[..]
+    })
 }
 
 /// Whether the negation at `c[i]` asks whether a whole proposition holds ("是不是每个 dag 都会再
@@ -567,12 +621,18 @@ pub(crate) fn final_verdict(s: &Statement, cues: &[Cue]) -> bool {
                 if t.cjk {
                     !t.text.chars().next().is_some_and(|c| zh::VERDICT_FILLER.contains(&c) || zh::NEG.contains(&c))
                 } else {
-                    !en::VERDICT_FILLER.contains(&t.text.as_str()) && !en::NEG.contains(&t.text.as_str())
+                    !en::VERDICT_FILLER.contains(&t.text.as_str()) && !en::NEG.contains(&t.text.as_str()) && !restates(s, last, t)
                 }
             })
             .count()
     };
     content(false) + content(true).div_ceil(2) <= VERDICT_MAX_CONTENT
+}
+
+/// Whether the English word `t` of clause `last` restates the claim: its stem stands in an earlier
+/// clause ("the agents aren't shut down, … so leaking a few agents is too minor to worry about").
+fn restates(s: &Statement, last: usize, t: &Token) -> bool {
+    s.tokens.iter().any(|p| p.clause < last && !p.cjk && p.stem == t.stem)
 }
 
 /// Whether clause `k` of `s` opens with a reason connective ("because", "since", "因为").
@@ -731,6 +791,14 @@ mod tests {
         check("Yes!! It leaks.", "yes!!\nitleaks.");
     }
 
+    #[test]
+    fn a_macro_bang_does_not_end_a_sentence() {
+        check("so even if you fix the warn! the key still leaks.", "soevenifyoufixthewarn!thekeystillleaks.");
+        check("It uses println! instead of tracing. Fine!", "itusesprintln!insteadoftracing.\nfine!");
+        check("log::warn! prints the raw key", "log::warn!printstherawkey");
+        check("Warn! It leaks.", "warn!\nitleaks.");
+    }
+
     /// The words of each negation cue of a one-statement input, `+` marking a clause-wide judgement.
     fn check_cues(input: &str, expect: &str) {
         let s = analyze(input);
@@ -770,6 +838,15 @@ mod tests {
         // "会不会有问题" asks: a plain negation at most, never a verdict on the statement.
         check_cues("这里会不会有问题", "不");
         check_cues("这里不会有问题", "+不会有问题");
+    }
+
+    #[test]
+    fn words_ending_in_a_negating_character_do_not_negate() {
+        check_cues("特别是 Get 失败的时候会泄露", "");
+        check_cues("两个分支的区别在于是否加锁", "");
+        check_cues("除非 ctx 被取消，goroutine 会一直阻塞", "");
+        // A plain 别 still negates.
+        check_cues("别在循环里加锁", "别");
     }
 
     #[test]

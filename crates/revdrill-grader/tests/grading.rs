@@ -417,3 +417,43 @@ fn a_dismissal_does_not_hide_a_misconception() {
         "goroutine-lifetime=hit",
     );
 }
+
+#[test]
+fn a_bare_closing_sentence_dismisses_the_claim_before_it() {
+    // new4: a short closing sentence that only says "leave it" or "fine as written" is a verdict
+    // on the statement before it.
+    check("Get and Delete are not atomic, so it may race. Fine as written.", "nothing");
+    check("Get and Delete are not atomic, so it may race. So I'd leave it.", "nothing");
+    check("Get and Delete are not atomic, so it may race. I would leave it as is.", "nothing");
+    // Leaving something else as it is keeps the claim.
+    check("Get and Delete are not atomic, so it may race. Leave the timeout as is.", "check-then-act-race=hit");
+}
+
+#[test]
+fn chinese_verdicts_of_reason_and_practice_dismiss() {
+    // new4: "也算合理" (reasonable enough) and "实际不会发生" (cannot happen in practice) judge the claim.
+    check("Get 和 Delete 之间不是原子的，会有竞态，不过也算合理", "nothing");
+    check("Get 和 Delete 之间理论上可能有竞态，但是实际不会发生", "nothing");
+    check("Get 和 Delete 之间不是原子的，会有竞态。实际上不会发生。", "nothing");
+    check("Get 和 Delete 之间不是原子的，会有竞态，不过应该是故意的，没事。", "nothing");
+}
+
+#[test]
+fn a_chain_of_short_clauses_is_not_a_list_of_names() {
+    // new4: short clauses with a negation or an aspect word state a sequence of events.
+    check("Get 报错了，Delete 没执行，task 还在，不会被清理", "task-still-present=partial");
+    // Names stay a list, "no" before a noun included.
+    check("goroutine 泄漏、竞态、错误被吞、no test", "nothing");
+    check("goroutine leak, race condition, swallowed errors, no-cors fetch", "nothing");
+}
+
+#[test]
+fn a_closing_verdict_on_the_claim_restated_dismisses_it() {
+    // new4: the verdict's subject repeats the claim's words ("leaking a few agents").
+    check(
+        "The goroutine leaks if ctx is never cancelled, but it's a test, so leaking a few goroutines is too minor to worry about.",
+        "nothing",
+    );
+    // A subject of its own is still judged alone.
+    check("The goroutine leaks if ctx is never cancelled, so adding a timeout to the select is fine.", "goroutine-lifetime=hit");
+}

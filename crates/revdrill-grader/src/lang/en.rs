@@ -88,6 +88,14 @@ pub(crate) const DISMISS: &[&[&str]] = &[
     &["theoretical", "problem"],
     &["theoretical", "issue"],
     &["theoretical", "concern"],
+    // Bare closing sentences that keep the code as it is ("Fine as written.", "So I'd leave it.").
+    &["fine", "as", "written"],
+    &["fine", "as", "is"],
+    &["ok", "as", "is"],
+    &["okay", "as", "is"],
+    &["would", "leave", "it"],
+    &["d", "leave", "it"],
+    &["leave", "it", "as", "is"],
 ];
 
 /// Words that point a verdict away from the claim before it, at something else: "the fix is fine

@@ -83,6 +83,11 @@ pub(crate) const DISMISS: &[&str] = &[
     "不需要担心",
     "不需要再担心",
     "不用再担心",
+    // Reasonable enough, cannot happen in practice ("不过 int pipe 截断也算合理", "实际不会发生").
+    "算合理",
+    "实际不会发生",
+    "实际上不会发生",
+    "没事",
 ];
 
 /// Dismissals that say "no need to ...": a judgement on the claim only when nothing or a worry
@@ -140,6 +145,10 @@ pub(crate) const NOT_NEG: &[&str] = &[
     "不起",
     "不完",
 ];
+
+/// Words that end in a negating character but do not negate: "特别是", "区别", "分别", "除非".
+pub(crate) const NOT_NEG_ENDING: &[&str] =
+    &["特别", "区别", "分别", "类别", "级别", "识别", "差别", "个别", "告别", "判别", "辨别", "鉴别", "派别", "性别", "除非"];
 
 pub(crate) const VERDICT_FILLER: &[char] = &[
     '所', '以', '但', '是', '这', '个', '也', '就', '都', '应', '该', '我', '觉', '得', '那', '其', '实', '还', '因', '此', '总',
